@@ -1,0 +1,214 @@
+# Shared by every shell test: TAP assertions, a private temp dir, and real
+# Debian docker-registry instances on 127.0.0.1 (plain, htpasswd, TLS)
+# that are always stopped when the test exits, pass or fail.
+#
+#   . "$top_srcdir/tests/lib.sh"
+#   registry_start src               # $src_addr, $src_dir
+#   registry_start dst --auth --tls  # + $dst_user $dst_pass $dst_certdir
+#   is "$got" "$want" "what it proves"; ok "desc" cmd args; done_testing
+#
+# Every helper talks to loopback only.
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+TAGMIRROR="$top_builddir/tagmirror"
+TM_SHARED="${TM_SHARED:-$top_srcdir/../shared}"
+
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/tm-test.XXXXXX")
+# Pin the environment: no user config, no real auth files, UTC, UTF-8.
+export HOME="$TMPD/home" XDG_CONFIG_HOME="$TMPD/home/.config" \
+	XDG_STATE_HOME="$TMPD/home/.local/state" XDG_RUNTIME_DIR="$TMPD/run" \
+	TZ=UTC LC_ALL=C.UTF-8
+unset REGISTRY_AUTH_FILE DOCKER_CONFIG REPO_MIRROR_ROLLBACK NO_COLOR \
+	http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+export no_proxy='*'
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+
+_tap_n=0
+_tap_failed=0
+
+_tm_cleanup() {
+	local p
+	if [ -f "$TMPD/pids" ]; then
+		while read -r p; do
+			kill "$p" 2>/dev/null
+		done <"$TMPD/pids"
+		while read -r p; do
+			wait "$p" 2>/dev/null
+		done <"$TMPD/pids"
+	fi
+	[ -n "${TM_KEEP_TMP:-}" ] || rm -rf "$TMPD"
+}
+trap _tm_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Remember a background pid so cleanup stops it.
+track_pid() { echo "$1" >>"$TMPD/pids"; }
+
+_tap_result() {	# status desc
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		_tap_failed=$((_tap_failed + 1))
+		echo "not ok $_tap_n - $2"
+	fi
+}
+
+# diag MSG: a TAP comment.
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		_tap_result 0 "$3"
+	else
+		_tap_result 1 "$3"
+		diag "got:  '$1'" "want: '$2'"
+	fi
+}
+
+# isnt GOT UNWANTED DESC
+isnt() {
+	if [ "$1" != "$2" ]; then _tap_result 0 "$3"; else _tap_result 1 "$3"; diag "got unwanted '$1'"; fi
+}
+
+# like TEXT ERE DESC / unlike TEXT ERE DESC
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		_tap_result 0 "$3"
+	else
+		_tap_result 1 "$3"
+		diag "no match for /$2/ in:" "$(printf '%s\n' "$1" | head -20)"
+	fi
+}
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		_tap_result 1 "$3"
+		diag "unexpected match for /$2/ in:" "$(printf '%s\n' "$1" | grep -E -- "$2" | head -5)"
+	else
+		_tap_result 0 "$3"
+	fi
+}
+
+# ok DESC CMD [ARGS...]: passes when CMD exits 0.  nok: when it does not.
+ok() { local d="$1"; shift; "$@" >/dev/null 2>&1; _tap_result $? "$d"; }
+nok() { local d="$1"; shift; if "$@" >/dev/null 2>&1; then _tap_result 1 "$d"; else _tap_result 0 "$d"; fi; }
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+	exit $?
+}
+
+# bail MSG: abort the whole test file (counts as a failure).
+bail() { echo "Bail out! $*"; exit 1; }
+
+# A TCP port that was free a moment ago on 127.0.0.1.
+free_port() {
+	python3 -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local limit=$(( $1 * 10 )) i=0
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -ge "$limit" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# A throwaway CA and a server certificate for 127.0.0.1/localhost, made
+# once per test.  Sets $TM_CA (CA certificate) and $TM_CERTDIR (a
+# skopeo-style --cert-dir holding ca.crt).
+make_ca() {
+	[ -n "${TM_CA:-}" ] && return 0
+	local d="$TMPD/pki"
+	mkdir -p "$d/certdir"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=tagmirror test CA" \
+		-keyout "$d/ca.key" -out "$d/ca.crt" >/dev/null 2>&1 || bail "openssl: cannot make a CA"
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+		-keyout "$d/server.key" -out "$d/server.csr" >/dev/null 2>&1 || bail "openssl: csr"
+	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n' >"$d/ext.cnf"
+	openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+		-CAcreateserial -days 2 -extfile "$d/ext.cnf" -out "$d/server.crt" \
+		>/dev/null 2>&1 || bail "openssl: sign"
+	cp "$d/ca.crt" "$d/certdir/ca.crt"
+	TM_CA="$d/ca.crt"
+	TM_CERTDIR="$d/certdir"
+}
+
+# registry_start NAME [--auth] [--tls]
+# Starts docker-registry on a free port with temp storage and deletes
+# enabled.  Sets ${NAME}_addr (127.0.0.1:PORT), ${NAME}_url, ${NAME}_dir;
+# with --auth also ${NAME}_user and ${NAME}_pass (htpasswd, bcrypt);
+# with --tls also ${NAME}_certdir.
+registry_start() {
+	local name="$1" auth=0 tls=0 port dir scheme=http i
+	shift
+	for i in "$@"; do
+		case "$i" in
+		--auth) auth=1 ;;
+		--tls) tls=1 ;;
+		*) bail "registry_start: unknown option $i" ;;
+		esac
+	done
+	dir="$TMPD/reg-$name"
+	mkdir -p "$dir/data"
+	port=$(free_port)
+	{
+		echo "version: 0.1"
+		echo "log: {level: error, accesslog: {disabled: true}}"
+		echo "storage:"
+		echo "  filesystem: {rootdirectory: $dir/data}"
+		echo "  delete: {enabled: true}"
+		echo "  maintenance: {uploadpurging: {enabled: false}}"
+		echo "http:"
+		echo "  addr: 127.0.0.1:$port"
+		if [ $tls = 1 ]; then
+			make_ca
+			echo "  tls: {certificate: $TMPD/pki/server.crt, key: $TMPD/pki/server.key}"
+			scheme=https
+		fi
+		if [ $auth = 1 ]; then
+			local pass
+			pass="pw-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+			htpasswd -Bbn tester "$pass" >"$dir/htpasswd" 2>/dev/null || bail "htpasswd failed"
+			echo "auth: {htpasswd: {realm: tagmirror-test, path: $dir/htpasswd}}"
+			eval "${name}_user=tester; ${name}_pass=\$pass"
+		fi
+	} >"$dir/config.yml"
+	docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
+	track_pid $!
+	eval "${name}_addr=127.0.0.1:$port ${name}_url=$scheme://127.0.0.1:$port ${name}_dir=$dir"
+	[ $tls = 1 ] && eval "${name}_certdir=\$TM_CERTDIR"
+	wait_for 20 _registry_up "$scheme://127.0.0.1:$port" ||
+		bail "registry $name did not start: $(tail -3 "$dir/log")"
+}
+_registry_up() {
+	local code
+	code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "${TM_CA:-/dev/null}" "$1/v2/")
+	[ "$code" = 200 ] || [ "$code" = 401 ]
+}
+
+# tm ARGS...: run the built binary (stdout and stderr as is).
+tm() { "$TAGMIRROR" "$@"; }
+
+# assert_no_secret FILE... : no file mentions any password of this test.
+assert_no_secret() {
+	local v leaked=""
+	for v in $(set | sed -n 's/^\([A-Za-z_]*_pass\)=.*/\1/p'); do
+		eval "pw=\${$v}"
+		[ -n "$pw" ] || continue
+		if grep -rqF -- "$pw" "$@" 2>/dev/null; then leaked="$leaked $v"; fi
+	done
+	is "$leaked" "" "no password appears in: $*"
+}

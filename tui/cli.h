@@ -1,0 +1,38 @@
+/*
+ * Command-line options shared by `tagmirror preview|run|rollback` and the
+ * TUI, named as skopeo names them where skopeo has them.
+ */
+#ifndef TM_CLI_H
+#define TM_CLI_H
+
+#include "mirror.h"
+
+struct cli {
+	int			 npos;
+	char			*pos[4];	/* positional arguments */
+	struct mirror_opts	 mo;		/* src, dst, expr, reg opts, run knobs */
+	const char		*report;	/* --report FILE */
+	const char		*only_failed;	/* --only-failed REPORT */
+	const char		*tag_list;	/* --tag-list FILE|- */
+	const char		*theme;		/* --theme NAME|FILE */
+	int			 json;		/* --json */
+	int			 demo;		/* --demo */
+	int			 last;		/* --last (rollback) */
+	int			 yes;		/* --yes: no questions */
+	/* Owned copies of secrets; wiped by cli_free. */
+	char			*src_user, *src_pass, *dst_user, *dst_pass;
+};
+
+/*
+ * Parse argv (argv[0] is the command name).  On a usage error prints one
+ * line "tagmirror: ..." to stderr and returns -1.  Passwords: USER:PASS
+ * (as skopeo), --*-password-stdin, or a prompt on the terminal when only
+ * USER is given.  Returns 0, or 1 when --help was printed.
+ */
+int	cli_parse(struct cli *, int argc, char **argv, const char *usage);
+void	cli_free(struct cli *);
+
+/* Print "tagmirror: <fmt>\n" to stderr; returns 1 (the usage exit code). */
+int	cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
