@@ -26,6 +26,12 @@ int	tm_creds_from_option(const char *userpass, struct tm_creds *, struct tm_err 
  * Look host up ("docker.io" also matches "https://index.docker.io/v1/").
  * Returns 1 found, 0 nothing configured, -1 on error (unreadable or bad
  * file, failing credential helper: the message names the file or helper).
+ * Files: REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json;
+ * then $DOCKER_CONFIG/config.json, else ~/.docker/config.json.  The first
+ * with an answer wins; in each, credHelpers, auths, then credsStore.
+ * A helper runs at most TAGMIRROR_CRED_HELPER_TIMEOUT_MS (default 10000).
+ * A helper's "<token>" user leaves user NULL and sets identity_token.
+ * Any thread; *c is overwritten (clear it first if it held anything).
  */
 int	tm_creds_lookup(const char *host, struct tm_creds *, struct tm_err *);
 

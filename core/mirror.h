@@ -54,6 +54,17 @@ enum tag_state {
 #undef TAG_STATE_ENUM
 };
 
+/*
+ * What the plan does with a tag.  A matched tag is copied unless the
+ * plan finds it up to date (state TAG_UPTODATE); a stale one (only with
+ * delete_stale: in the destination, matched, gone upstream) is removed.
+ * A dry run leaves tags to copy or delete in TAG_QUEUED.
+ */
+enum tag_action {
+	TAG_ACT_COPY,
+	TAG_ACT_DELETE
+};
+
 struct mirror_opts {
 	const char		*src;		/* reference as typed */
 	const char		*dst;
@@ -78,15 +89,21 @@ enum mirror_event_type {
 	MEV_PLANNED,		/* tag list known: count = tags */
 	MEV_TAG,		/* a tag changed state */
 	MEV_PROGRESS,		/* bytes moved (coalesced, <= 10 Hz per tag) */
-	MEV_PAUSED,		/* rate limit pause; wait = seconds */
-	MEV_FINISHED,		/* run over: status */
-	MEV_ROLLBACK_TAG,	/* one tag restored (or conflict) */
-	MEV_ROLLBACK_DONE	/* rollback over: status, err */
+	MEV_PAUSED,		/* rate limit pause; wait = seconds, 0 = resumed */
+	MEV_FINISHED,		/* copy over: status (SUCCESS, PARTIAL, FAIL,
+				 * CANCELLED); with opts.rollback the rollback
+				 * events follow, then the thread ends */
+	MEV_ROLLBACK_TAG,	/* one tag: state ROLLED_BACK, CONFLICT or
+				 * FAILED (err); name, digest it now has */
+	MEV_ROLLBACK_DONE	/* rollback over: status (ROLLED_BACK, or the
+				 * copy status when it could not finish), err */
 };
 
 struct mirror_event {
 	enum mirror_event_type	type;
-	size_t			tag;		/* index for MEV_TAG/PROGRESS */
+	size_t			tag;		/* index for MEV_TAG/PROGRESS/ROLLBACK_TAG
+					 * (journal order from
+					 * mirror_rollback_journal) */
 	size_t			count;
 	enum tag_state		state;
 	enum mirror_status	status;
@@ -94,6 +111,10 @@ struct mirror_event {
 	int64_t			bytes_done, bytes_total;
 	double			wait;
 	struct tm_err		err;
+	/* Additions: the tag's name (MEV_TAG, MEV_ROLLBACK_TAG) and the
+	 * digest it now has in the destination ("" when absent or unknown). */
+	char			name[TM_TAG_MAX + 1];
+	char			digest[TM_DIGEST_MAX + 1];
 };
 
 struct mirror_tag_info {
@@ -106,6 +127,11 @@ struct mirror_tag_info {
 	int			attempts;
 	double			retry_in;	/* seconds, while RETRYING */
 	struct tm_err		err;		/* when FAILED/CONFLICT */
+	/* Additions. */
+	enum tag_action		action;
+	/* What the destination tag gets: src_digest, or the filtered index's
+	 * digest with opts.platforms.  "" until planned. */
+	char			dst_digest[TM_DIGEST_MAX + 1];
 };
 
 struct mirror_totals {
@@ -113,6 +139,23 @@ struct mirror_totals {
 	int64_t			bytes_done, bytes_total;
 	unsigned long		blobs_copied, blobs_mounted, blobs_skipped;
 	double			elapsed;
+	/* Additions: stale tags removed, rollback conflicts, tags a rollback
+	 * put back, and 1 while the run waits for the source's rate limit. */
+	size_t			deleted, conflicts, rolled_back;
+	int			paused;
+};
+
+/* The outcome of a rollback (automatic, decided, or from a journal). */
+struct mirror_rollback_info {
+	int			attempted;	/* a rollback ran (or is running) */
+	int			finished;
+	size_t			restored;	/* tags put back (or removed again) */
+	size_t			unchanged;	/* already as before */
+	size_t			conflicts;	/* moved by someone else: left alone */
+	size_t			failed;		/* could not be restored */
+	size_t			mismatches;	/* read back differs from before */
+	size_t			survivors;	/* other tags re-tagged after a delete by digest */
+	struct tm_err		err;		/* first failure, or the conflict summary */
 };
 
 /* q may be NULL (no events); it must carry struct mirror_event. */
@@ -130,7 +173,16 @@ int		 mirror_rollback_start(struct mirror *, struct tm_err *);
 int		 mirror_retry_start(struct mirror *, const size_t *tags, size_t n,
 		    struct tm_err *);
 
+/*
+ * Current status; after the run, the final one (ROLLED_BACK once a
+ * rollback restored the destination).  mirror_copy_status is the status of
+ * the copy itself (SUCCESS, PARTIAL, FAIL, CANCELLED) even after a
+ * rollback.
+ */
 enum mirror_status mirror_status(const struct mirror *);
+enum mirror_status mirror_copy_status(const struct mirror *);
+void		 mirror_rollback_info(const struct mirror *,
+		    struct mirror_rollback_info *);
 size_t		 mirror_tag_count(const struct mirror *);
 int		 mirror_tag_info(const struct mirror *, size_t i,
 		    struct mirror_tag_info *);
@@ -154,7 +206,25 @@ const char	*tag_state_name(enum tag_state);
 int		 mirror_rollback_journal(const char *journal,
 		    const struct reg_opts *dst_reg, struct evq *q,
 		    struct tm_err *);
-/* Newest unfinished journal in state_dir (NULL: default) into buf. */
+/*
+ * Newest unfinished journal in state_dir (NULL: default) into buf.
+ * 1 found, 0 none, -1 error.  mirror_find_last: the newest journal,
+ * finished or not (`tagmirror rollback --last`).
+ */
 int		 mirror_find_interrupted(const char *state_dir, char *buf, size_t n);
+int		 mirror_find_last(const char *state_dir, char *buf, size_t n);
+
+/*
+ * Read an earlier report (--only-failed): its failed tags (malloc'd array
+ * of malloc'd names, free with mirror_report_tags_free) and, when wanted,
+ * its source, destination and expression (malloc'd, may be NULL).
+ */
+struct mirror_report_run {
+	char		*source, *destination, *expression;
+};
+int		 mirror_report_failed(const char *path, char ***tags, size_t *n,
+		    struct mirror_report_run *, struct tm_err *);
+void		 mirror_report_tags_free(char **tags, size_t n,
+		    struct mirror_report_run *);
 
 #endif

@@ -23,10 +23,13 @@ struct tm_ref {
  * Parse s.  A first path component is a host when it contains '.' or ':'
  * or is "localhost"; otherwise the host is docker.io and a single-name
  * repository gets "library/".  Errors (TM_CAT_USAGE) name the culprit.
+ * A lone host ("quay.io", "localhost:5000") is an error, not a Hub image.
+ * Hub's three names all become host docker.io, api_host registry-1.docker.io.
+ * Any thread; *ref is zeroed first.
  */
 int	tm_ref_parse(const char *s, struct tm_ref *, struct tm_err *);
 
-/* "host/repo" (plus ":tag" or "@digest" when set) into buf. */
+/* "host/repo" (plus ":tag" and "@digest" when set) into buf, truncated to n. */
 void	tm_ref_format(const struct tm_ref *, char *buf, size_t n);
 
 /* 1 when tag matches [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. */

@@ -63,9 +63,11 @@ const char	*registry_scheme(const struct registry *);
 
 /*
  * Docker Hub's ratelimit-remaining as last seen (any thread), -1 unknown.
- * ratelimit_reset is the window in seconds from "N;w=21600", -1 unknown.
+ * registry_ratelimit_window is its window in seconds from "N;w=21600",
+ * -1 unknown.
  */
 long		 registry_ratelimit_remaining(const struct registry *);
+long		 registry_ratelimit_window(const struct registry *);
 /* Requests sent so far (all conns): for benchmarks and tests. */
 unsigned long	 registry_request_count(const struct registry *);
 

@@ -29,19 +29,32 @@ struct tl_event {
 };
 
 /*
- * Start listing ref (a reference as typed: "python", "host:port/a/b") with
- * opts; events of type struct tl_event go to q (elem size must match).
- * Returns NULL with err on a bad reference.  Any thread.
+ * Start listing ref (a reference as typed: "python", "host:port/a/b"; a
+ * tag or digest in it is a usage error) with opts, on a thread of its
+ * own; events of type struct tl_event go to q (elem size must match), and
+ * q must outlive the taglist.  Exactly one TL_DONE or TL_FAILED ends the
+ * events, unless taglist_free stopped the listing first.  Returns NULL
+ * with err on a bad reference or options.  Any thread; call tm_init first.
  */
 struct taglist	*taglist_start(const char *ref, const struct reg_opts *,
 		    struct evq *q, struct tm_err *);
-/* Blocking: list everything, 0 or -1. */
+/* Blocking, in the calling thread: everything, or NULL with err. */
 struct taglist	*taglist_fetch(const char *ref, const struct reg_opts *,
 		    struct tm_err *);
-/* Copy of the names listed so far (malloc'd array of malloc'd strings). */
+/*
+ * Copy of the names listed so far, in the registry's order (malloc'd array
+ * of malloc'd strings, freed with taglist_names_free); 0 and NULL when out
+ * of memory.  Any thread.
+ */
 size_t		 taglist_snapshot(struct taglist *, char ***names);
 void		 taglist_names_free(char **names, size_t n);
-/* Stops the listing if still running, joins, frees. */
+/* Names the registry sent that are not valid tags (skipped).  Any thread. */
+size_t		 taglist_rejected(struct taglist *);
+/*
+ * Stops the listing if still running, joins, frees.  Once it returns no
+ * more events come from this listing, but those already queued stay:
+ * drain q before reading it for another listing.
+ */
 void		 taglist_free(struct taglist *);
 
 #endif

@@ -212,3 +212,132 @@ assert_no_secret() {
 	done
 	is "$leaked" "" "no password appears in: $*"
 }
+
+# --- test bed: seeding and the fault proxy ---
+# Tools in tests/bed (python3, stdlib only); reference: tests/bed/README.md.
+TM_BED="$top_srcdir/tests/bed"
+
+# tm_python ARGS...: python3, resolved once to the real interpreter (a
+# version manager's shim can cost most of a second per start).  Resolve it
+# outside $(...) (seed and proxy_start do) so the answer is kept.
+tm_python() {
+	[ -n "${TM_PYTHON:-}" ] ||
+		TM_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) ||
+		TM_PYTHON=python3
+	"$TM_PYTHON" "$@"
+}
+
+# _bed_name ADDR: the NAME of the registry or proxy started here whose
+# ${NAME}_addr is ADDR (empty when none).
+_bed_name() {
+	set | sed -n "s/^\([A-Za-z_][A-Za-z0-9_]*\)_addr='\{0,1\}$1'\{0,1\}\$/\1/p" | head -1
+}
+
+# seed ADDR REPO OUTFILE [seed.py options...]
+# Pushes images with tests/bed/seed.py into the registry at ADDR
+# (127.0.0.1:PORT) and writes "TAG DIGEST MEDIATYPE" lines to OUTFILE.
+# When ADDR belongs to a registry_start/proxy_start of this test, its
+# scheme, CA ($TM_CA) and credentials (${NAME}_user/_pass, passed through
+# the environment, never on the command line) are added automatically;
+# options given here come later and win.
+seed() {
+	local addr="$1" repo="$2" out="$3" name url user pass
+	shift 3
+	set -- --registry "$addr" --repo "$repo" --out "$out" "$@"
+	name=$(_bed_name "$addr")
+	if [ -n "$name" ]; then
+		eval "url=\${${name}_url:-} user=\${${name}_user:-} pass=\${${name}_pass:-}"
+		case "$url" in
+		https:*) set -- --scheme https --cacert "$TM_CA" "$@" ;;
+		esac
+		if [ -n "$user" ]; then
+			set -- --user "$user" --password-env TM_SEED_PASS "$@"
+		fi
+	else
+		pass=""
+	fi
+	TM_SEED_PASS="$pass" tm_python "$TM_BED/seed.py" "$@"
+}
+
+# proxy_start NAME UPSTREAM_URL [--tls] [faultproxy options...]
+# Starts tests/bed/faultproxy.py in front of UPSTREAM_URL (an https
+# upstream is verified with $TM_CA).  --tls serves HTTPS with the test CA's
+# server certificate.  Sets ${NAME}_addr (127.0.0.1:PORT), ${NAME}_url,
+# ${NAME}_dir, ${NAME}_pid, and ${NAME}_log (the proxy's request log); with
+# --bearer-user U --bearer-password-env VAR also ${NAME}_user and
+# ${NAME}_pass (so seed and assert_no_secret know them).
+proxy_start() {
+	local name="$1" up="$2" dir port pid scheme=http a prev="" user="" pwvar=""
+	shift 2
+	dir="$TMPD/proxy-$name"
+	mkdir -p "$dir"
+	set -- --upstream "$up" --port-file "$dir/port" --log "$dir/requests.log" "$@"
+	case "$up" in
+	https:*) make_ca; set -- --upstream-cacert "$TM_CA" "$@" ;;
+	esac
+	for a in "$@"; do
+		case "$prev" in
+		--bearer-user) user="$a" ;;
+		--bearer-password-env) pwvar="$a" ;;
+		esac
+		case "$a" in
+		--tls) make_ca; scheme=https ;;
+		--tls-cert) scheme=https ;;
+		esac
+		prev="$a"
+	done
+	if [ $scheme = https ]; then
+		# Replace the --tls shorthand by the real options.
+		for a in "$@"; do
+			shift
+			if [ "$a" = --tls ]; then
+				set -- "$@" --tls-cert "$TMPD/pki/server.crt" --tls-key "$TMPD/pki/server.key"
+			else
+				set -- "$@" "$a"
+			fi
+		done
+	fi
+	tm_python -c '' || bail "no python3"
+	"$TM_PYTHON" "$TM_BED/faultproxy.py" "$@" >"$dir/stderr" 2>&1 &
+	pid=$!
+	track_pid $pid
+	wait_for 10 test -s "$dir/port" || bail "proxy $name did not start: $(tail -3 "$dir/stderr")"
+	port=$(cat "$dir/port")
+	eval "${name}_addr=127.0.0.1:$port ${name}_url=$scheme://127.0.0.1:$port" \
+		"${name}_dir=\$dir ${name}_log=\$dir/requests.log ${name}_pid=$pid"
+	if [ -n "$user" ] && [ -n "$pwvar" ]; then
+		eval "${name}_user=\$user ${name}_pass=\${$pwvar:-}"
+	fi
+}
+
+# _proxy_curl NAME METHOD PATH [curl options...]: a control API call.
+_proxy_curl() {
+	local url method="$2" path="$3"
+	eval "url=\${$1_url}"
+	shift 3
+	curl -sS --fail-with-body --cacert "${TM_CA:-/dev/null}" -X "$method" "$url$path" "$@"
+}
+
+# proxy_rules NAME 'JSON': replace the proxy's rules (bails when refused).
+proxy_rules() {
+	local out
+	out=$(_proxy_curl "$1" PUT /__proxy/rules --data-binary "$2" 2>&1) ||
+		bail "proxy_rules $1: $out"
+}
+
+# proxy_stats NAME: print the stats JSON (requests, by_rule, log).
+proxy_stats() { _proxy_curl "$1" GET /__proxy/stats; }
+
+# proxy_reset NAME: clear the request counters, the log and rule counters.
+proxy_reset() { _proxy_curl "$1" POST /__proxy/reset >/dev/null; }
+
+# proxy_expire_tokens NAME: forget every bearer token the proxy issued.
+proxy_expire_tokens() { _proxy_curl "$1" POST /__proxy/expire-tokens >/dev/null; }
+
+# proxy_count NAME 'REGEX': how many logged requests match REGEX (Python
+# re, searched) on 'METHOD PATH' (PATH includes the query), e.g.
+# proxy_count p '^GET .*/manifests/'.  Requests to /__proxy/ never count.
+proxy_count() {
+	_proxy_curl "$1" GET /__proxy/count -G --data-urlencode "re=$2" |
+		sed -n 's/^{"count": \([0-9]*\)}$/\1/p'
+}

@@ -1,12 +1,184 @@
 #include "config.h"
 
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
 #include "cli.h"
 #include "commands.h"
+#include "demo.h"
+#include "draw.h"
+#include "preview.h"
+#include "run.h"
+
+static const char usage[] =
+"Usage: tagmirror [SOURCE [DEST]] [--tags EXPR] [options]\n"
+"       tagmirror --demo\n"
+"\n"
+"Opens the interactive mirror: a form (filled from the arguments) with a\n"
+"live preview of the matching tags, the run with per-tag progress, the\n"
+"keep-or-roll-back decision when tags fail, and troubleshooting.  Press ?\n"
+"inside for every key.  In scripts use 'tagmirror run'.\n"
+"\n"
+"  -t, --tags EXPR            tag expression (globs, !GLOB, re:REGEX)\n"
+"  -j, --jobs N               tags copied at once (default 8)\n"
+"  --src-creds USER[:PASS]    source credentials (also --dest-creds)\n"
+"  --src-tls-verify=false     allow plain HTTP / any certificate (also dest)\n"
+"  --src-cert-dir DIR         extra CA certificates (also --dest-cert-dir)\n"
+"  --rollback, --no-rollback  the highlighted answer when tags fail\n"
+"                             (default: REPO_MIRROR_ROLLBACK)\n"
+"  --arch PLATFORMS           copy only these platforms of multi-arch tags\n"
+"  --delete-stale             delete destination tags that no longer match\n"
+"  --report FILE              write the JSON report there\n"
+"  --state-dir DIR            journals (default $XDG_STATE_HOME/tagmirror)\n"
+"  --theme NAME|FILE          colour theme: default, light, mono,\n"
+"                             high-contrast, or a .theme file\n"
+"  --demo                     start two local registries with sample tags\n"
+"                             (some fail) and open the form filled in\n"
+"\n"
+"NO_COLOR=1 draws without colours.\n";
+
+/* Theme problems before the screen starts: stderr, and the first on screen. */
+static void
+warn_early(void *ud, const char *msg)
+{
+	char	*first = ud;
+
+	fprintf(stderr, "tagmirror: %s\n", msg);
+	if (first[0] == '\0')
+		snprintf(first, 512, "%s", msg);
+}
+
+static struct theme *
+pick_theme(struct app *a, char *first)
+{
+	struct theme	*t = NULL;
+	char		*remembered = NULL;
+
+	if (a->cli.theme != NULL)
+		t = theme_load(a->cli.theme, warn_early, first);
+	else if ((remembered = theme_remembered()) != NULL)
+		t = theme_load(remembered, warn_early, first);
+	free(remembered);
+	return t != NULL ? t : theme_default();
+}
+
+static int
+start_demo(struct app *a)
+{
+	struct tm_err	err;
+	char		buf[600];
+	int		broken, n;
+
+	fprintf(stderr, "tagmirror: starting two local registries for the "
+	    "demo...\n");
+	if ((a->demo = demo_start(&err)) == NULL) {
+		tm_err_format(&err, buf, sizeof buf);
+		return cli_error("demo: %s", buf);
+	}
+	n = demo_tags(a->demo, &broken);
+	fprintf(stderr, "tagmirror: demo source %s has %d tags, %d of them "
+	    "broken on purpose\n", demo_source(a->demo), n, broken);
+	if (a->cli.npos == 0)
+		a->cli.pos[a->cli.npos++] = (char *)demo_source(a->demo);
+	if (a->cli.npos == 1)
+		a->cli.pos[a->cli.npos++] = (char *)demo_dest(a->demo);
+	if (a->cli.mo.expr == NULL)
+		a->cli.mo.expr = demo_expr(a->demo);
+	if (a->cli.mo.state_dir == NULL)
+		a->cli.mo.state_dir = demo_state_dir(a->demo);
+	return 0;
+}
+
+static void
+curses_start(struct theme *t)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	initscr();
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	if (has_colors() && (nc == NULL || nc[0] == '\0')) {
+		start_color();
+		use_default_colors();
+	}
+	theme_use(t);
+	/* Bracketed paste: a pasted line break must not submit a field. */
+	define_key("\033[200~", KEY_MAX + 1);
+	define_key("\033[201~", KEY_MAX + 2);
+	putp("\033[?2004h");
+}
+
+static void
+curses_stop(void)
+{
+	putp("\033[?2004l");
+	endwin();
+}
 
 int
 tui_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_error("tui_main: not built yet");
+	struct app	 a;
+	struct theme	*t;
+	char		 first[512] = "";
+	int		 rc;
+
+	/* Before any thread: the demo's libcurl may start resolver threads. */
+	ui_signals_init();
+	memset(&a, 0, sizeof a);
+	if ((rc = cli_parse(&a.cli, argc, argv, usage)) != 0) {
+		cli_free(&a.cli);
+		return rc == 1 ? 0 : 1;
+	}
+	if (a.cli.npos > 2) {
+		cli_free(&a.cli);
+		return cli_error("unknown command '%s' (see --help)",
+		    a.cli.pos[0]);
+	}
+	setlocale(LC_ALL, "");
+	draw_init(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
+	t = pick_theme(&a, first);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		theme_free(t);
+		cli_free(&a.cli);
+		return cli_error("not a terminal: the interactive mode needs one; "
+		    "in scripts use 'tagmirror run SOURCE DEST --tags EXPR'");
+	}
+	if (keys_init() == -1 || (a.pv = preview_new()) == NULL) {
+		theme_free(t);
+		cli_free(&a.cli);
+		return cli_error("out of memory");
+	}
+	if (a.cli.demo && start_demo(&a) != 0) {
+		theme_free(t);
+		preview_free(a.pv);
+		cli_free(&a.cli);
+		return 1;
+	}
+	curses_start(t);
+	a.screen = &setup_screen;
+	setup_init(&a);
+	if (first[0] != '\0')
+		app_msg(&a, EL_ERROR, "%s", first);
+	interrupted_check(&a);
+	rc = ui_loop(&a) == 0 ? 0 : 1;
+	modal_close(&a);
+	curses_stop();
+	interrupted_wait();
+	run_free(a.run);
+	preview_free(a.pv);
+	setup_free(&a);
+	if (a.demo != NULL)
+		demo_stop(a.demo);
+	cli_free(&a.cli);
+	return rc;
 }

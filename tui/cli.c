@@ -18,7 +18,8 @@ enum {
 	OPT_SRC_TLS, OPT_DST_TLS, OPT_SRC_CERTDIR, OPT_DST_CERTDIR,
 	OPT_ROLLBACK, OPT_NO_ROLLBACK, OPT_ARCH, OPT_DELETE_STALE, OPT_RETRIES,
 	OPT_DRY_RUN, OPT_REPORT, OPT_ONLY_FAILED, OPT_TAG_LIST, OPT_JSON,
-	OPT_THEME, OPT_DEMO, OPT_LAST, OPT_STATE_DIR, OPT_YES, OPT_NO_CREDS
+	OPT_THEME, OPT_DEMO, OPT_LAST, OPT_STATE_DIR, OPT_YES, OPT_NO_CREDS,
+	OPT_RETRY_TIMES, OPT_RETRY_DELAY
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +50,8 @@ static const struct option long_opts[] = {
 	{ "last", no_argument, NULL, OPT_LAST },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "yes", no_argument, NULL, OPT_YES },
+	{ "retry-times", required_argument, NULL, OPT_RETRY_TIMES },
+	{ "retry-delay", required_argument, NULL, OPT_RETRY_DELAY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -94,6 +97,22 @@ parse_count(const char *opt, const char *arg, int lo, int hi, int *out)
 		return -1;
 	}
 	*out = (int)v;
+	return 0;
+}
+
+static int
+parse_seconds(const char *opt, const char *arg, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(v >= 0.01 && v <= 600)) {
+		cli_error("--%s takes seconds from 0.01 to 600, not '%s'", opt, arg);
+		return -1;
+	}
+	*out = v;
 	return 0;
 }
 
@@ -269,6 +288,19 @@ cli_parse(struct cli *c, int argc, char **argv, const char *usage)
 			break;
 		case OPT_YES:
 			c->yes = 1;
+			break;
+		case OPT_RETRY_TIMES:
+			/* As skopeo: retries after the first attempt. */
+			if (parse_count("retry-times", optarg, 0, 20,
+			    &c->mo.src_reg.max_attempts) == -1)
+				return -1;
+			c->mo.dst_reg.max_attempts = ++c->mo.src_reg.max_attempts;
+			break;
+		case OPT_RETRY_DELAY:
+			if (parse_seconds("retry-delay", optarg,
+			    &c->mo.src_reg.retry_base) == -1)
+				return -1;
+			c->mo.dst_reg.retry_base = c->mo.src_reg.retry_base;
 			break;
 		case ':':
 			cli_error("option '%s' needs a value", argv[optind - 1]);

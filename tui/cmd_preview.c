@@ -1,12 +1,354 @@
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
 #include "commands.h"
+#include "ref.h"
+#include "tagexpr.h"
+#include "taglist.h"
+
+static const char usage[] =
+"Usage: tagmirror preview SOURCE --tags EXPR [options]\n"
+"       tagmirror preview --tag-list FILE|- --tags EXPR [options]\n"
+"\n"
+"Lists every tag of the SOURCE repository, applies the tag expression and\n"
+"prints the tags it selects in natural version order (3.9 before 3.10),\n"
+"then, on lines starting with '#', how many tags each item matched.\n"
+"Nothing is copied.\n"
+"\n"
+"EXPR is a comma-separated list of items, as in a Quay mirror rule:\n"
+"  GLOB           Python fnmatch: * ? [seq] [!seq], case-sensitive\n"
+"  !GLOB          leave out the tags GLOB matches\n"
+"  re:REGEX       POSIX extended regex matching the whole tag\n"
+"  A tag is selected when an item matches it and no '!' item does; with\n"
+"  only '!' items, every tag they do not match is selected.\n"
+"\n"
+"Options:\n"
+"  -t, --tags EXPR            the tag expression (required)\n"
+"  --tag-list FILE|-          match the tag names in FILE (one a line; - for\n"
+"                             stdin) instead of listing a registry\n"
+"  --json                     print one JSON document instead\n"
+"  --src-creds USER[:PASS]    source credentials (default: auth files)\n"
+"  --src-password-stdin       read the source password from stdin\n"
+"  --src-tls-verify=false     skip TLS verification, allow plain HTTP\n"
+"  --src-cert-dir DIR         extra CA certificates (*.crt) for the source\n"
+"  --src-no-creds             never read the auth files\n"
+"  -h, --help                 this text\n"
+"\n"
+"Exit status: 0 listed (with a warning on stderr when nothing matched),\n"
+"1 usage or expression error, 2 the registry could not be read.\n";
+
+/* What to show: names (sorted, unique), the result and the warnings. */
+struct preview_out {
+	const char		*source;
+	char			**names;
+	size_t			 n;
+	size_t			 rejected;
+	struct tagexpr		*te;
+	struct tagexpr_result	 res;
+	char			**warn;
+	size_t			 nwarn;
+};
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort and drop repeated names: a list may repeat, a preview must not. */
+static void
+names_unique(char **names, size_t *n)
+{
+	size_t	i, o = 0;
+
+	qsort(names, *n, sizeof *names, str_cmp);
+	for (i = 0; i < *n; i++) {
+		if (o > 0 && strcmp(names[o - 1], names[i]) == 0)
+			free(names[i]);
+		else
+			names[o++] = names[i];
+	}
+	*n = o;
+}
+
+/*
+ * Read tag names, one a line.  Blanks around a name are dropped; a line
+ * that is not a valid tag is counted, never shown.  0, or 1 (usage).
+ */
+static int
+read_tag_list(const char *path, struct preview_out *po)
+{
+	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char	*line = NULL, *s, *e;
+	size_t	 cap = 0, vcap = 0;
+	int	 rc = 0;
+
+	if (f == NULL)
+		return cli_error("cannot read the tag list '%s': %m", path);
+	while (getline(&line, &cap, f) != -1) {
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
+			;
+		*e = '\0';
+		if (*s == '\0')
+			continue;
+		if (!tm_tag_valid(s)) {
+			po->rejected++;
+			continue;
+		}
+		if (po->n == vcap) {
+			char	**v;
+
+			vcap = vcap ? vcap * 2 : 1024;
+			if ((v = reallocarray(po->names, vcap, sizeof *v)) == NULL)
+				break;
+			po->names = v;
+		}
+		if ((po->names[po->n] = strdup(s)) == NULL)
+			break;
+		po->n++;
+	}
+	if (ferror(f) || !feof(f))
+		rc = cli_error("cannot read the tag list '%s'", path);
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+/* List the registry: 0, or the exit status with the error printed. */
+static int
+read_registry(const char *source, const struct reg_opts *ro,
+    struct preview_out *po)
+{
+	struct taglist	*tl;
+	struct tm_err	 err;
+	char		 buf[768];
+
+	if ((tl = taglist_fetch(source, ro, &err)) == NULL) {
+		tm_err_format(&err, buf, sizeof buf);
+		cli_error("cannot list tags of %s: %s", source, buf);
+		return err.cat == TM_CAT_USAGE ? 1 : 2;
+	}
+	po->n = taglist_snapshot(tl, &po->names);
+	po->rejected = taglist_rejected(tl);
+	taglist_free(tl);
+	return 0;
+}
+
+static void
+warn_add(struct preview_out *po, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+warn_add(struct preview_out *po, const char *fmt, ...)
+{
+	char	**v, *s;
+	va_list	 ap;
+	int	 r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r == -1)
+		return;
+	if ((v = reallocarray(po->warn, po->nwarn + 1, sizeof *v)) == NULL) {
+		free(s);
+		return;
+	}
+	po->warn = v;
+	po->warn[po->nwarn++] = s;
+}
+
+/* Item text as the user typed it, made safe for a terminal. */
+static char *
+item_safe(const struct tagexpr *te, size_t i)
+{
+	const char	*t = tagexpr_item_text(te, i);
+	size_t		 n = strlen(t) + 1;
+	char		*s = malloc(n);
+
+	return s == NULL ? NULL : tm_sanitize(s, n, t);
+}
+
+static void
+collect_warnings(struct preview_out *po)
+{
+	size_t	i;
+	char	*s;
+
+	if (po->rejected > 0)
+		warn_add(po, "skipped %zu name%s that %s not %svalid tag "
+		    "name%s", po->rejected, po->rejected == 1 ? "" : "s",
+		    po->rejected == 1 ? "is" : "are",
+		    po->rejected == 1 ? "a " : "", po->rejected == 1 ? "" : "s");
+	for (i = 0; i < tagexpr_items(po->te); i++) {
+		if (po->res.item_counts[i] != 0 || (s = item_safe(po->te, i)) == NULL)
+			continue;
+		if (tagexpr_item_kind(po->te, i) == TAGEXPR_EXCLUDE)
+			warn_add(po, "item %zu '%s' excludes no tag", i + 1, s);
+		else
+			warn_add(po, "item %zu '%s' matches no tag", i + 1, s);
+		free(s);
+	}
+	if (po->res.n_matched == 0)
+		warn_add(po, "nothing matched: no tag of %zu would be mirrored",
+		    po->n);
+}
+
+/* A JSON string: sanitized first, so only '"' and '\\' need escapes. */
+static void
+json_string(const char *s)
+{
+	size_t	 n = strlen(s) + 1;
+	char	*safe = malloc(n), *p;
+
+	putchar('"');
+	if (safe != NULL) {
+		tm_sanitize(safe, n, s);
+		for (p = safe; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				putchar('\\');
+			putchar(*p);
+		}
+		free(safe);
+	}
+	putchar('"');
+}
+
+static const char *
+kind_name(enum tagexpr_kind k)
+{
+	return k == TAGEXPR_EXCLUDE ? "exclude" : k == TAGEXPR_REGEX ? "regex" :
+	    "glob";
+}
+
+static void
+print_json(const struct preview_out *po)
+{
+	size_t	i;
+
+	fputs("{\"source\":", stdout);
+	json_string(po->source);
+	printf(",\"total_tags\":%zu,\"matched\":[", po->n);
+	for (i = 0; i < po->res.n_matched; i++) {
+		if (i > 0)
+			putchar(',');
+		json_string(po->names[po->res.matched[i]]);
+	}
+	fputs("],\"items\":[", stdout);
+	for (i = 0; i < tagexpr_items(po->te); i++) {
+		fputs(i > 0 ? ",{\"item\":" : "{\"item\":", stdout);
+		json_string(tagexpr_item_text(po->te, i));
+		printf(",\"kind\":\"%s\",\"matched\":%zu}",
+		    kind_name(tagexpr_item_kind(po->te, i)),
+		    po->res.item_counts[i]);
+	}
+	fputs("],\"warnings\":[", stdout);
+	for (i = 0; i < po->nwarn; i++) {
+		if (i > 0)
+			putchar(',');
+		json_string(po->warn[i]);
+	}
+	fputs("]}\n", stdout);
+}
+
+static void
+print_text(const struct preview_out *po)
+{
+	size_t	i, n = tagexpr_items(po->te), w = 4, len;
+	char	*s;
+
+	for (i = 0; i < po->res.n_matched; i++)
+		puts(po->names[po->res.matched[i]]);
+	printf("# %zu of %zu tags selected by %zu item%s\n", po->res.n_matched,
+	    po->n, n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		if ((len = strlen(tagexpr_item_text(po->te, i))) > w)
+			w = len < 40 ? len : 40;
+	for (i = 0; i < n; i++) {
+		int	excl = tagexpr_item_kind(po->te, i) == TAGEXPR_EXCLUDE;
+
+		if ((s = item_safe(po->te, i)) == NULL)
+			continue;
+		printf("# %3zu  %-*s %6zu %s", i + 1, (int)w, s,
+		    po->res.item_counts[i], excl ? "removed" : "matched");
+		if (po->res.item_counts[i] == 0)
+			printf("  warning: %s no tag", excl ? "excludes" : "matches");
+		putchar('\n');
+		free(s);
+	}
+	/* The summary is on stdout; these must be seen even when piped. */
+	for (i = 0; i < po->nwarn; i++)
+		if (strncmp(po->warn[i], "item ", 5) != 0)
+			fprintf(stderr, "tagmirror: warning: %s\n", po->warn[i]);
+}
+
+static void
+preview_out_free(struct preview_out *po)
+{
+	size_t	i;
+
+	tagexpr_result_free(&po->res);
+	tagexpr_free(po->te);
+	taglist_names_free(po->names, po->n);
+	for (i = 0; i < po->nwarn; i++)
+		free(po->warn[i]);
+	free(po->warn);
+}
 
 int
 cmd_preview(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_error("cmd_preview: not built yet");
+	struct preview_out	 po;
+	struct cli		 c;
+	struct tm_err		 err;
+	int			 rc;
+
+	memset(&po, 0, sizeof po);
+	if ((rc = cli_parse(&c, argc, argv, usage)) != 0) {
+		cli_free(&c);
+		return rc == 1 ? 0 : 1;
+	}
+	if (c.mo.expr == NULL)
+		rc = cli_error("preview: --tags EXPR is required (see --help)");
+	else if (c.npos > 1 || (c.npos == 0 && c.tag_list == NULL))
+		rc = cli_error("preview: give one SOURCE repository, or "
+		    "--tag-list FILE (see --help)");
+	else if ((po.te = tagexpr_compile(c.mo.expr, &err)) == NULL)
+		rc = cli_error("tag expression: %s", err.msg);
+	if (rc != 0)
+		goto out;
+	po.source = c.npos == 1 ? c.pos[0] : c.tag_list;
+	if (c.tag_list != NULL)
+		rc = read_tag_list(c.tag_list, &po);
+	else
+		rc = read_registry(po.source, &c.mo.src_reg, &po);
+	if (rc != 0)
+		goto out;
+	names_unique(po.names, &po.n);
+	if (tagexpr_apply(po.te, (const char *const *)po.names, po.n, &po.res,
+	    &err) == -1) {
+		rc = cli_error("%s", err.msg);
+		goto out;
+	}
+	collect_warnings(&po);
+	if (c.json) {
+		print_json(&po);
+		if (po.res.n_matched == 0)
+			fputs("tagmirror: warning: nothing matched\n", stderr);
+	} else
+		print_text(&po);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		rc = cli_error("cannot write the preview: %m");
+out:
+	preview_out_free(&po);
+	cli_free(&c);
+	return rc;
 }

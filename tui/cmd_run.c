@@ -1,12 +1,480 @@
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
 #include "commands.h"
+#include "evq.h"
+#include "mirror.h"
+
+static const char usage[] =
+"Usage: tagmirror run SOURCE DEST --tags EXPR [options]\n"
+"       tagmirror run [SOURCE DEST] --only-failed REPORT [options]\n"
+"\n"
+"Mirrors the SOURCE tags that EXPR selects into DEST, best effort: what\n"
+"copied stays, every failed tag is named with its reason, and the\n"
+"destination is restored to exactly its previous state only with\n"
+"--rollback (or REPO_MIRROR_ROLLBACK=true).  Tags already identical are\n"
+"skipped without moving a blob.  Prints one line per finished tag, then a\n"
+"summary.  Every change is journaled first (see 'tagmirror rollback').\n"
+"\n"
+"Options:\n"
+"  -t, --tags EXPR            tag expression, as for 'tagmirror preview'\n"
+"  -j, --jobs N               tags copied at once (default 8)\n"
+"  --rollback, --no-rollback  restore the destination when a tag fails\n"
+"                             (default: REPO_MIRROR_ROLLBACK, else off)\n"
+"  --arch LIST                copy only these platforms of multi-arch images\n"
+"                             (\"linux/amd64,linux/arm64\"); default: whole\n"
+"                             indexes, digests unchanged\n"
+"  --delete-stale             remove destination tags that match EXPR but are\n"
+"                             gone upstream (not after a cancel or a failure\n"
+"                             that is rolled back)\n"
+"  --retries N                end-of-run rounds for failed tags (default 2)\n"
+"  --retry-times N            retries of one request (default 4)\n"
+"  --retry-delay SECONDS      first wait between request retries (0.5)\n"
+"  --dry-run                  print the plan, change nothing\n"
+"  --report FILE              write a JSON report (docs/report.md)\n"
+"  --only-failed REPORT       retry just the tags that failed in REPORT\n"
+"  --state-dir DIR            journals here (default\n"
+"                             $XDG_STATE_HOME/tagmirror)\n"
+"  --src-creds USER[:PASS]    source credentials (default: auth files)\n"
+"  --dest-creds USER[:PASS]   destination credentials\n"
+"  --src-password-stdin, --dest-password-stdin\n"
+"  --src-tls-verify=false, --dest-tls-verify=false\n"
+"                             skip TLS verification, allow plain HTTP\n"
+"  --src-cert-dir DIR, --dest-cert-dir DIR\n"
+"                             extra CA certificates (*.crt)\n"
+"  --src-no-creds             never read the auth files for the source\n"
+"  -h, --help                 this text\n"
+"\n"
+"Exit status: 0 SUCCESS (every tag mirrored or already up to date),\n"
+"1 usage or configuration error, 2 FAIL (nothing mirrored, or the source\n"
+"could not be listed), 3 PARTIAL_MIRROR (some tags failed, the others\n"
+"kept), 4 ROLLED_BACK (some failed, destination restored), 5 CANCELLED.\n";
+
+struct out {
+	struct mirror	*m;
+	int		 width;		/* tag column */
+	int		 tty;		/* stderr is a terminal: progress */
+	int		 progress_on;	/* a progress line is showing */
+	int64_t		 progress_at;
+	int		 dry_run;
+	int		 finished;	/* MEV_FINISHED seen */
+	int		 rollback_done;
+	enum mirror_status copy_status;
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+progress_clear(struct out *o)
+{
+	if (o->progress_on) {
+		fputs("\r\033[K", stderr);
+		o->progress_on = 0;
+	}
+}
+
+static void
+progress_show(struct out *o)
+{
+	struct mirror_totals	t;
+
+	if (!o->tty || now_ms() - o->progress_at < 200)
+		return;
+	o->progress_at = now_ms();
+	mirror_totals(o->m, &t);
+	fprintf(stderr, "\r\033[K[%zu/%zu] %zu copying, %.1f MB, %.0fs%s",
+	    t.done + t.uptodate + t.failed + t.deleted, t.tags, t.active,
+	    (double)t.bytes_done / 1e6, t.elapsed,
+	    t.paused ? " (paused: rate limit)" : "");
+	o->progress_on = 1;
+}
+
+/* One result line: tag, result word, digest or reason. */
+static void
+line(struct out *o, const char *tag, const char *word, const char *what)
+{
+	progress_clear(o);
+	printf("%-*s  %-10s  %s\n", o->width, tag, word, what);
+	fflush(stdout);
+}
+
+static void
+tag_line(struct out *o, const char *tag, enum tag_state st,
+    const char *digest, const struct tm_err *err)
+{
+	char	reason[1024];
+
+	switch (st) {
+	case TAG_DONE:
+		line(o, tag, "copied", digest);
+		break;
+	case TAG_UPTODATE:
+		line(o, tag, "up-to-date", digest);
+		break;
+	case TAG_STALE_DELETED:
+		line(o, tag, "deleted", "(gone upstream)");
+		break;
+	case TAG_FAILED:
+	case TAG_CONFLICT:
+		tm_err_format(err, reason, sizeof reason);
+		line(o, tag, st == TAG_FAILED ? "FAILED" : "CONFLICT", reason);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+set_width(struct out *o)
+{
+	struct mirror_tag_info	t;
+	size_t			i, n = mirror_tag_count(o->m);
+	int			w = 3;
+
+	for (i = 0; i < n; i++)
+		if (mirror_tag_info(o->m, i, &t) == 0 && (int)strlen(t.name) > w)
+			w = (int)strlen(t.name);
+	o->width = w > 40 ? 40 : w;
+}
+
+static void
+on_event(struct out *o, const struct mirror_event *ev)
+{
+	switch (ev->type) {
+	case MEV_PLANNED:
+		set_width(o);
+		break;
+	case MEV_TAG:
+		if (!o->dry_run)
+			tag_line(o, ev->name, ev->state, ev->digest, &ev->err);
+		break;
+	case MEV_PAUSED:
+		progress_clear(o);
+		if (ev->wait > 0)
+			fprintf(stderr, "tagmirror: source rate limit nearly "
+			    "spent (%zu pulls left): pausing %.0fs\n", ev->count,
+			    ev->wait);
+		else
+			fprintf(stderr, "tagmirror: rate limit recovered, "
+			    "resuming\n");
+		break;
+	case MEV_FINISHED:
+		o->finished = 1;
+		o->copy_status = ev->status;
+		break;
+	case MEV_ROLLBACK_TAG:
+		if (ev->state != TAG_ROLLED_BACK)
+			tag_line(o, ev->name, ev->state, ev->digest, &ev->err);
+		break;
+	case MEV_ROLLBACK_DONE:
+		o->rollback_done = 1;
+		break;
+	case MEV_PROGRESS:
+		break;
+	}
+}
+
+static int
+drain(struct out *o, struct evq *q)
+{
+	struct mirror_event	ev[64];
+	size_t			n, i, total = 0;
+
+	while ((n = evq_drain(q, ev, 64)) > 0) {
+		for (i = 0; i < n; i++)
+			on_event(o, &ev[i]);
+		total += n;
+	}
+	return total > 0;
+}
+
+/* The dry run's plan, in tag order, once the plan is complete. */
+static void
+print_plan(struct out *o)
+{
+	struct mirror_tag_info	t;
+	size_t			i, n = mirror_tag_count(o->m);
+
+	for (i = 0; i < n; i++) {
+		if (mirror_tag_info(o->m, i, &t) == -1)
+			continue;
+		if (t.state == TAG_QUEUED)
+			line(o, t.name, t.action == TAG_ACT_DELETE ?
+			    "would-delete" : "would-copy",
+			    t.action == TAG_ACT_DELETE ? t.prev_digest :
+			    t.dst_digest);
+		else
+			tag_line(o, t.name, t.state, t.dst_digest, &t.err);
+	}
+}
+
+/* "2 failed (1 not_found, 1 server_error)" and the failed tags. */
+static void
+print_summary(struct out *o, enum mirror_status copy)
+{
+	struct mirror_totals	t;
+	struct mirror_tag_info	ti;
+	struct tm_err		run_err;
+	size_t			by[TM_CAT_COUNT] = { 0 }, i, n;
+	char			reason[1024];
+	int			c, first = 1;
+
+	mirror_totals(o->m, &t);
+	mirror_run_error(o->m, &run_err);
+	n = mirror_tag_count(o->m);
+	for (i = 0; i < n; i++)
+		if (mirror_tag_info(o->m, i, &ti) == 0 &&
+		    (ti.state == TAG_FAILED || ti.state == TAG_CONFLICT))
+			by[ti.err.cat]++;
+	progress_clear(o);
+	if (run_err.cat != TM_CAT_NONE) {
+		tm_err_format(&run_err, reason, sizeof reason);
+		printf("%s: %s\n", mirror_status_name(copy), reason);
+		return;
+	}
+	printf("%s%s: %zu tag%s: ", o->dry_run ? "dry run, " : "",
+	    mirror_status_name(copy), t.tags, t.tags == 1 ? "" : "s");
+	if (o->dry_run)
+		printf("%zu to copy, ", t.queued - (t.stale - t.deleted));
+	/* After a rollback, "copied" still says what the copy did. */
+	printf("%zu copied, %zu up to date, %zu failed",
+	    t.done + t.rolled_back, t.uptodate, t.failed + t.conflicts);
+	for (c = 0; c < TM_CAT_COUNT; c++) {
+		if (by[c] == 0)
+			continue;
+		printf("%s%zu %s", first ? " (" : ", ", by[c],
+		    tm_category_name((enum tm_category)c));
+		first = 0;
+	}
+	if (!first)
+		putchar(')');
+	if (t.stale > 0)
+		printf(", %zu %s", o->dry_run ? t.stale : t.deleted,
+		    o->dry_run ? "to delete" : "deleted");
+	putchar('\n');
+	if (t.failed + t.conflicts == 0)
+		return;
+	printf("failed:\n");
+	for (i = 0; i < n; i++) {
+		if (mirror_tag_info(o->m, i, &ti) == -1 ||
+		    (ti.state != TAG_FAILED && ti.state != TAG_CONFLICT))
+			continue;
+		tm_err_format(&ti.err, reason, sizeof reason);
+		printf("  %-*s  %s\n", o->width, ti.name, reason);
+	}
+}
+
+static void
+print_rollback(struct out *o)
+{
+	struct mirror_rollback_info	rb;
+	char				reason[1024];
+
+	mirror_rollback_info(o->m, &rb);
+	if (!rb.attempted)
+		return;
+	if (rb.failed == 0 && rb.mismatches == 0)
+		printf("ROLLED_BACK: destination restored: %zu tag%s put back, "
+		    "%zu already as before", rb.restored,
+		    rb.restored == 1 ? "" : "s", rb.unchanged);
+	else
+		printf("rollback incomplete: %zu restored, %zu failed, "
+		    "%zu differ after reading back", rb.restored, rb.failed,
+		    rb.mismatches);
+	if (rb.survivors > 0)
+		printf(", %zu other tag%s re-tagged", rb.survivors,
+		    rb.survivors == 1 ? "" : "s");
+	if (rb.conflicts > 0)
+		printf(", %zu conflict%s left alone", rb.conflicts,
+		    rb.conflicts == 1 ? "" : "s");
+	putchar('\n');
+	if (rb.err.cat != TM_CAT_NONE && (rb.failed > 0 || rb.mismatches > 0)) {
+		tm_err_format(&rb.err, reason, sizeof reason);
+		printf("  %s\n", reason);
+	}
+}
+
+static int
+exit_code(enum mirror_status s)
+{
+	switch (s) {
+	case MIRROR_SUCCESS:
+		return 0;
+	case MIRROR_FAIL:
+		return 2;
+	case MIRROR_PARTIAL:
+		return 3;
+	case MIRROR_ROLLED_BACK:
+		return 4;
+	case MIRROR_CANCELLED:
+		return 5;
+	default:
+		return 2;
+	}
+}
+
+/*
+ * The UI loop: events as they come, signals as cancels.  SIGINT and
+ * SIGTERM are blocked in every thread and picked up here, so a worker is
+ * never interrupted and a second signal ends the process at once (the
+ * journal makes that safe).
+ */
+static void
+loop(struct out *o, struct evq *q, const sigset_t *sigs, int rollback)
+{
+	struct pollfd		 p = { evq_fd(q), POLLIN, 0 };
+	struct timespec		 zero = { 0, 0 };
+	int			 sig, cancels = 0;
+
+	for (;;) {
+		drain(o, q);
+		if (o->finished && (o->rollback_done || !rollback ||
+		    (o->copy_status != MIRROR_PARTIAL &&
+		    o->copy_status != MIRROR_CANCELLED)))
+			break;
+		while ((sig = sigtimedwait(sigs, NULL, &zero)) > 0) {
+			progress_clear(o);
+			if (cancels++ > 0) {
+				fprintf(stderr, "tagmirror: stopped; the "
+				    "journal is kept (tagmirror rollback "
+				    "--last undoes the run)\n");
+				_exit(5);
+			}
+			fprintf(stderr, "tagmirror: %s: cancelling (again to "
+			    "stop at once)\n", strsignal(sig));
+			mirror_cancel(o->m);
+		}
+		progress_show(o);
+		if (poll(&p, 1, 100) == -1 && errno != EINTR)
+			break;
+	}
+	drain(o, q);
+}
+
+/* --only-failed: the tags, and SOURCE/DEST/EXPR when not given. */
+static int
+load_only(struct cli *c, char ***tags, size_t *n, struct mirror_report_run *r)
+{
+	struct tm_err	err;
+	char		msg[600];
+
+	if (mirror_report_failed(c->only_failed, tags, n, r, &err) == -1) {
+		tm_err_format(&err, msg, sizeof msg);
+		return cli_error("--only-failed: %s", msg);
+	}
+	if (c->npos == 0 && r->source != NULL && r->destination != NULL) {
+		c->pos[c->npos++] = r->source;
+		c->pos[c->npos++] = r->destination;
+	}
+	c->mo.only_tags = (const char *const *)*tags;
+	c->mo.n_only = *n;
+	return 0;
+}
 
 int
 cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_error("cmd_run: not built yet");
+	struct mirror_report_run	 rr = { 0 };
+	struct out			 o;
+	struct cli			 c;
+	struct tm_err			 err;
+	struct evq			*q = NULL;
+	enum mirror_status		 st;
+	sigset_t			 sigs, old;
+	char				**only = NULL, msg[1024];
+	const char			*journal;
+	size_t				 nonly = 0;
+	int				 rc;
+
+	memset(&o, 0, sizeof o);
+	if ((rc = cli_parse(&c, argc, argv, usage)) != 0) {
+		cli_free(&c);
+		return rc == 1 ? 0 : 1;
+	}
+	rc = 1;
+	if (c.only_failed != NULL && load_only(&c, &only, &nonly, &rr) == -1)
+		goto out;
+	if (c.only_failed != NULL && nonly == 0) {
+		printf("nothing failed in %s\n", c.only_failed);
+		rc = 0;
+		goto out;
+	}
+	if (c.npos != 2) {
+		cli_error(c.npos < 2 ? "run needs SOURCE and DEST (see --help)" :
+		    "unexpected argument '%s'", c.pos[c.npos > 2 ? 2 : 0]);
+		goto out;
+	}
+	if (c.mo.expr == NULL && c.only_failed == NULL) {
+		cli_error("--tags EXPR is required (try 'tagmirror preview' first)");
+		goto out;
+	}
+	c.mo.src = c.pos[0];
+	c.mo.dst = c.pos[1];
+	o.dry_run = c.mo.dry_run;
+	o.tty = isatty(STDERR_FILENO);
+	o.width = 20;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if ((q = evq_new(sizeof(struct mirror_event))) == NULL) {
+		cli_error("cannot create the event queue: %s", strerror(errno));
+		goto out;
+	}
+	if ((o.m = mirror_new(&c.mo, q, &err)) == NULL) {
+		tm_err_format(&err, msg, sizeof msg);
+		cli_error("%s", msg);
+		goto out;
+	}
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	if (mirror_start(o.m, &err) == -1) {
+		tm_err_format(&err, msg, sizeof msg);
+		cli_error("%s", msg);
+		goto out;
+	}
+	loop(&o, q, &sigs, c.mo.rollback && !c.mo.dry_run);
+	st = mirror_wait(o.m);
+	drain(&o, q);
+	if (o.dry_run)
+		print_plan(&o);
+	print_summary(&o, mirror_copy_status(o.m));
+	print_rollback(&o);
+	mirror_run_error(o.m, &err);
+	if (err.cat != TM_CAT_NONE) {
+		tm_err_format(&err, msg, sizeof msg);
+		cli_error("%s", msg);
+	}
+	if (c.report != NULL && mirror_write_report(o.m, c.report, &err) == -1) {
+		tm_err_format(&err, msg, sizeof msg);
+		cli_error("--report: %s", msg);
+	}
+	journal = mirror_journal_path(o.m);
+	if (journal != NULL && st != MIRROR_ROLLED_BACK && st != MIRROR_SUCCESS)
+		fprintf(stderr, "tagmirror: journal %s (undo with: tagmirror "
+		    "rollback %s)\n", journal, journal);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = exit_code(st);
+out:
+	mirror_free(o.m);
+	evq_free(q);
+	mirror_report_tags_free(only, nonly, &rr);
+	cli_free(&c);
+	return rc;
 }

@@ -1,0 +1,778 @@
+#!/usr/bin/env python3
+"""tagmirror's benchmark driver.  Run it through bench/run.sh (bench/README.md).
+
+Every measurement gets a fresh source and destination docker-registry on
+127.0.0.1 (the source's storage a hard-linked copy of a seeded template), with
+the access log on: requests are counted from the registries' own logs, not by
+a proxy, so nothing sits between the copier and the registries.  Wall time
+is the copier's; peak RSS comes from GNU time (wait4() on a child of Python
+would report Python's own RSS, which exec keeps); bytes moved are the loopback
+interface's received bytes during the run (TCP/IP headers included), exact
+when run.sh put the bench in its own network namespace.
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import fnmatch
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ACCEPT = ", ".join((
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.docker.distribution.manifest.v2+json"))
+ACCESS_RE = re.compile(r'^\S+ - \S+ \[[^]]*\] "(\w+) (\S+) [^"]*" (\d+) (\d+)')
+MIB = 1 << 20
+TOOLS = ("tagmirror", "skopeo", "floor")
+
+
+def die(msg):
+    print("bench: error: %s" % msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def log(msg):
+    print("bench: %s" % msg, file=sys.stderr, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def lo_bytes():
+    """Bytes received on the loopback interface so far."""
+    with open("/proc/net/dev") as f:
+        for line in f:
+            name, _, rest = line.partition(":")
+            if name.strip() == "lo":
+                return int(rest.split()[0])
+    return 0
+
+
+def head_digest(conn, repo, ref):
+    conn.request("HEAD", "/v2/%s/manifests/%s" % (repo, ref), headers={"Accept": ACCEPT})
+    r = conn.getresponse()
+    r.read()
+    return r.status, r.getheader("Docker-Content-Digest")
+
+
+class Registry:
+    """One docker-registry process on a free loopback port."""
+
+    def __init__(self, root, name, storage):
+        self.dir = os.path.join(root, name)
+        self.storage = storage
+        os.makedirs(self.dir, exist_ok=True)
+        self.log = os.path.join(self.dir, "log")
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        self.port = free_port()
+        cfg = os.path.join(self.dir, "config.yml")
+        with open(cfg, "w") as f:
+            f.write("version: 0.1\n"
+                    "log: {level: error, accesslog: {disabled: false}}\n"
+                    "storage:\n"
+                    "  filesystem: {rootdirectory: %s}\n"
+                    "  delete: {enabled: true}\n"
+                    "  maintenance: {uploadpurging: {enabled: false}}\n"
+                    "http:\n"
+                    "  addr: 127.0.0.1:%d\n" % (self.storage, self.port))
+        out = open(self.log, "ab")
+        self.proc = subprocess.Popen(["docker-registry", "serve", cfg], stdout=out,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        out.close()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                c.request("GET", "/v2/")
+                if c.getresponse().status == 200:
+                    c.close()
+                    return self
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        die("registry did not start: %s" % self.tail())
+
+    @property
+    def addr(self):
+        return "127.0.0.1:%d" % self.port
+
+    def tail(self):
+        try:
+            with open(self.log, "rb") as f:
+                return f.read()[-400:].decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def mark(self):
+        return os.path.getsize(self.log)
+
+    def requests(self, since):
+        """Counter of (method, kind) for the access-log lines after since."""
+        c = collections.Counter()
+        with open(self.log, "rb") as f:
+            f.seek(since)
+            for raw in f:
+                m = ACCESS_RE.match(raw.decode("utf-8", "replace"))
+                if not m:
+                    continue
+                method, path = m.group(1), m.group(2).split("?")[0]
+                if path.rstrip("/") == "/v2":
+                    kind = "ping"
+                elif path.endswith("/tags/list"):
+                    kind = "list"
+                elif "/manifests/" in path:
+                    kind = "manifest"
+                elif "/blobs/uploads" in path:
+                    kind = "upload"
+                elif "/blobs/" in path:
+                    kind = "blob"
+                else:
+                    kind = "other"
+                c[(method, kind)] += 1
+        return c
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+class Result:
+    def __init__(self, scenario, tool, run):
+        self.scenario, self.tool, self.run = scenario, tool, run
+        self.wall = self.rss_kib = self.bytes = None
+        self.src = collections.Counter()
+        self.dst = collections.Counter()
+        self.rc = None
+        self.ok = True
+        self.note = ""
+
+    def requests(self):
+        return sum(self.src.values()) + sum(self.dst.values())
+
+    def blob_requests(self):
+        return sum(n for (m, k), n in (self.src + self.dst).items() if k in ("blob", "upload"))
+
+    def tag_requests(self):
+        """Requests that scale with the tags: all but listing and /v2/ probes."""
+        return sum(n for (m, k), n in (self.src + self.dst).items() if k not in ("list", "ping"))
+
+    def as_json(self):
+        d = dict(self.__dict__)
+        d["src"] = {"%s %s" % k: v for k, v in self.src.items()}
+        d["dst"] = {"%s %s" % k: v for k, v in self.dst.items()}
+        return d
+
+
+def measure(res, cmd, env, regs, logdir, stdin=None, timeout=3600):
+    """Run cmd once; fill res with wall time, peak RSS, bytes, requests."""
+    marks = [(r, r.mark()) for r in regs]
+    name = "%s-%s-%d" % (res.scenario, res.tool, res.run)
+    rss_path = os.path.join(logdir, name + ".rss")
+    cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_path] + cmd
+    out = open(os.path.join(logdir, name + ".out"), "wb")
+    err_path = os.path.join(logdir, name + ".err")
+    err = open(err_path, "wb")
+    fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    lo0 = lo_bytes()
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, env=env, stdin=fin, stdout=out, stderr=err)
+    timer = threading.Timer(timeout, p.kill)
+    timer.start()
+    p.wait()
+    res.wall = time.monotonic() - t0
+    timer.cancel()
+    res.bytes = lo_bytes() - lo0
+    try:
+        with open(rss_path) as f:
+            res.rss_kib = int(f.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        res.rss_kib = 0
+    res.rc = p.returncode
+    for f in (out, err) + ((fin,) if stdin else ()):
+        f.close()
+    if len(regs) >= 1:
+        res.src = regs[0].requests(marks[0][1])
+    if len(regs) >= 2:
+        res.dst = regs[1].requests(marks[1][1])
+    if res.rc != 0:
+        res.ok = False
+        with open(err_path, "rb") as f:
+            tail = f.read()[-300:].decode("utf-8", "replace").strip().splitlines()
+        res.note = "exit %d: %s" % (res.rc, tail[-1] if tail else "")
+    return res
+
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.root = a.work
+        self.logs = os.path.join(self.root, "logs")
+        os.makedirs(self.logs, exist_ok=True)
+        self.results = []
+        self.facts = {}         # scenario -> dict of numbers for the table
+        self.env = dict(os.environ)
+        home = os.path.join(self.root, "home")
+        os.makedirs(home, exist_ok=True)
+        self.env.update(HOME=home, XDG_STATE_HOME=os.path.join(home, "state"),
+                        XDG_CONFIG_HOME=os.path.join(home, "config"),
+                        XDG_RUNTIME_DIR=os.path.join(home, "run"),
+                        TZ="UTC", LC_ALL="C.UTF-8", no_proxy="*")
+        for v in ("REGISTRY_AUTH_FILE", "DOCKER_CONFIG", "REPO_MIRROR_ROLLBACK",
+                  "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+            self.env.pop(v, None)
+        os.makedirs(self.env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+        self.seq = 0
+
+    # --- helpers -----------------------------------------------------------
+
+    def tmp(self, name):
+        self.seq += 1
+        d = os.path.join(self.root, "%s-%d" % (name, self.seq))
+        os.makedirs(d)
+        return d
+
+    def seed(self, name, tags, repo, extra=()):
+        """Seeds a template storage once; returns (storage dir, seed report)."""
+        storage = os.path.join(self.root, "tpl-" + name)
+        os.makedirs(storage)
+        tagfile = os.path.join(self.root, "tpl-%s.tags" % name)
+        with open(tagfile, "w") as f:
+            f.write("".join(t + "\n" for t in tags))
+        report = os.path.join(self.root, "tpl-%s.seed" % name)
+        reg = Registry(self.root, "tpl-%s-reg" % name, storage).start()
+        t0 = time.monotonic()
+        try:
+            subprocess.run([sys.executable, self.a.seed_py, "--registry", reg.addr,
+                            "--repo", repo, "--tags-file", tagfile, "--out", report,
+                            "--jobs", "8"] + list(extra), check=True, env=self.env)
+        except subprocess.CalledProcessError:
+            die("seeding %s failed" % name)
+        finally:
+            reg.stop()
+        log("seeded %s: %d tags in %.1f s" % (name, len(tags), time.monotonic() - t0))
+        return storage, report
+
+    def fresh_pair(self, template):
+        """A source with a hard-linked copy of template, an empty destination."""
+        d = self.tmp("m")
+        src_store, dst_store = os.path.join(d, "src-data"), os.path.join(d, "dst-data")
+        subprocess.run(["cp", "-al", template, src_store], check=True)
+        os.makedirs(dst_store)
+        src = Registry(d, "src", src_store).start()
+        dst = Registry(d, "dst", dst_store).start()
+        return d, src, dst
+
+    def drop(self, d, regs):
+        for r in regs:
+            r.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+    def verify(self, res, dst, repo, report):
+        """Every seeded tag is at the destination with the seeded digest."""
+        c = http.client.HTTPConnection("127.0.0.1", dst.port, timeout=30)
+        bad = []
+        with open(report) as f:
+            for line in f:
+                tag, digest, _ = line.split()
+                st, got = head_digest(c, repo, tag)
+                if st != 200 or got != digest:
+                    bad.append(tag)
+        c.close()
+        if bad:
+            res.ok = False
+            res.note = (res.note + "; " if res.note else "") + \
+                "%d tags missing or wrong at destination (%s...)" % (len(bad), bad[0])
+
+    def tm_ok(self):
+        try:
+            r = subprocess.run([self.a.tagmirror, "run", "--help"], capture_output=True,
+                               env=self.env, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        return r.returncode == 0
+
+    def copy_cmd(self, tool, src, dst, expr, jobs, tagfile, report_path):
+        """Argv and stdin of one mirror of src/python to dst/mirror/python."""
+        if tool == "tagmirror":
+            return [self.a.tagmirror, "run", src.addr + "/python",
+                    dst.addr + "/mirror/python", "--tags", expr, "--jobs", str(jobs),
+                    "--report", report_path, "--src-tls-verify=false",
+                    "--dest-tls-verify=false"], None
+        if tool == "skopeo":
+            # Not --scoped: sync appends the source's last path component,
+            # so DST/mirror receives mirror/python like the others.
+            return ["skopeo", "sync", "--all", "--src", "docker", "--dest", "docker",
+                    "--src-tls-verify=false", "--dest-tls-verify=false",
+                    src.addr + "/python", dst.addr + "/mirror"], None
+        return [self.a.floor, "-j", str(jobs), src.addr + "/python",
+                dst.addr + "/mirror/python"], tagfile
+
+    def tools(self, run):
+        ts = [t for t in TOOLS if t != "tagmirror" or self.have_tm]
+        # Alternate the order every round so drift does not favour anyone.
+        return ts if run % 2 == 0 else ts[::-1]
+
+    # --- scenarios 1 and 2 ---------------------------------------------------
+
+    def python_like(self):
+        with open(self.a.tags) as f:
+            tags = [l.strip() for l in f if l.strip()]
+        pats = self.a.expr.split(",")
+        matched = [t for t in tags if any(fnmatch.fnmatchcase(t, p) for p in pats)]
+        if self.a.quick:
+            matched = matched[::4]
+        log("scenario 1/2: %d of %d tags match the seed expression" % (len(matched), len(tags)))
+        tpl, report = self.seed("python", matched, "python")
+        tagfile = os.path.join(self.root, "tpl-python.tags")
+        self.facts["1"] = {"tags": len(matched)}
+        warm = "2" in self.a.scenarios
+        for run in range(self.a.runs):
+            for tool in self.tools(run):
+                d, src, dst = self.fresh_pair(tpl)
+                try:
+                    argv, stdin = self.copy_cmd(tool, src, dst, self.a.expr, self.a.jobs,
+                                                tagfile, os.path.join(d, "report.json"))
+                    if "1" in self.a.scenarios or tool != "floor":
+                        r = measure(Result("1", tool, run), argv, self.env, [src, dst],
+                                    self.logs, stdin)
+                        self.verify(r, dst, "mirror/python", report)
+                        self.add(r)
+                    if warm:
+                        if tool == "floor":
+                            argv.insert(1, "-w")
+                        r = measure(Result("2", tool, run), argv, self.env, [src, dst],
+                                    self.logs, stdin)
+                        self.verify(r, dst, "mirror/python", report)
+                        self.add(r)
+                finally:
+                    self.drop(d, [src, dst])
+
+    # --- scenario 3 ----------------------------------------------------------
+
+    def large(self):
+        ntags = 2 if self.a.quick else 4
+        sizes = [64] if self.a.quick else [64, 256]
+        tags = ["3.12.%d" % i for i in range(ntags)]
+        for mib in sizes:
+            key = "3-%dM" % mib
+            tpl, report = self.seed("big%d" % mib, tags, "python",
+                                    ["--big-layer", str(mib * MIB), "--multiarch-every", "0",
+                                     "--alias-every", "0", "--oci-every", "0"])
+            total = sum(os.path.getsize(os.path.join(dp, f))
+                        for dp, _, fs in os.walk(os.path.join(tpl, "docker/registry/v2/blobs"))
+                        for f in fs if f == "data")
+            self.facts[key] = {"tags": ntags, "blob_bytes": total, "mib": mib}
+            log("scenario 3: %d tags, one %d MiB layer each, %.0f MiB of blobs" %
+                (ntags, mib, total / MIB))
+            tagfile = os.path.join(self.root, "tpl-big%d.tags" % mib)
+            for run in range(self.a.runs):
+                for tool in self.tools(run):
+                    d, src, dst = self.fresh_pair(tpl)
+                    try:
+                        argv, stdin = self.copy_cmd(tool, src, dst, ",".join(tags), 16,
+                                                    tagfile, os.path.join(d, "report.json"))
+                        r = measure(Result(key, tool, run), argv, self.env, [src, dst],
+                                    self.logs, stdin)
+                        self.verify(r, dst, "mirror/python", report)
+                        self.add(r)
+                    finally:
+                        self.drop(d, [src, dst])
+            shutil.rmtree(tpl, ignore_errors=True)
+
+    # --- scenario 4 ----------------------------------------------------------
+
+    def many_tags(self, n):
+        """n realistic, distinct tag names: the real list, then -rN rounds."""
+        with open(self.a.all_tags) as f:
+            base = [l.strip() for l in f if l.strip()]
+        out = []
+        for i in range(n):
+            t = base[i % len(base)]
+            k = i // len(base)
+            out.append(t if k == 0 else "%s-r%d" % (t, k))
+        return out
+
+    def put_tags(self, reg, repo, tags, mediatype, body):
+        """PUT one manifest under every name, 8 connections at once."""
+        local = threading.local()
+
+        def put(tag):
+            c = getattr(local, "c", None)
+            if c is None:
+                c = local.c = http.client.HTTPConnection("127.0.0.1", reg.port, timeout=60)
+            c.request("PUT", "/v2/%s/manifests/%s" % (repo, tag), body=body,
+                      headers={"Content-Type": mediatype})
+            r = c.getresponse()
+            r.read()
+            if r.status != 201:
+                raise RuntimeError("PUT %s: HTTP %d" % (tag, r.status))
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            for f in concurrent.futures.as_completed([pool.submit(put, t) for t in tags]):
+                f.result()
+
+    def listing(self):
+        n = 5000 if self.a.quick else 50000
+        storage = os.path.join(self.root, "tpl-many")
+        os.makedirs(storage)
+        tags = self.many_tags(n)
+        reg = Registry(self.root, "tpl-many-reg", storage).start()
+        t0 = time.monotonic()
+        try:
+            one = os.path.join(self.root, "tpl-many.seed")
+            subprocess.run([sys.executable, self.a.seed_py, "--registry", reg.addr,
+                            "--repo", "many", "--tags", "base", "--multiarch-every", "0",
+                            "--out", one], check=True, env=self.env)
+            with open(one) as f:
+                _, _, mediatype = f.read().split()
+            c = http.client.HTTPConnection("127.0.0.1", reg.port)
+            c.request("GET", "/v2/many/manifests/base", headers={"Accept": mediatype})
+            body = c.getresponse().read()
+            c.close()
+            self.put_tags(reg, "many", tags, mediatype, body)
+        finally:
+            reg.stop()
+        log("scenario 4: %d tags PUT in %.1f s" % (n + 1, time.monotonic() - t0))
+        matched = sum(1 for t in tags + ["base"]
+                      if any(fnmatch.fnmatchcase(t, p) for p in self.a.expr.split(",")))
+        self.facts["4"] = {"tags": n + 1, "matched": matched}
+        # Listing only reads: one seeded storage, a fresh registry process each time.
+        for run in range(self.a.runs):
+            order = ["tagmirror", "skopeo", "floor"] if self.have_tm else ["skopeo", "floor"]
+            for tool in (order if run % 2 == 0 else order[::-1]):
+                reg = Registry(self.tmp("l"), "src", storage).start()
+                try:
+                    if tool == "tagmirror":
+                        argv = [self.a.tagmirror, "preview", reg.addr + "/many", "--tags",
+                                self.a.expr, "--src-tls-verify=false"]
+                    elif tool == "skopeo":
+                        argv = ["skopeo", "list-tags", "--tls-verify=false",
+                                "docker://%s/many" % reg.addr]
+                    else:
+                        # The floor: one GET of the whole list, no paging.
+                        argv = ["curl", "-sf", "-o", "/dev/null",
+                                "http://%s/v2/many/tags/list" % reg.addr]
+                    self.add(measure(Result("4", tool, run), argv, self.env, [reg], self.logs))
+                finally:
+                    reg.stop()
+        self.match_bench()
+
+    def match_bench(self):
+        """Matching 100,000 tags: bench/match/'s own program, when it exists."""
+        prog = os.path.join(self.a.srcdir, "bench", "match", "run.sh")
+        if not os.path.exists(prog):
+            self.facts["4"]["match"] = "not measured (bench/match/run.sh is not there yet)"
+            return
+        r = subprocess.run(["sh", prog], capture_output=True, text=True, env=self.env,
+                           cwd=self.a.srcdir, timeout=600)
+        self.facts["4"]["match"] = (r.stdout.strip() or r.stderr.strip())[-2000:]
+
+    def add(self, r):
+        self.results.append(r)
+        reqs = "src %d dst %d" % (sum(r.src.values()), sum(r.dst.values()))
+        log("scenario %s %-9s run %d: %7.2f s  %s  rss %d KiB  %.1f MB%s" % (
+            r.scenario, r.tool, r.run, r.wall, reqs, r.rss_kib, r.bytes / 1e6,
+            "" if r.ok else "  FAILED: " + r.note))
+        with open(os.path.join(self.root, "results.jsonl"), "a") as f:
+            f.write(json.dumps(r.as_json()) + "\n")
+
+    def run(self):
+        self.have_tm = self.tm_ok()
+        if not self.have_tm:
+            log("tagmirror run is not usable yet: measuring skopeo and the floor only")
+        s = self.a.scenarios
+        if "1" in s or "2" in s:
+            self.python_like()
+        if "3" in s:
+            self.large()
+        if "4" in s:
+            self.listing()
+
+
+# --- the table -------------------------------------------------------------
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+def fmt_s(x):
+    return "-" if x is None else ("%.3f" % x if x < 1 else "%.2f" % x)
+
+
+def fmt_bytes(b):
+    if b is None:
+        return "-"
+    for unit, div in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if b >= div:
+            return "%.1f %s" % (b / div, unit)
+    return "%d B" % b
+
+
+def fmt_ratio(a, b):
+    return "-" if a is None or b is None or b == 0 else "%.2f" % (a / b)
+
+
+SCEN_TITLE = {
+    "1": "1 python-like cold",
+    "2": "2 warm re-run",
+    "4": "4 list/preview",
+}
+
+
+def summarise(results, facts):
+    """(rows, stats): rows for the table; stats[scenario][tool] medians."""
+    by = collections.defaultdict(list)
+    for r in results:
+        by[(r.scenario, r.tool)].append(r)
+    order = sorted({r.scenario for r in results}, key=lambda s: (s.split("-")[0],
+                   int(re.sub(r"\D", "", s.split("-")[1]) if "-" in s else 0)))
+    stats, rows = {}, []
+    for sc in order:
+        stats[sc] = {}
+        for tool in TOOLS:
+            rs = by.get((sc, tool))
+            if not rs:
+                continue
+            good = [r for r in rs if r.ok]
+            use = good or rs
+            st = {
+                "n": len(rs), "failed": len(rs) - len(good),
+                "wall": med([r.wall for r in use]),
+                "wmin": min(r.wall for r in use), "wmax": max(r.wall for r in use),
+                "req": med([r.requests() for r in use]),
+                "blobreq": med([r.blob_requests() for r in use]),
+                "tagreq": med([r.tag_requests() for r in use]),
+                "bytes": med([r.bytes for r in use]),
+                "rss": max(r.rss_kib for r in use),
+                "notes": sorted({r.note for r in rs if r.note}),
+            }
+            stats[sc][tool] = st
+        tm, sk, fl = (stats[sc].get(t) for t in TOOLS)
+        for tool in TOOLS:
+            st = stats[sc].get(tool)
+            if st is None:
+                continue
+            title = SCEN_TITLE.get(sc) or "3 large blobs %s" % sc.split("-")[1]
+            rows.append([
+                title, tool,
+                "%s (%s-%s)" % (fmt_s(st["wall"]), fmt_s(st["wmin"]), fmt_s(st["wmax"])),
+                "%d" % st["req"], fmt_bytes(st["bytes"]), "%.1f MiB" % (st["rss"] / 1024),
+                fmt_ratio(st["wall"], sk and sk["wall"]) if tool == "tagmirror" else "",
+                fmt_ratio(st["wall"], fl and fl["wall"]) if tool == "tagmirror" else "",
+                "%d/%d" % (st["n"] - st["failed"], st["n"]),
+            ])
+    return rows, stats
+
+
+def md_table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def targets(stats, facts):
+    """One line per target of issue #6: measured value and verdict."""
+    lines = []
+
+    def verdict(ok):
+        return "**met**" if ok else "**missed**"
+
+    s1 = stats.get("1", {})
+    tm, sk, fl = (s1.get(t) for t in TOOLS)
+    if tm and sk and fl:
+        lines.append("- scenario 1: %.1fx faster than skopeo sync (target >= 4x) %s; "
+                     "%.2fx the floor (target <= 1.10) %s" % (
+                         sk["wall"] / tm["wall"], verdict(sk["wall"] / tm["wall"] >= 4),
+                         tm["wall"] / fl["wall"], verdict(tm["wall"] / fl["wall"] <= 1.1)))
+    s2 = stats.get("2", {})
+    tm, sk = s2.get("tagmirror"), s2.get("skopeo")
+    if tm and sk:
+        ntags = facts["1"]["tags"]
+        per = tm["tagreq"] / ntags
+        fl = s2.get("floor")
+        lines.append("- scenario 2: %.2f requests per tag (target <= 2) %s, plus %d to list "
+                     "and probe; %d blob requests (target 0) %s; %.1fx faster than skopeo sync "
+                     "(target >= 20x) %s%s" % (
+                         per, verdict(per <= 2), tm["req"] - tm["tagreq"], tm["blobreq"],
+                         verdict(tm["blobreq"] == 0), sk["wall"] / tm["wall"],
+                         verdict(sk["wall"] / tm["wall"] >= 20),
+                         "; %.2fx the floor of 2 HEADs per tag" % (tm["wall"] / fl["wall"])
+                         if fl else ""))
+    rss = []
+    for sc in sorted(s for s in stats if s.startswith("3-")):
+        tm, fl = stats[sc].get("tagmirror"), stats[sc].get("floor")
+        if tm and fl:
+            b = facts[sc]["blob_bytes"]
+            lines.append("- scenario 3 (%s): tagmirror %.0f MB/s, floor %.0f MB/s: %.0f%% of the "
+                         "floor's throughput (target >= 90%%) %s; peak RSS %.1f MiB with 16 jobs "
+                         "(target < 64 MiB) %s" % (
+                             sc.split("-")[1], b / tm["wall"] / 1e6, b / fl["wall"] / 1e6,
+                             100 * fl["wall"] / tm["wall"], verdict(fl["wall"] / tm["wall"] >= 0.9),
+                             tm["rss"] / 1024, verdict(tm["rss"] < 64 * 1024)))
+            rss.append((facts[sc]["mib"], tm["rss"] / 1024))
+    if len(rss) > 1:
+        lines.append("- scenario 3: peak RSS by layer size: %s (independent of blob size: %s)" % (
+            ", ".join("%d MiB layers -> %.1f MiB" % x for x in rss),
+            verdict(max(r for _, r in rss) - min(r for _, r in rss) < 8)))
+    s4 = stats.get("4", {})
+    tm, sk, fl = (s4.get(t) for t in TOOLS)
+    if tm and fl:
+        lines.append("- scenario 4: preview of %d tags took %.2f s against %.2f s for one GET "
+                     "of the whole list (%s) and %s s for skopeo list-tags; %d requests" % (
+                         facts["4"]["tags"], tm["wall"], fl["wall"],
+                         "%.2fx" % (tm["wall"] / fl["wall"]), fmt_s(sk and sk["wall"]),
+                         tm["req"]))
+    if "4" in facts:
+        lines.append("- scenario 4: matching 100,000 tags: %s" % facts["4"].get("match", "-"))
+    return lines
+
+
+def machine():
+    def run(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True,
+                                  timeout=20).stdout.strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "?"
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem = int(f.readline().split()[1]) / (1 << 20)
+    return [
+        "- CPU: %s, %d cores (nproc); RAM %.1f GiB; kernel %s" % (
+            cpu, os.cpu_count(), mem, platform.release()),
+        "- %s; %s; %s" % (run(["docker-registry", "--version"]), run(["skopeo", "--version"]),
+                          run(["curl", "--version"])),
+    ]
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def render(a, results, facts, started, load0):
+    rows, stats = summarise(results, facts)
+    head = ["scenario", "tool", "wall s, median (min-max)", "requests", "bytes moved",
+            "peak RSS", "tm/skopeo", "tm/floor", "ok runs"]
+    tmv = "?"
+    try:
+        tmv = subprocess.run([a.tagmirror, "--version"], capture_output=True, text=True,
+                             timeout=10).stdout.strip() or "?"
+    except OSError:
+        pass
+    commit = "?"
+    try:
+        commit = subprocess.run(["git", "-C", a.srcdir, "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", a.srcdir, "status", "--porcelain"],
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+        if dirty:
+            commit += " + uncommitted changes"
+    except OSError:
+        pass
+    lines = [
+        "Measured %s with `sh bench/run.sh %s` (%d runs each, alternating, medians; "
+        "jobs %d for scenarios 1-2, 16 for 3; %s)." % (
+            time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)), " ".join(a.argv),
+            a.runs, a.jobs,
+            "own network namespace: bytes are exact" if os.environ.get("BENCH_NETNS") == "1"
+            else "shared loopback: bytes include other traffic"),
+        "",
+        "- tagmirror: %s, tree %s" % (tmv, commit),
+        "- load average (1, 5, 15 min) at start: %s; at end: %s" % (load0, loadavg()),
+    ] + machine() + ["", md_table(head, rows), "", "Targets of issue #6:", ""]
+    lines += targets(stats, facts) or ["- (no target measurable in this run)"]
+    notes = sorted({"%s %s: %s" % (r.scenario, r.tool, r.note) for r in results if r.note})
+    if notes:
+        lines += ["", "Failures:", ""] + ["- " + n for n in notes[:20]]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(path, text):
+    """Replace the generated part of RESULTS.md, keep the analysis around it."""
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    old = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+    if begin in old and end in old:
+        new = old[:old.index(begin) + len(begin)] + "\n" + text + old[old.index(end):]
+    else:
+        new = "# Benchmark results\n\n%s\n%s%s\n" % (begin, text, end)
+    with open(path + ".tmp", "w") as f:
+        f.write(new)
+    os.replace(path + ".tmp", path)
+
+
+def main(argv):
+    p = argparse.ArgumentParser(prog="bench/run.sh")
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--runs", type=int)
+    p.add_argument("--scenario", default="1,2,3,4")
+    p.add_argument("--jobs", type=int, default=8)
+    p.add_argument("--results", help="write the table into this RESULTS.md")
+    p.add_argument("--work", required=True)
+    p.add_argument("--srcdir", required=True)
+    p.add_argument("--tagmirror", required=True)
+    p.add_argument("--floor", required=True)
+    p.add_argument("--tags", required=True)
+    p.add_argument("--all-tags", required=True)
+    p.add_argument("--expr", required=True)
+    p.add_argument("--argv", default="")
+    a = p.parse_args(argv)
+    a.argv = a.argv.split()
+    a.runs = a.runs or (1 if a.quick else 5)
+    a.scenarios = set(a.scenario.split(","))
+    if not a.scenarios <= {"1", "2", "3", "4"} or a.runs < 1:
+        p.error("--scenario takes a list of 1,2,3,4; --runs a positive number")
+    a.seed_py = os.path.join(a.srcdir, "tests", "bed", "seed.py")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started, load0 = time.time(), loadavg()
+    b = Bench(a)
+    try:
+        b.run()
+    finally:
+        text = render(a, b.results, b.facts, started, load0)
+        print(text)
+        if a.results:
+            write_results(a.results, text)
+            log("table written to %s" % a.results)
+    return 0 if all(r.ok for r in b.results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

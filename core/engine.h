@@ -1,0 +1,141 @@
+/*
+ * The mirror engine's insides, shared by mirror.c (lifecycle, events,
+ * rounds), plan.c, copy.c, rollback.c and report.c.  Nothing outside
+ * core/mirror*.c, plan.c, copy.c, rollback.c and report.c includes this.
+ *
+ * Locking: m->lock guards every field of every struct mtag, the status
+ * fields and the rollback info.  Workers hold it only to read or update a
+ * tag, never across a request.
+ */
+#ifndef TM_ENGINE_H
+#define TM_ENGINE_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "mirror.h"
+
+struct blobset;
+struct journal;
+struct tagexpr;
+
+struct mtag {
+	struct mirror_tag_info	 i;		/* what accessors copy out */
+	int			 planned;	/* both sides known, prev saved */
+	int			 journaled;	/* its "before" record is on disk */
+	char			 prev_type[128];
+	char			*prev_bytes;	/* until journaled */
+	size_t			 prev_len;
+	int64_t			 last_event;	/* ms: progress coalescing */
+};
+
+struct worker {
+	struct mirror		*m;
+	struct reg_conn		*src, *dst;
+	size_t			 cur;		/* tag in hand, for callbacks */
+	int			 busy;
+};
+
+enum mirror_task {
+	TASK_RUN,
+	TASK_RETRY,
+	TASK_ROLLBACK
+};
+
+struct mirror {
+	struct mirror_opts	 opts;		/* strings owned; reg opts unused after new */
+	char			**only;		/* owned copies of opts.only_tags */
+	struct evq		*q;
+	struct tm_ref		 src, dst;
+	char			 src_name[600], dst_name[600];	/* host/repo */
+	int			 same_registry;	/* mount from the source repo */
+	struct registry		*sreg, *dreg;
+	struct tagexpr		*expr;		/* NULL: every tag (only_tags) */
+	struct blobset		*blobs;
+	struct worker		*w;
+	size_t			 nw;
+
+	pthread_t		 thread;
+	int			 thread_live;
+	enum mirror_task	 task;
+	size_t			*task_tags;
+	size_t			 task_n;
+
+	atomic_int		 cancel;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 wake;		/* cancellable sleeps, rate gate */
+
+	enum mirror_status	 status, copy_status;
+	int			 finished;	/* copy over (status final) */
+	struct tm_err		 run_err;
+	struct mtag		*tags;
+	size_t			 ntags;		/* published count */
+	int			 round;		/* 0, then end-of-run rounds */
+
+	pthread_mutex_t		 jlock;		/* journal creation */
+	struct journal		*journal;
+	char			 journal_path[PATH_MAX];
+	int			 no_tag_delete;
+
+	struct mirror_rollback_info rb;
+
+	struct timespec		 t0;
+	double			 elapsed;	/* frozen when finished */
+	time_t			 started, ended;
+	atomic_ulong		 blobs_copied, blobs_mounted, blobs_skipped;
+	atomic_llong		 bytes_moved;
+
+	int			 rl_polling, paused;
+	double			 rl_wait;
+};
+
+/* mirror.c */
+int64_t		 engine_now_ms(void);
+/* Under m->lock: push a MEV_TAG (or type) event for tag i. */
+void		 engine_emit_tag(struct mirror *, size_t i, enum mirror_event_type);
+void		 engine_emit(struct mirror *, const struct mirror_event *);
+/* Lock, set state (err may be NULL), emit MEV_TAG, unlock. */
+void		 engine_set_state(struct mirror *, size_t i, enum tag_state,
+		    const struct tm_err *);
+/* Open worker connections up to n (capped at opts.jobs).  0 or -1. */
+int		 engine_workers(struct mirror *, size_t n, struct tm_err *);
+/* A tag failed: RETRYING when an end-of-run round may still fix it. */
+void		 engine_tag_failed(struct mirror *, size_t i, const struct tm_err *);
+/* Sleep up to secs, waking early on cancel.  0, or -1 when cancelled. */
+int		 engine_sleep(struct mirror *, double secs);
+/* The journal, created (or reopened) on first use.  NULL with err. */
+struct journal	*engine_journal(struct mirror *, struct tm_err *);
+
+/* plan.c: list, match, publish the tags, then HEAD both sides. */
+int		 plan_run(struct mirror *, struct tm_err *);
+/* Plan one tag (also used for tags whose plan failed, in later rounds). */
+int		 plan_tag(struct worker *, size_t i);
+/* Wait while the source's rate-limit budget is nearly spent. */
+int		 plan_rate_gate(struct worker *, const char *ref, struct tm_err *);
+
+/* copy.c */
+void		 copy_tag(struct worker *, size_t i);
+void		 copy_delete_stale(struct mirror *);
+
+/* rollback.c */
+enum rb_result {
+	RB_RESTORED,	/* put back (or removed again) */
+	RB_UNCHANGED,	/* already as before */
+	RB_CONFLICT,	/* someone else moved it: left alone */
+	RB_FAILED	/* could not restore, or reads back wrong */
+};
+typedef void	 rb_fn(void *ud, const char *tag, enum rb_result,
+		    const char *digest_now, const struct tm_err *);
+/*
+ * Undo what the journal at path records.  reg NULL: a registry for the
+ * journal's destination is made with opts.  info gets the counts.
+ * 0 when the destination is as before (conflicts aside: err says
+ * TM_CAT_CONFLICT and -1 is returned), -1 otherwise.
+ */
+int		 rollback_run(const char *path, struct registry *reg,
+		    const struct reg_opts *opts, size_t nthreads, rb_fn *,
+		    void *ud, struct mirror_rollback_info *, struct tm_err *);
+
+#endif

@@ -1,0 +1,1032 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blobset.h"
+#include "engine.h"
+#include "evq.h"
+#include "journal.h"
+#include "pool.h"
+#include "tagexpr.h"
+
+static const char *const status_names[] = {
+#define MIRROR_STATUS_NAME(name, str) str,
+	MIRROR_STATUSES(MIRROR_STATUS_NAME)
+#undef MIRROR_STATUS_NAME
+};
+
+static const char *const state_names[] = {
+#define TAG_STATE_NAME(name, str) str,
+	TAG_STATES(TAG_STATE_NAME)
+#undef TAG_STATE_NAME
+};
+
+const char *
+mirror_status_name(enum mirror_status s)
+{
+	if ((size_t)s >= sizeof status_names / sizeof status_names[0])
+		return "UNKNOWN";
+	return status_names[s];
+}
+
+const char *
+tag_state_name(enum tag_state s)
+{
+	if ((size_t)s >= sizeof state_names / sizeof state_names[0])
+		return "unknown";
+	return state_names[s];
+}
+
+int64_t
+engine_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static double
+since(const struct timespec *t0)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)(ts.tv_sec - t0->tv_sec) +
+	    (double)(ts.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+void
+engine_emit(struct mirror *m, const struct mirror_event *ev)
+{
+	if (m->q != NULL)
+		evq_push(m->q, ev);
+}
+
+void
+engine_emit_tag(struct mirror *m, size_t i, enum mirror_event_type type)
+{
+	const struct mirror_tag_info	*t = &m->tags[i].i;
+	struct mirror_event		 ev;
+
+	if (m->q == NULL)
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.tag = i;
+	ev.count = m->ntags;
+	ev.state = t->state;
+	ev.status = m->status;
+	ev.blobs_done = t->blobs_done;
+	ev.blobs_total = t->blobs_total;
+	ev.bytes_done = t->bytes_done;
+	ev.bytes_total = t->bytes_total;
+	ev.wait = t->retry_in;
+	ev.err = t->err;
+	snprintf(ev.name, sizeof ev.name, "%s", t->name);
+	if (t->state == TAG_DONE || t->state == TAG_UPTODATE)
+		snprintf(ev.digest, sizeof ev.digest, "%s", t->dst_digest);
+	else if (t->state != TAG_STALE_DELETED)
+		snprintf(ev.digest, sizeof ev.digest, "%s", t->prev_digest);
+	m->tags[i].last_event = engine_now_ms();
+	evq_push(m->q, &ev);
+}
+
+void
+engine_set_state(struct mirror *m, size_t i, enum tag_state st,
+    const struct tm_err *err)
+{
+	pthread_mutex_lock(&m->lock);
+	m->tags[i].i.state = st;
+	if (err != NULL)
+		m->tags[i].i.err = *err;
+	else if (st != TAG_RETRYING)
+		tm_err_clear(&m->tags[i].i.err);
+	if (st != TAG_RETRYING)
+		m->tags[i].i.retry_in = 0;
+	engine_emit_tag(m, i, MEV_TAG);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* Requests that can never succeed are not worth another round. */
+static int
+retryable(const struct tm_err *e)
+{
+	switch (e->cat) {
+	case TM_CAT_AUTH:
+	case TM_CAT_NOT_FOUND:
+	case TM_CAT_CANCELLED:
+	case TM_CAT_USAGE:
+	case TM_CAT_PROTOCOL:
+	case TM_CAT_TLS:
+	case TM_CAT_CONFLICT:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+void
+engine_tag_failed(struct mirror *m, size_t i, const struct tm_err *err)
+{
+	int	again = retryable(err) && m->round < m->opts.retries &&
+	    !m->cancel && !m->opts.dry_run;
+
+	engine_set_state(m, i, again ? TAG_RETRYING : TAG_FAILED, err);
+}
+
+int
+engine_sleep(struct mirror *m, double secs)
+{
+	struct timespec	until;
+	long		ns;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)secs;
+	ns = until.tv_nsec + (long)((secs - (double)(time_t)secs) * 1e9);
+	until.tv_sec += ns / 1000000000L;
+	until.tv_nsec = ns % 1000000000L;
+	pthread_mutex_lock(&m->lock);
+	while (!m->cancel &&
+	    pthread_cond_timedwait(&m->wake, &m->lock, &until) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&m->lock);
+	return m->cancel ? -1 : 0;
+}
+
+struct journal *
+engine_journal(struct mirror *m, struct tm_err *err)
+{
+	struct journal	*j;
+
+	pthread_mutex_lock(&m->jlock);
+	if (m->journal == NULL && m->journal_path[0] != '\0')
+		m->journal = journal_reopen(m->journal_path, err);
+	else if (m->journal == NULL)
+		m->journal = journal_create(m->opts.state_dir, m->src_name,
+		    m->dst.api_host, m->dst.repo, m->journal_path,
+		    sizeof m->journal_path, err);
+	j = m->journal;
+	pthread_mutex_unlock(&m->jlock);
+	return j;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static void
+free_opts(struct mirror *m)
+{
+	size_t	i;
+
+	free((char *)m->opts.src);
+	free((char *)m->opts.dst);
+	free((char *)m->opts.expr);
+	free((char *)m->opts.platforms);
+	free((char *)m->opts.state_dir);
+	for (i = 0; i < m->opts.n_only; i++)
+		free(m->only[i]);
+	free(m->only);
+}
+
+/* Copy what we keep; registry options only live in the registries. */
+static int
+copy_opts(struct mirror *m, const struct mirror_opts *o)
+{
+	size_t	i;
+
+	m->opts = *o;
+	memset(&m->opts.src_reg, 0, sizeof m->opts.src_reg);
+	memset(&m->opts.dst_reg, 0, sizeof m->opts.dst_reg);
+	m->opts.src = dup_or_null(o->src);
+	m->opts.dst = dup_or_null(o->dst);
+	m->opts.expr = dup_or_null(o->expr);
+	m->opts.platforms = dup_or_null(o->platforms);
+	m->opts.state_dir = dup_or_null(o->state_dir);
+	m->opts.only_tags = NULL;
+	m->opts.n_only = 0;
+	if (o->n_only > 0 &&
+	    (m->only = calloc(o->n_only, sizeof *m->only)) == NULL)
+		return -1;
+	for (i = 0; i < o->n_only; i++) {
+		if ((m->only[i] = strdup(o->only_tags[i])) == NULL)
+			return -1;
+		m->opts.n_only++;
+	}
+	m->opts.only_tags = (const char *const *)m->only;
+	if (m->opts.jobs <= 0)
+		m->opts.jobs = 8;
+	if (m->opts.jobs > 64)
+		m->opts.jobs = 64;
+	if (m->opts.retries < 0)
+		m->opts.retries = 2;
+	return 0;
+}
+
+/* A repository, not an image: a tag or digest here is a typo. */
+static int
+parse_repo(const char *what, const char *s, struct tm_ref *ref,
+    struct tm_err *err)
+{
+	if (s == NULL || *s == '\0')
+		return tm_err_set(err, TM_CAT_USAGE, "no %s repository", what);
+	if (tm_ref_parse(s, ref, err) == -1)
+		return -1;
+	if (ref->tag[0] != '\0' || ref->digest[0] != '\0')
+		return tm_err_set(err, TM_CAT_USAGE, "%s '%s' names an image: "
+		    "give the repository and choose tags with --tags", what, s);
+	return 0;
+}
+
+struct mirror *
+mirror_new(const struct mirror_opts *o, struct evq *q, struct tm_err *err)
+{
+	struct mirror	*m;
+
+	tm_err_clear(err);
+	if ((m = calloc(1, sizeof *m)) == NULL) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_mutex_init(&m->jlock, NULL);
+	pthread_cond_init(&m->wake, NULL);
+	m->q = q;
+	m->status = m->copy_status = MIRROR_PLANNING;
+	m->rl_wait = 1;
+	if (copy_opts(m, o) == -1) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		goto fail;
+	}
+	if (parse_repo("source", o->src, &m->src, err) == -1 ||
+	    parse_repo("destination", o->dst, &m->dst, err) == -1)
+		goto fail;
+	tm_ref_format(&m->src, m->src_name, sizeof m->src_name);
+	tm_ref_format(&m->dst, m->dst_name, sizeof m->dst_name);
+	if (strcmp(m->src.api_host, m->dst.api_host) == 0 &&
+	    strcmp(m->src.repo, m->dst.repo) == 0) {
+		tm_err_set(err, TM_CAT_USAGE,
+		    "source and destination are the same repository");
+		goto fail;
+	}
+	m->same_registry = strcmp(m->src.api_host, m->dst.api_host) == 0;
+	if (o->expr != NULL && *o->expr != '\0') {
+		if ((m->expr = tagexpr_compile(o->expr, err)) == NULL)
+			goto fail;
+	} else if (o->n_only == 0) {
+		tm_err_set(err, TM_CAT_USAGE, "no tag expression (--tags)");
+		goto fail;
+	}
+	if ((m->sreg = registry_new(m->src.api_host, &o->src_reg, err)) == NULL ||
+	    (m->dreg = registry_new(m->dst.api_host, &o->dst_reg, err)) == NULL ||
+	    (m->blobs = blobset_new()) == NULL) {
+		if (err->cat == TM_CAT_NONE)
+			tm_err_set(err, TM_CAT_IO, "out of memory");
+		goto fail;
+	}
+	return m;
+fail:
+	mirror_free(m);
+	return NULL;
+}
+
+static void
+workers_close(struct mirror *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nw; i++) {
+		reg_conn_free(m->w[i].src);
+		reg_conn_free(m->w[i].dst);
+	}
+	free(m->w);
+	m->w = NULL;
+	m->nw = 0;
+}
+
+void
+mirror_free(struct mirror *m)
+{
+	size_t	i;
+
+	if (m == NULL)
+		return;
+	if (m->thread_live) {
+		mirror_cancel(m);
+		pthread_join(m->thread, NULL);
+	}
+	workers_close(m);
+	journal_close(m->journal);
+	for (i = 0; i < m->ntags; i++)
+		free(m->tags[i].prev_bytes);
+	free(m->tags);
+	free(m->task_tags);
+	blobset_free(m->blobs);
+	tagexpr_free(m->expr);
+	registry_free(m->sreg);
+	registry_free(m->dreg);
+	free_opts(m);
+	pthread_cond_destroy(&m->wake);
+	pthread_mutex_destroy(&m->jlock);
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+
+static void
+on_progress(void *ud, int64_t delta)
+{
+	struct worker	*w = ud;
+	struct mirror	*m = w->m;
+	struct mtag	*t;
+
+	atomic_fetch_add(&m->bytes_moved, delta);
+	if (!w->busy)
+		return;
+	pthread_mutex_lock(&m->lock);
+	t = &m->tags[w->cur];
+	t->i.bytes_done += delta;
+	if (t->i.state == TAG_RETRYING) {
+		/* Bytes flow again: the request retry is over. */
+		t->i.state = TAG_COPYING;
+		t->i.retry_in = 0;
+		engine_emit_tag(m, w->cur, MEV_TAG);
+	} else if (engine_now_ms() - t->last_event >= 100)
+		engine_emit_tag(m, w->cur, MEV_PROGRESS);
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void
+on_retry(void *ud, const struct tm_err *e, double wait)
+{
+	struct worker	*w = ud;
+	struct mirror	*m = w->m;
+	struct mtag	*t;
+
+	if (!w->busy)
+		return;
+	pthread_mutex_lock(&m->lock);
+	t = &m->tags[w->cur];
+	t->i.state = TAG_RETRYING;
+	t->i.retry_in = wait;
+	t->i.err = *e;
+	engine_emit_tag(m, w->cur, MEV_TAG);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * Grow the pool to n workers (at most opts.jobs): each connection costs a
+ * handshake, so a run with few tags opens few.  0, or -1 when not even one
+ * worker could be made.
+ */
+int
+engine_workers(struct mirror *m, size_t n, struct tm_err *err)
+{
+	struct worker	*w;
+	size_t		 i;
+
+	if (n > (size_t)m->opts.jobs)
+		n = (size_t)m->opts.jobs;
+	if (n == 0)
+		n = 1;
+	if (m->w == NULL &&
+	    (m->w = calloc((size_t)m->opts.jobs, sizeof *m->w)) == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	for (i = m->nw; i < n; i++) {
+		w = &m->w[i];
+		w->m = m;
+		if ((w->src = reg_conn_new(m->sreg, err)) == NULL ||
+		    (w->dst = reg_conn_new(m->dreg, err)) == NULL) {
+			reg_conn_free(w->src);
+			break;
+		}
+		m->nw++;
+		reg_conn_set_cancel(w->src, &m->cancel);
+		reg_conn_set_cancel(w->dst, &m->cancel);
+		reg_conn_set_progress(w->src, on_progress, w);
+		reg_conn_set_retry(w->src, on_retry, w);
+		reg_conn_set_retry(w->dst, on_retry, w);
+	}
+	if (m->nw > 0)
+		tm_err_clear(err);
+	return m->nw > 0 ? 0 : -1;
+}
+
+struct round {
+	struct mirror	*m;
+	const size_t	*list;
+};
+
+static void
+round_one(void *ud, size_t worker, size_t k)
+{
+	struct round	*r = ud;
+
+	copy_tag(&r->m->w[worker], r->list[k]);
+}
+
+static size_t
+collect(struct mirror *m, enum tag_state st, size_t *list)
+{
+	size_t	i, n = 0;
+
+	pthread_mutex_lock(&m->lock);
+	for (i = 0; i < m->ntags; i++)
+		if (m->tags[i].i.state == st &&
+		    m->tags[i].i.action == TAG_ACT_COPY)
+			list[n++] = i;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+/*
+ * Round 0 over list, then up to opts.retries end-of-run rounds for the
+ * tags that failed with something a later attempt may fix.
+ */
+static void
+copy_rounds(struct mirror *m, size_t *list, size_t n)
+{
+	struct round	r = { m, list };
+	double		delay;
+	size_t		k;
+
+	for (m->round = 0;; m->round++) {
+		pthread_mutex_lock(&m->lock);
+		for (k = 0; k < n; k++) {
+			m->tags[list[k]].i.state = TAG_QUEUED;
+			m->tags[list[k]].i.retry_in = 0;
+			engine_emit_tag(m, list[k], MEV_TAG);
+		}
+		pthread_mutex_unlock(&m->lock);
+		pool_run(m->nw, n, round_one, &r, &m->cancel);
+		if (m->cancel || m->round >= m->opts.retries)
+			break;
+		if ((n = collect(m, TAG_RETRYING, list)) == 0)
+			break;
+		/* Give a struggling registry a moment: 1 s, 2 s, 4 s ... */
+		delay = (double)(1 << (m->round < 5 ? m->round : 5));
+		pthread_mutex_lock(&m->lock);
+		for (k = 0; k < n; k++) {
+			m->tags[list[k]].i.retry_in = delay;
+			engine_emit_tag(m, list[k], MEV_TAG);
+		}
+		pthread_mutex_unlock(&m->lock);
+		if (engine_sleep(m, delay) == -1)
+			break;
+		blobset_forget_failures(m->blobs);
+	}
+}
+
+static enum mirror_status
+compute_status(struct mirror *m)
+{
+	size_t	i, good = 0, bad = 0;
+
+	if (m->run_err.cat != TM_CAT_NONE)
+		return MIRROR_FAIL;
+	if (m->cancel)
+		return MIRROR_CANCELLED;
+	for (i = 0; i < m->ntags; i++)
+		switch (m->tags[i].i.state) {
+		case TAG_FAILED:
+		case TAG_CONFLICT:
+			bad++;
+			break;
+		case TAG_QUEUED:
+			/* A dry run leaves planned work queued. */
+			break;
+		default:
+			good++;
+		}
+	if (bad == 0)
+		return MIRROR_SUCCESS;
+	return good > 0 ? MIRROR_PARTIAL : MIRROR_FAIL;
+}
+
+/* Tags still in flight when the run stops: cancelled, or out of rounds. */
+static void
+settle(struct mirror *m)
+{
+	struct tm_err	e;
+	size_t		i;
+
+	tm_err_clear(&e);
+	tm_err_set(&e, TM_CAT_CANCELLED, "cancelled before it finished");
+	pthread_mutex_lock(&m->lock);
+	for (i = 0; i < m->ntags; i++) {
+		struct mtag	*t = &m->tags[i];
+
+		switch (t->i.state) {
+		case TAG_QUEUED:
+			/* Planned and not done: a dry run, or a stale tag the
+			 * run chose to keep. */
+			if ((m->opts.dry_run && !m->cancel) ||
+			    t->i.action == TAG_ACT_DELETE)
+				continue;
+			/* FALLTHROUGH */
+		case TAG_COPYING:
+		case TAG_PUSHING:
+			t->i.err = e;
+			break;
+		case TAG_RETRYING:
+			if (m->cancel)
+				t->i.err = e;
+			break;
+		default:
+			continue;
+		}
+		t->i.state = TAG_FAILED;
+		t->i.retry_in = 0;
+		engine_emit_tag(m, i, MEV_TAG);
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void
+rollback_cb(void *ud, const char *tag, enum rb_result r,
+    const char *digest_now, const struct tm_err *e)
+{
+	struct mirror		*m = ud;
+	struct mirror_event	 ev;
+	size_t			 i;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = MEV_ROLLBACK_TAG;
+	ev.state = r == RB_CONFLICT ? TAG_CONFLICT :
+	    r == RB_FAILED ? TAG_FAILED : TAG_ROLLED_BACK;
+	snprintf(ev.name, sizeof ev.name, "%s", tag);
+	snprintf(ev.digest, sizeof ev.digest, "%s", digest_now);
+	if (e != NULL)
+		ev.err = *e;
+	pthread_mutex_lock(&m->lock);
+	ev.count = m->ntags;
+	ev.tag = m->ntags;
+	for (i = 0; i < m->ntags; i++) {
+		struct mtag	*t = &m->tags[i];
+
+		if (strcmp(t->i.name, tag) != 0)
+			continue;
+		ev.tag = i;
+		if (r == RB_CONFLICT) {
+			t->i.state = TAG_CONFLICT;
+			if (e != NULL)
+				t->i.err = *e;
+		} else if (r == RB_RESTORED || (r == RB_UNCHANGED &&
+		    (t->i.state == TAG_DONE || t->i.state == TAG_STALE_DELETED)))
+			t->i.state = TAG_ROLLED_BACK;
+		break;
+	}
+	pthread_mutex_unlock(&m->lock);
+	engine_emit(m, &ev);
+}
+
+static void
+do_rollback(struct mirror *m)
+{
+	struct mirror_rollback_info	 info;
+	struct mirror_event		 ev;
+	struct tm_err			 e;
+	int				 rc = 0;
+
+	memset(&info, 0, sizeof info);
+	tm_err_clear(&e);
+	pthread_mutex_lock(&m->lock);
+	m->rb.attempted = 1;
+	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_lock(&m->jlock);
+	journal_close(m->journal);
+	m->journal = NULL;
+	pthread_mutex_unlock(&m->jlock);
+	/* No journal: the run changed no tag, so there is nothing to undo. */
+	if (m->journal_path[0] != '\0')
+		rc = rollback_run(m->journal_path, m->dreg, NULL, m->nw,
+		    rollback_cb, m, &info, &e);
+	pthread_mutex_lock(&m->lock);
+	m->rb = info;
+	m->rb.attempted = 1;
+	m->rb.finished = 1;
+	m->rb.err = e;
+	if (rc == 0 || (info.failed == 0 && info.mismatches == 0))
+		m->status = m->copy_status == MIRROR_CANCELLED ?
+		    MIRROR_CANCELLED : MIRROR_ROLLED_BACK;
+	pthread_mutex_unlock(&m->lock);
+	memset(&ev, 0, sizeof ev);
+	ev.type = MEV_ROLLBACK_DONE;
+	ev.status = m->status;
+	ev.err = e;
+	engine_emit(m, &ev);
+}
+
+static int
+rolled_back(const struct mirror *m)
+{
+	return m->rb.finished && m->rb.failed == 0 && m->rb.mismatches == 0;
+}
+
+/* The copy is over: settle tags, pick the status, close the journal. */
+static void
+finish(struct mirror *m)
+{
+	struct mirror_event	ev;
+	struct tm_err		e;
+
+	settle(m);
+	pthread_mutex_lock(&m->lock);
+	m->status = m->copy_status = compute_status(m);
+	m->elapsed = since(&m->t0);
+	m->ended = time(NULL);
+	m->finished = 1;
+	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_lock(&m->jlock);
+	if (m->journal != NULL) {
+		journal_end(m->journal, mirror_status_name(m->copy_status), &e);
+		journal_close(m->journal);
+		m->journal = NULL;
+	}
+	pthread_mutex_unlock(&m->jlock);
+	memset(&ev, 0, sizeof ev);
+	ev.type = MEV_FINISHED;
+	ev.status = m->copy_status;
+	ev.count = m->ntags;
+	ev.err = m->run_err;
+	engine_emit(m, &ev);
+	if (m->opts.rollback && !m->opts.dry_run &&
+	    (m->copy_status == MIRROR_PARTIAL ||
+	    m->copy_status == MIRROR_CANCELLED))
+		do_rollback(m);
+}
+
+/* Write the "before" record of every tag the run may change. */
+static int
+journal_plan(struct mirror *m, struct tm_err *err)
+{
+	struct journal	*j = NULL;
+	size_t		 i;
+
+	for (i = 0; i < m->ntags; i++) {
+		struct mtag	*t = &m->tags[i];
+
+		if (!t->planned || t->i.state != TAG_QUEUED)
+			continue;
+		if (j == NULL && (j = engine_journal(m, err)) == NULL)
+			return -1;
+		if (journal_before(j, t->i.name, t->i.prev_digest, t->prev_type,
+		    t->prev_bytes, t->prev_len, err) == -1)
+			return -1;
+		t->journaled = 1;
+		free(t->prev_bytes);
+		t->prev_bytes = NULL;
+	}
+	return j == NULL ? 0 : journal_ready(j, err);
+}
+
+static void
+run(struct mirror *m)
+{
+	enum mirror_status	 s;
+	size_t			*list, n;
+
+	if (engine_workers(m, 1, &m->run_err) == -1 ||
+	    plan_run(m, &m->run_err) == -1) {
+		if (m->cancel)
+			tm_err_clear(&m->run_err);
+		finish(m);
+		return;
+	}
+	if (m->opts.dry_run || m->cancel) {
+		finish(m);
+		return;
+	}
+	pthread_mutex_lock(&m->lock);
+	m->status = MIRROR_RUNNING;
+	pthread_mutex_unlock(&m->lock);
+	if (journal_plan(m, &m->run_err) == -1) {
+		finish(m);
+		return;
+	}
+	if ((list = calloc(m->ntags + 1, sizeof *list)) == NULL) {
+		tm_err_set(&m->run_err, TM_CAT_IO, "out of memory");
+		finish(m);
+		return;
+	}
+	n = collect(m, TAG_QUEUED, list);
+	copy_rounds(m, list, n);
+	free(list);
+	settle(m);
+	/*
+	 * Stale tags go only after a copy that mirrored something, was not
+	 * cancelled, and will not be rolled back.
+	 */
+	pthread_mutex_lock(&m->lock);
+	s = compute_status(m);
+	pthread_mutex_unlock(&m->lock);
+	if (s != MIRROR_FAIL && s != MIRROR_CANCELLED &&
+	    !(m->opts.rollback && s != MIRROR_SUCCESS))
+		copy_delete_stale(m);
+	finish(m);
+}
+
+static void
+retry(struct mirror *m)
+{
+	copy_rounds(m, m->task_tags, m->task_n);
+	finish(m);
+}
+
+static void *
+coordinator(void *arg)
+{
+	struct mirror	*m = arg;
+
+	switch (m->task) {
+	case TASK_RUN:
+		run(m);
+		break;
+	case TASK_RETRY:
+		retry(m);
+		break;
+	case TASK_ROLLBACK:
+		do_rollback(m);
+		break;
+	}
+	return NULL;
+}
+
+static int
+launch(struct mirror *m, enum mirror_task task, struct tm_err *err)
+{
+	int	rc;
+
+	if (m->thread_live) {
+		/* The previous task must be over; reap its thread. */
+		if (!m->finished || (m->rb.attempted && !m->rb.finished))
+			return tm_err_set(err, TM_CAT_USAGE, "the run is still going");
+		pthread_join(m->thread, NULL);
+		m->thread_live = 0;
+	}
+	m->task = task;
+	if ((rc = pthread_create(&m->thread, NULL, coordinator, m)) != 0) {
+		errno = rc;
+		return tm_err_set(err, TM_CAT_IO, "cannot start a thread: %s",
+		    strerror(rc));
+	}
+	m->thread_live = 1;
+	return 0;
+}
+
+int
+mirror_start(struct mirror *m, struct tm_err *err)
+{
+	tm_err_clear(err);
+	if (m->thread_live || m->finished)
+		return tm_err_set(err, TM_CAT_USAGE, "the run was started already");
+	clock_gettime(CLOCK_MONOTONIC, &m->t0);
+	m->started = time(NULL);
+	return launch(m, TASK_RUN, err);
+}
+
+void
+mirror_cancel(struct mirror *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->cancel = 1;
+	pthread_cond_broadcast(&m->wake);
+	pthread_mutex_unlock(&m->lock);
+}
+
+enum mirror_status
+mirror_wait(struct mirror *m)
+{
+	if (m->thread_live) {
+		pthread_join(m->thread, NULL);
+		m->thread_live = 0;
+	}
+	return mirror_status(m);
+}
+
+int
+mirror_rollback_start(struct mirror *m, struct tm_err *err)
+{
+	tm_err_clear(err);
+	if (!m->finished)
+		return tm_err_set(err, TM_CAT_USAGE, "the run is not over yet");
+	if (rolled_back(m))
+		return tm_err_set(err, TM_CAT_USAGE, "the run was rolled back already");
+	if (m->opts.dry_run)
+		return tm_err_set(err, TM_CAT_USAGE, "a dry run changed nothing");
+	return launch(m, TASK_ROLLBACK, err);
+}
+
+int
+mirror_retry_start(struct mirror *m, const size_t *tags, size_t n,
+    struct tm_err *err)
+{
+	size_t	i, k = 0, *list;
+
+	tm_err_clear(err);
+	if (!m->finished || m->opts.dry_run ||
+	    m->run_err.cat != TM_CAT_NONE)
+		return tm_err_set(err, TM_CAT_USAGE,
+		    "only a finished run's failed tags can be retried");
+	if (m->rb.attempted)
+		return tm_err_set(err, TM_CAT_USAGE,
+		    "the run was rolled back: start a new run");
+	if ((list = calloc(m->ntags + 1, sizeof *list)) == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	pthread_mutex_lock(&m->lock);
+	for (i = 0; i < (n > 0 ? n : m->ntags); i++) {
+		size_t	t = n > 0 ? tags[i] : i;
+
+		if (t < m->ntags && m->tags[t].i.state == TAG_FAILED &&
+		    m->tags[t].i.action == TAG_ACT_COPY)
+			list[k++] = t;
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (k == 0) {
+		free(list);
+		return tm_err_set(err, TM_CAT_USAGE, "no failed tag to retry");
+	}
+	if (m->thread_live) {
+		pthread_join(m->thread, NULL);
+		m->thread_live = 0;
+	}
+	free(m->task_tags);
+	m->task_tags = list;
+	m->task_n = k;
+	m->cancel = 0;
+	m->finished = 0;
+	m->status = MIRROR_RUNNING;
+	blobset_forget_failures(m->blobs);
+	return launch(m, TASK_RETRY, err);
+}
+
+enum mirror_status
+mirror_status(const struct mirror *cm)
+{
+	struct mirror		*m = (struct mirror *)cm;
+	enum mirror_status	 s;
+
+	pthread_mutex_lock(&m->lock);
+	s = m->status;
+	pthread_mutex_unlock(&m->lock);
+	return s;
+}
+
+enum mirror_status
+mirror_copy_status(const struct mirror *cm)
+{
+	struct mirror		*m = (struct mirror *)cm;
+	enum mirror_status	 s;
+
+	pthread_mutex_lock(&m->lock);
+	s = m->copy_status;
+	pthread_mutex_unlock(&m->lock);
+	return s;
+}
+
+void
+mirror_rollback_info(const struct mirror *cm, struct mirror_rollback_info *out)
+{
+	struct mirror	*m = (struct mirror *)cm;
+
+	pthread_mutex_lock(&m->lock);
+	*out = m->rb;
+	pthread_mutex_unlock(&m->lock);
+}
+
+size_t
+mirror_tag_count(const struct mirror *cm)
+{
+	struct mirror	*m = (struct mirror *)cm;
+	size_t		 n;
+
+	pthread_mutex_lock(&m->lock);
+	n = m->ntags;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+int
+mirror_tag_info(const struct mirror *cm, size_t i, struct mirror_tag_info *out)
+{
+	struct mirror	*m = (struct mirror *)cm;
+	int		 rc = -1;
+
+	pthread_mutex_lock(&m->lock);
+	if (i < m->ntags) {
+		*out = m->tags[i].i;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return rc;
+}
+
+void
+mirror_totals(const struct mirror *cm, struct mirror_totals *t)
+{
+	struct mirror	*m = (struct mirror *)cm;
+	size_t		 i;
+
+	memset(t, 0, sizeof *t);
+	pthread_mutex_lock(&m->lock);
+	t->tags = m->ntags;
+	for (i = 0; i < m->ntags; i++) {
+		const struct mirror_tag_info	*x = &m->tags[i].i;
+
+		if (x->action == TAG_ACT_DELETE)
+			t->stale++;
+		t->bytes_total += x->bytes_total;
+		switch (x->state) {
+		case TAG_QUEUED:
+		case TAG_RETRYING:
+			t->queued++;
+			break;
+		case TAG_COPYING:
+		case TAG_PUSHING:
+			t->active++;
+			break;
+		case TAG_DONE:
+			t->done++;
+			break;
+		case TAG_UPTODATE:
+			t->uptodate++;
+			break;
+		case TAG_FAILED:
+			t->failed++;
+			break;
+		case TAG_STALE_DELETED:
+			t->deleted++;
+			break;
+		case TAG_CONFLICT:
+			t->conflicts++;
+			break;
+		case TAG_ROLLED_BACK:
+			t->rolled_back++;
+			break;
+		}
+	}
+	if (m->finished)
+		t->elapsed = m->elapsed;
+	else if (m->t0.tv_sec != 0 || m->t0.tv_nsec != 0)
+		t->elapsed = since(&m->t0);
+	t->paused = m->paused;
+	pthread_mutex_unlock(&m->lock);
+	t->bytes_done = atomic_load(&m->bytes_moved);
+	t->blobs_copied = atomic_load(&m->blobs_copied);
+	t->blobs_mounted = atomic_load(&m->blobs_mounted);
+	t->blobs_skipped = atomic_load(&m->blobs_skipped);
+}
+
+void
+mirror_run_error(const struct mirror *cm, struct tm_err *err)
+{
+	struct mirror	*m = (struct mirror *)cm;
+
+	pthread_mutex_lock(&m->lock);
+	*err = m->run_err;
+	pthread_mutex_unlock(&m->lock);
+}
+
+const char *
+mirror_journal_path(const struct mirror *m)
+{
+	return m->journal_path[0] != '\0' ? m->journal_path : NULL;
+}
+
+int
+mirror_find_interrupted(const char *state_dir, char *buf, size_t n)
+{
+	struct tm_err	e;
+
+	return journal_find(state_dir, 1, buf, n, &e);
+}
+
+int
+mirror_find_last(const char *state_dir, char *buf, size_t n)
+{
+	struct tm_err	e;
+
+	return journal_find(state_dir, 0, buf, n, &e);
+}
+
+void
+mirror_opts_init(struct mirror_opts *o)
+{
+	const char	*env = getenv("REPO_MIRROR_ROLLBACK");
+
+	memset(o, 0, sizeof *o);
+	reg_opts_init(&o->src_reg);
+	reg_opts_init(&o->dst_reg);
+	o->src_reg.side = TM_SIDE_SOURCE;
+	o->dst_reg.side = TM_SIDE_DEST;
+	o->jobs = 8;
+	o->retries = 2;
+	/* Quay's config key, read the way Quay reads it. */
+	o->rollback = env != NULL && (strcmp(env, "true") == 0 ||
+	    strcmp(env, "True") == 0 || strcmp(env, "1") == 0);
+}

@@ -1,0 +1,427 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "pool.h"
+#include "tagexpr.h"
+
+struct names {
+	char	**v;
+	size_t	  n, cap;
+};
+
+/* Append name (taken over).  0, or -1 when out of memory. */
+static int
+names_push(struct names *s, char *name)
+{
+	char	**nv;
+
+	if (name == NULL)
+		return -1;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		if ((nv = realloc(s->v, s->cap * sizeof *nv)) == NULL) {
+			free(name);
+			return -1;
+		}
+		s->v = nv;
+	}
+	s->v[s->n++] = name;
+	return 0;
+}
+
+static int
+names_page(void *ud, const char *const *tags, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (names_push(ud, strdup(tags[i])) == -1)
+			return 1;
+	return 0;
+}
+
+static void
+names_free(struct names *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+nat_cmp(const void *a, const void *b)
+{
+	return tm_natcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+nat_idx_cmp(const void *a, const void *b, void *ud)
+{
+	char	**v = ud;
+
+	return tm_natcmp(v[*(const size_t *)a], v[*(const size_t *)b]);
+}
+
+static int
+contains(char **sorted, size_t n, const char *s)
+{
+	return bsearch(&s, sorted, n, sizeof *sorted, str_cmp) != NULL;
+}
+
+/* The matched upstream tags, in natural order, as indexes into src. */
+static int
+match(struct mirror *m, struct names *src, size_t **out, size_t *nout,
+    struct tm_err *err)
+{
+	struct tagexpr_result	 r;
+	char			**only = NULL;
+	size_t			 i, k;
+
+	memset(&r, 0, sizeof r);
+	if (m->expr != NULL) {
+		if (tagexpr_apply(m->expr, (const char *const *)src->v, src->n,
+		    &r, err) == -1)
+			return -1;
+	} else {
+		if ((r.matched = calloc(src->n + 1, sizeof *r.matched)) == NULL)
+			return tm_err_set(err, TM_CAT_IO, "out of memory");
+		for (i = 0; i < src->n; i++)
+			r.matched[i] = i;
+		r.n_matched = src->n;
+		qsort_r(r.matched, r.n_matched, sizeof *r.matched, nat_idx_cmp,
+		    src->v);
+	}
+	if (m->opts.n_only > 0) {
+		/* --only-failed: the earlier run's failures, still upstream. */
+		if ((only = calloc(m->opts.n_only, sizeof *only)) == NULL) {
+			tagexpr_result_free(&r);
+			return tm_err_set(err, TM_CAT_IO, "out of memory");
+		}
+		memcpy(only, m->only, m->opts.n_only * sizeof *only);
+		qsort(only, m->opts.n_only, sizeof *only, str_cmp);
+		for (i = k = 0; i < r.n_matched; i++)
+			if (contains(only, m->opts.n_only, src->v[r.matched[i]]))
+				r.matched[k++] = r.matched[i];
+		r.n_matched = k;
+		free(only);
+	}
+	*out = r.matched;
+	*nout = r.n_matched;
+	r.matched = NULL;
+	tagexpr_result_free(&r);
+	return 0;
+}
+
+/* Destination tags that match but are gone upstream, natural order. */
+static int
+stale(struct mirror *m, struct names *src, struct names *out,
+    struct tm_err *err)
+{
+	struct names	 dst = { 0 };
+	char		**sorted;
+	size_t		 i;
+
+	if (reg_list_tags(m->w[0].dst, m->dst.repo, names_page, &dst, NULL,
+	    err) == -1) {
+		names_free(&dst);
+		if (err->http != 404)
+			return -1;
+		/* No repository yet: nothing is stale. */
+		tm_err_clear(err);
+		return 0;
+	}
+	if ((sorted = calloc(src->n + 1, sizeof *sorted)) == NULL) {
+		names_free(&dst);
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
+	memcpy(sorted, src->v, src->n * sizeof *sorted);
+	qsort(sorted, src->n, sizeof *sorted, str_cmp);
+	for (i = 0; i < dst.n; i++) {
+		if (tagexpr_match(m->expr, dst.v[i]) &&
+		    !contains(sorted, src->n, dst.v[i])) {
+			if (names_push(out, dst.v[i]) == -1) {
+				dst.v[i] = NULL;
+				free(sorted);
+				names_free(&dst);
+				return tm_err_set(err, TM_CAT_IO, "out of memory");
+			}
+			dst.v[i] = NULL;
+		}
+	}
+	free(sorted);
+	names_free(&dst);
+	qsort(out->v, out->n, sizeof *out->v, nat_cmp);
+	return 0;
+}
+
+static void
+plan_one(void *ud, size_t worker, size_t i)
+{
+	struct mirror	*m = ud;
+
+	plan_tag(&m->w[worker], i);
+}
+
+int
+plan_run(struct mirror *m, struct tm_err *err)
+{
+	struct mirror_event	 ev;
+	struct names		 src = { 0 }, old = { 0 };
+	struct mtag		*tags;
+	size_t			*matched = NULL, n = 0, i;
+	int			 rc = -1;
+
+	if (reg_list_tags(m->w[0].src, m->src.repo, names_page, &src, NULL,
+	    err) == -1)
+		goto out;
+	if (match(m, &src, &matched, &n, err) == -1)
+		goto out;
+	if (m->opts.delete_stale && m->expr != NULL && m->opts.n_only == 0) {
+		if (stale(m, &src, &old, err) == -1)
+			goto out;
+	}
+	if ((tags = calloc(n + old.n + 1, sizeof *tags)) == NULL) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		snprintf(tags[i].i.name, sizeof tags[i].i.name, "%s",
+		    src.v[matched[i]]);
+	for (i = 0; i < old.n; i++) {
+		snprintf(tags[n + i].i.name, sizeof tags[n + i].i.name, "%s",
+		    old.v[i]);
+		tags[n + i].i.action = TAG_ACT_DELETE;
+	}
+	pthread_mutex_lock(&m->lock);
+	m->tags = tags;
+	m->ntags = n + old.n;
+	pthread_mutex_unlock(&m->lock);
+	memset(&ev, 0, sizeof ev);
+	ev.type = MEV_PLANNED;
+	ev.count = n + old.n;
+	ev.status = MIRROR_PLANNING;
+	engine_emit(m, &ev);
+	if (engine_workers(m, m->ntags, err) == -1)
+		goto out;
+	pool_run(m->nw, m->ntags, plan_one, m, &m->cancel);
+	rc = 0;
+out:
+	free(matched);
+	names_free(&src);
+	names_free(&old);
+	return rc;
+}
+
+/* The error for a manifest the registry says it does not have. */
+static void
+not_found(struct tm_err *e, enum tm_side side, const char *host,
+    const char *tag, const char *why)
+{
+	tm_err_clear(e);
+	e->side = side;
+	e->http = 404;
+	snprintf(e->code, sizeof e->code, "MANIFEST_UNKNOWN");
+	snprintf(e->host, sizeof e->host, "%s", host);
+	snprintf(e->object, sizeof e->object, "manifest %s", tag);
+	e->attempts = 1;
+	tm_err_set(e, TM_CAT_NOT_FOUND, "%s", why);
+}
+
+/*
+ * What the destination tag should point at: the source digest, or with
+ * --arch the digest of the filtered index (a GET, counted by Docker Hub).
+ */
+static int
+target_digest(struct worker *w, const char *tag, const struct reg_manifest *s,
+    char *out, struct tm_err *e)
+{
+	struct mirror		*m = w->m;
+	struct reg_manifest	 full = { 0 };
+	char			*f = NULL;
+	size_t			 flen;
+	int			 kept;
+
+	snprintf(out, TM_DIGEST_MAX + 1, "%s", s->digest);
+	if (m->opts.platforms == NULL || !mf_is_index_type(s->media_type))
+		return 0;
+	if (plan_rate_gate(w, tag, e) == -1 ||
+	    reg_manifest_get(w->src, m->src.repo, s->digest, &full, e) == -1)
+		return -1;
+	kept = mf_filter_index(full.bytes, full.len, m->opts.platforms, &f,
+	    &flen, e);
+	if (kept > 0)
+		mf_digest(f, flen, out);
+	else if (kept == 0)
+		not_found(e, TM_SIDE_SOURCE, m->src.api_host, tag,
+		    "no platform matches --arch");
+	free(f);
+	reg_manifest_free(&full);
+	return kept > 0 ? 0 : -1;
+}
+
+/* A stale tag: its bytes now, so rollback can put it back. */
+static int
+plan_stale(struct worker *w, size_t i, struct tm_err *e)
+{
+	struct mirror		*m = w->m;
+	struct mtag		*t = &m->tags[i];
+	struct reg_manifest	 d = { 0 };
+
+	if (reg_manifest_get(w->dst, m->dst.repo, t->i.name, &d, e) == -1) {
+		if (e->http != 404)
+			return -1;
+		/* Removed by someone else meanwhile: nothing left to do. */
+		pthread_mutex_lock(&m->lock);
+		t->planned = 1;
+		pthread_mutex_unlock(&m->lock);
+		engine_set_state(m, i, TAG_STALE_DELETED, NULL);
+		return 0;
+	}
+	pthread_mutex_lock(&m->lock);
+	snprintf(t->i.prev_digest, sizeof t->i.prev_digest, "%s", d.digest);
+	snprintf(t->prev_type, sizeof t->prev_type, "%s", d.media_type);
+	t->prev_bytes = d.bytes;
+	t->prev_len = d.len;
+	t->planned = 1;
+	pthread_mutex_unlock(&m->lock);
+	d.bytes = NULL;
+	engine_set_state(m, i, TAG_QUEUED, NULL);
+	return 0;
+}
+
+int
+plan_tag(struct worker *w, size_t i)
+{
+	struct mirror		*m = w->m;
+	struct mtag		*t = &m->tags[i];
+	struct reg_manifest	 s = { 0 }, d = { 0 }, prev = { 0 };
+	struct tm_err		 e;
+	char			 target[TM_DIGEST_MAX + 1];
+	int			 r, rc = -1;
+
+	tm_err_clear(&e);
+	w->cur = i;
+	w->busy = 1;
+	if (t->i.action == TAG_ACT_DELETE) {
+		if ((rc = plan_stale(w, i, &e)) == -1)
+			engine_tag_failed(m, i, &e);
+		w->busy = 0;
+		return rc;
+	}
+	/* Two HEADs: free on Docker Hub, and all a warm re-run needs. */
+	if ((r = reg_manifest_head(w->src, m->src.repo, t->i.name, &s, &e)) == 0)
+		not_found(&e, TM_SIDE_SOURCE, m->src.api_host, t->i.name,
+		    "listed, but the manifest is missing");
+	if (r != 1 || target_digest(w, t->i.name, &s, target, &e) == -1 ||
+	    (r = reg_manifest_head(w->dst, m->dst.repo, t->i.name, &d, &e)) == -1)
+		goto fail;
+	pthread_mutex_lock(&m->lock);
+	snprintf(t->i.src_digest, sizeof t->i.src_digest, "%s", s.digest);
+	snprintf(t->i.dst_digest, sizeof t->i.dst_digest, "%s", target);
+	snprintf(t->i.prev_digest, sizeof t->i.prev_digest, "%s",
+	    r == 1 ? d.digest : "");
+	pthread_mutex_unlock(&m->lock);
+	if (r == 1 && strcmp(d.digest, target) == 0) {
+		pthread_mutex_lock(&m->lock);
+		t->planned = 1;
+		pthread_mutex_unlock(&m->lock);
+		engine_set_state(m, i, TAG_UPTODATE, NULL);
+		rc = 0;
+		goto out;
+	}
+	/* It will be overwritten: keep its exact bytes for rollback. */
+	if (r == 1 && reg_manifest_get(w->dst, m->dst.repo, d.digest, &prev,
+	    &e) == -1)
+		goto fail;
+	pthread_mutex_lock(&m->lock);
+	if (r == 1) {
+		snprintf(t->prev_type, sizeof t->prev_type, "%s",
+		    prev.media_type);
+		t->prev_bytes = prev.bytes;
+		t->prev_len = prev.len;
+		prev.bytes = NULL;
+	}
+	t->planned = 1;
+	pthread_mutex_unlock(&m->lock);
+	engine_set_state(m, i, TAG_QUEUED, NULL);
+	rc = 0;
+	goto out;
+fail:
+	engine_tag_failed(m, i, &e);
+out:
+	reg_manifest_free(&s);
+	reg_manifest_free(&d);
+	reg_manifest_free(&prev);
+	w->busy = 0;
+	return rc;
+}
+
+int
+plan_rate_gate(struct worker *w, const char *ref, struct tm_err *err)
+{
+	struct mirror		*m = w->m;
+	struct mirror_event	 ev;
+	struct reg_manifest	 h;
+	struct tm_err		 e;
+	long			 reserve = (long)m->nw + 1, rem;
+	double			 wait;
+	int			 polled = 0;
+
+	/* Keep one pull per worker in hand; HEADs are free, GETs are not. */
+	rem = registry_ratelimit_remaining(m->sreg);
+	if (rem < 0 || rem > reserve)
+		return 0;
+	pthread_mutex_lock(&m->lock);
+	while (!m->cancel && (rem = registry_ratelimit_remaining(m->sreg)) >= 0 &&
+	    rem <= reserve) {
+		if (m->rl_polling) {
+			pthread_cond_wait(&m->wake, &m->lock);
+			continue;
+		}
+		m->rl_polling = polled = 1;
+		m->paused = 1;
+		wait = m->rl_wait;
+		memset(&ev, 0, sizeof ev);
+		ev.type = MEV_PAUSED;
+		ev.wait = wait;
+		ev.count = (size_t)rem;
+		engine_emit(m, &ev);
+		pthread_mutex_unlock(&m->lock);
+		if (engine_sleep(m, wait) == 0) {
+			memset(&h, 0, sizeof h);
+			reg_manifest_head(w->src, m->src.repo, ref, &h, &e);
+			reg_manifest_free(&h);
+		}
+		pthread_mutex_lock(&m->lock);
+		m->rl_polling = 0;
+		m->rl_wait = wait * 2 < 60 ? wait * 2 : 60;
+		pthread_cond_broadcast(&m->wake);
+	}
+	if (polled && m->paused && !m->rl_polling) {
+		m->paused = 0;
+		m->rl_wait = 1;
+		memset(&ev, 0, sizeof ev);
+		ev.type = MEV_PAUSED;
+		engine_emit(m, &ev);
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (m->cancel) {
+		tm_err_clear(err);
+		err->side = TM_SIDE_SOURCE;
+		return tm_err_set(err, TM_CAT_CANCELLED,
+		    "cancelled while waiting for the rate limit");
+	}
+	return 0;
+}

@@ -1,0 +1,950 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "auth.h"
+#include "http.h"
+#include "manifest.h"
+#include "registry.h"
+
+#define TAGS_PAGE	1000
+#define TAGS_MAX_PAGES	10000
+#define TAGS_MAX_NAMES	1000000
+
+/*
+ * Objects.
+ */
+
+static void
+share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
+{
+	struct registry	*reg = ud;
+
+	(void)h;
+	(void)access;
+	if (data >= 0 && data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_lock(&reg->locks[data]);
+}
+
+static void
+share_unlock(CURL *h, curl_lock_data data, void *ud)
+{
+	struct registry	*reg = ud;
+
+	(void)h;
+	if (data >= 0 && data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_unlock(&reg->locks[data]);
+}
+
+/* A host[:port] we can put in a URL: no path, user info, query or spaces. */
+static int
+host_ok(const char *h)
+{
+	size_t	len = strlen(h);
+
+	return len > 0 && len < 256 && strcspn(h, "/?#@\\ \t\r\n%") == len;
+}
+
+static int
+dup_opt(char **dst, const char *src)
+{
+	*dst = NULL;
+	return src != NULL && (*dst = strdup(src)) == NULL ? -1 : 0;
+}
+
+struct registry *
+registry_new(const char *host, const struct reg_opts *o, struct tm_err *err)
+{
+	struct registry	*reg;
+	int		 i;
+
+	tm_err_clear(err);
+	if (err != NULL) {
+		err->side = o->side;
+		tm_sanitize(err->host, sizeof err->host, host);
+	}
+	if (!host_ok(host)) {
+		tm_err_set(err, TM_CAT_USAGE, "invalid registry host");
+		return NULL;
+	}
+	if ((reg = calloc(1, sizeof *reg)) == NULL) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&reg->locks[i], NULL);
+	reg->opts = *o;
+	atomic_init(&reg->scheme, HTTP_SCHEME_UNKNOWN);
+	atomic_init(&reg->rl_remaining, -1);
+	atomic_init(&reg->rl_window, -1);
+	atomic_init(&reg->requests, 0);
+	if ((reg->host = strdup(host)) == NULL ||
+	    dup_opt(&reg->cert_dir, o->cert_dir) == -1 ||
+	    dup_opt(&reg->ca_file, o->ca_file) == -1 ||
+	    dup_opt(&reg->user, o->user) == -1 ||
+	    dup_opt(&reg->pass, o->pass) == -1 ||
+	    dup_opt(&reg->user_agent, o->user_agent) == -1 ||
+	    (reg->auth = auth_new()) == NULL ||
+	    (reg->share = curl_share_init()) == NULL) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		registry_free(reg);
+		return NULL;
+	}
+	/* The copies are ours; never keep the caller's pointers. */
+	reg->opts.cert_dir = reg->cert_dir;
+	reg->opts.ca_file = reg->ca_file;
+	reg->opts.user = reg->user;
+	reg->opts.pass = reg->pass;
+	reg->opts.user_agent = reg->user_agent;
+	/* DNS and TLS sessions only: connections are not safe to share. */
+	curl_share_setopt(reg->share, CURLSHOPT_LOCKFUNC, share_lock);
+	curl_share_setopt(reg->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+	curl_share_setopt(reg->share, CURLSHOPT_USERDATA, reg);
+	curl_share_setopt(reg->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(reg->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	if (http_ca_load(reg, err) == -1) {
+		registry_free(reg);
+		return NULL;
+	}
+	return reg;
+}
+
+static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+void
+registry_free(struct registry *reg)
+{
+	int	i;
+
+	if (reg == NULL)
+		return;
+	if (reg->share != NULL)
+		curl_share_cleanup(reg->share);
+	auth_free(reg->auth);
+	free(reg->host);
+	free(reg->cert_dir);
+	free(reg->ca_file);
+	wipe_free(reg->user);
+	wipe_free(reg->pass);
+	free(reg->user_agent);
+	free(reg->ca_pem);
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_destroy(&reg->locks[i]);
+	free(reg);
+}
+
+const char *
+registry_host(const struct registry *reg)
+{
+	return reg->host;
+}
+
+const char *
+registry_scheme(const struct registry *reg)
+{
+	return atomic_load(&reg->scheme) == HTTP_SCHEME_HTTP ? "http" : "https";
+}
+
+long
+registry_ratelimit_remaining(const struct registry *reg)
+{
+	return atomic_load(&reg->rl_remaining);
+}
+
+long
+registry_ratelimit_window(const struct registry *reg)
+{
+	return atomic_load(&reg->rl_window);
+}
+
+unsigned long
+registry_request_count(const struct registry *reg)
+{
+	return atomic_load(&reg->requests);
+}
+
+struct reg_conn *
+reg_conn_new(struct registry *reg, struct tm_err *err)
+{
+	struct reg_conn	*c;
+	struct timespec	 ts;
+
+	if ((c = calloc(1, sizeof *c)) == NULL ||
+	    (c->easy = curl_easy_init()) == NULL) {
+		free(c);
+		tm_err_clear(err);
+		tm_err_set(err, TM_CAT_IO, "cannot create a connection handle");
+		return NULL;
+	}
+	c->reg = reg;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	c->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
+	    (uint64_t)(uintptr_t)c;
+	if (c->rng == 0)
+		c->rng = 0x9E3779B97F4A7C15ULL;
+	return c;
+}
+
+void
+reg_conn_free(struct reg_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->multi != NULL)
+		curl_multi_cleanup(c->multi);
+	curl_easy_cleanup(c->easy);
+	free(c);
+}
+
+void
+reg_conn_set_cancel(struct reg_conn *c, const atomic_int *cancel)
+{
+	c->cancel = cancel;
+}
+
+void
+reg_conn_set_progress(struct reg_conn *c, reg_progress_fn *fn, void *ud)
+{
+	c->progress = fn;
+	c->progress_ud = ud;
+}
+
+void
+reg_conn_set_retry(struct reg_conn *c, reg_retry_fn *fn, void *ud)
+{
+	c->retry = fn;
+	c->retry_ud = ud;
+}
+
+/*
+ * Names in URLs.  Repositories and references come from people and from
+ * registries; only characters that cannot change the URL's shape pass.
+ */
+
+static int
+repo_ok(const char *repo)
+{
+	size_t	len = strlen(repo);
+
+	return len > 0 && len < 256 && repo[0] != '/' && strstr(repo, "..") == NULL &&
+	    strspn(repo, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-/") == len;
+}
+
+/* A tag, or a digest "algorithm:encoded" of any algorithm. */
+static int
+ref_ok(const char *ref)
+{
+	const char	*colon = strchr(ref, ':');
+	size_t		 alen;
+
+	if (tm_tag_valid(ref))
+		return 1;
+	if (colon == NULL || strlen(ref) > 256)
+		return 0;
+	alen = (size_t)(colon - ref);
+	return alen > 0 && strspn(ref, "abcdefghijklmnopqrstuvwxyz0123456789+._-") == alen &&
+	    colon[1] != '\0' && strspn(colon + 1, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=_-") == strlen(colon + 1);
+}
+
+static int
+usage_err(struct reg_conn *c, const char *object, const char *what,
+    const char *value, struct tm_err *err)
+{
+	http_err_begin(c, object, err);
+	return tm_err_set(err, TM_CAT_USAGE, "invalid %s: %s", what, value);
+}
+
+char *
+reg_scope(const char *repo, const char *actions)
+{
+	char	*s;
+
+	return asprintf(&s, "repository:%s:%s", repo, actions) == -1 ? NULL : s;
+}
+
+/* Reads on a destination ask for push too: one token serves both. */
+static char *
+read_scope(const struct reg_conn *c, const char *repo)
+{
+	return reg_scope(repo, c->reg->opts.side == TM_SIDE_DEST ? "pull,push" : "pull");
+}
+
+static int
+oom(struct reg_conn *c, const char *object, struct tm_err *err)
+{
+	http_err_begin(c, object, err);
+	return tm_err_set(err, TM_CAT_IO, "out of memory");
+}
+
+/*
+ * Ping and tags.
+ */
+
+int
+reg_ping(struct reg_conn *c, struct tm_err *err)
+{
+	struct http_req		rq = { .method = "GET", .url = "/v2/", .object = "ping" };
+	struct http_resp	r;
+	int			rc;
+
+	rc = http_do(c, &rq, &r, err);
+	http_resp_free(&r);
+	return rc;
+}
+
+/* FNV-1a: remember the pages we fetched without keeping their URLs. */
+static uint64_t
+url_hash(const char *s)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * cJSON keeps "\u0000" as a NUL inside the string, so "x\u0000y" would
+ * read as the valid tag "x".  Make it "\u0001": same length, never valid.
+ */
+static void
+defuse_nul_escapes(char *body, size_t len)
+{
+	char	*p = body;
+
+	while ((p = memmem(p, len - (size_t)(p - body), "\\u0000", 6)) != NULL) {
+		p[5] = '1';
+		p += 6;
+	}
+}
+
+/* One page: valid names to cb, the others counted.  1 stop, 0 go on, -1. */
+static int
+tags_page(struct reg_conn *c, struct http_resp *r, reg_tags_fn *cb, void *ud,
+    size_t *rejected, size_t *total, struct tm_err *err)
+{
+	cJSON		*root;
+	const cJSON	*tags, *t;
+	const char	**names = NULL;
+	size_t		 n = 0, cap;
+	int		 rc = 0;
+
+	if (r->body != NULL)
+		defuse_nul_escapes(r->body, r->len);
+	root = cJSON_ParseWithLength(r->body != NULL ? r->body : "", r->len);
+
+	tags = cJSON_GetObjectItemCaseSensitive(root, "tags");
+	if (!cJSON_IsObject(root) || (!cJSON_IsArray(tags) && !cJSON_IsNull(tags) &&
+	    tags != NULL)) {
+		cJSON_Delete(root);
+		http_err_begin(c, "tags/list", err);
+		err->http = r->status;
+		return tm_err_set(err, TM_CAT_PROTOCOL, "tags page is not a JSON "
+		    "object with a tags list");
+	}
+	cap = (size_t)cJSON_GetArraySize(tags);
+	if (cap > 0 && (names = calloc(cap, sizeof *names)) == NULL) {
+		cJSON_Delete(root);
+		return oom(c, "tags/list", err);
+	}
+	cJSON_ArrayForEach(t, tags) {
+		if (cJSON_IsString(t) && tm_tag_valid(t->valuestring))
+			names[n++] = t->valuestring;
+		else if (rejected != NULL)
+			(*rejected)++;
+	}
+	*total += cap;
+	if (*total > TAGS_MAX_NAMES) {
+		http_err_begin(c, "tags/list", err);
+		rc = tm_err_set(err, TM_CAT_PROTOCOL, "more than %d tag names",
+		    TAGS_MAX_NAMES);
+	} else if (n > 0 && cb(ud, names, n) != 0)
+		rc = 1;
+	free(names);
+	cJSON_Delete(root);
+	return rc;
+}
+
+int
+reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
+    size_t *rejected, struct tm_err *err)
+{
+	struct http_req		 rq = { .method = "GET", .object = "tags/list",
+				    .accept = "application/json", .max_body = HTTP_JSON_MAX };
+	struct http_resp	 r;
+	uint64_t		*seen = NULL;
+	size_t			 pages = 0, total = 0;
+	char			*url = NULL, *next, *scope;
+	int			 rc = -1, i;
+
+	if (rejected != NULL)
+		*rejected = 0;
+	if (!repo_ok(repo))
+		return usage_err(c, "tags/list", "repository", repo, err);
+	if (asprintf(&url, "/v2/%s/tags/list?n=%d", repo, TAGS_PAGE) == -1)
+		return oom(c, "tags/list", err);
+	if ((scope = read_scope(c, repo)) == NULL) {
+		free(url);
+		return oom(c, "tags/list", err);
+	}
+	rq.scope = scope;
+	memset(&r, 0, sizeof r);
+	for (;;) {
+		rq.url = url;
+		if (http_do(c, &rq, &r, err) == -1)
+			break;
+		if ((i = tags_page(c, &r, cb, ud, rejected, &total, err)) != 0) {
+			rc = i == 1 ? 0 : -1;
+			break;
+		}
+		if (r.link == NULL || (next = http_link_next(r.link)) == NULL) {
+			rc = 0;
+			break;
+		}
+		free(url);
+		url = http_resolve(r.url, next);
+		free(next);
+		if (url == NULL) {
+			http_err_begin(c, "tags/list", err);
+			tm_err_set(err, TM_CAT_PROTOCOL, "tags page links to an "
+			    "invalid or non-HTTP next page");
+			break;
+		}
+		/* A registry that sends us in circles, or on forever. */
+		if (pages == TAGS_MAX_PAGES) {
+			http_err_begin(c, "tags/list", err);
+			tm_err_set(err, TM_CAT_PROTOCOL, "more than %d tags pages",
+			    TAGS_MAX_PAGES);
+			break;
+		}
+		if (pages % 64 == 0) {
+			uint64_t	*n = realloc(seen, (pages + 64) * sizeof *seen);
+
+			if (n == NULL) {
+				oom(c, "tags/list", err);
+				break;
+			}
+			seen = n;
+		}
+		seen[pages++] = url_hash(r.url);
+		for (i = 0; (size_t)i < pages; i++)
+			if (seen[i] == url_hash(url))
+				break;
+		if ((size_t)i < pages) {
+			http_err_begin(c, "tags/list", err);
+			tm_err_set(err, TM_CAT_PROTOCOL, "tags pages link in a loop");
+			break;
+		}
+		http_resp_free(&r);
+	}
+	http_resp_free(&r);
+	free(seen);
+	free(scope);
+	free(url);
+	return rc;
+}
+
+/*
+ * Manifests.
+ */
+
+void
+reg_manifest_free(struct reg_manifest *m)
+{
+	if (m == NULL)
+		return;
+	free(m->bytes);
+	memset(m, 0, sizeof *m);
+}
+
+static int
+known_type(const char *mt)
+{
+	return strcmp(mt, MT_OCI_INDEX) == 0 || strcmp(mt, MT_OCI_MANIFEST) == 0 ||
+	    strcmp(mt, MT_DOCKER_LIST) == 0 || strcmp(mt, MT_DOCKER_V2) == 0;
+}
+
+/* Content-Type, or the document's own mediaType when the header is vague. */
+static void
+media_type(const struct http_resp *r, char *out, size_t n)
+{
+	cJSON		*root;
+	const cJSON	*mt;
+
+	snprintf(out, n, "%s", r->content_type);
+	if (known_type(out) || r->body == NULL)
+		return;
+	root = cJSON_ParseWithLength(r->body, r->len);
+	mt = cJSON_GetObjectItemCaseSensitive(root, "mediaType");
+	if (cJSON_IsString(mt) && known_type(mt->valuestring))
+		snprintf(out, n, "%s", mt->valuestring);
+	cJSON_Delete(root);
+}
+
+static char *
+manifest_object(const char *ref)
+{
+	char	*s;
+
+	return asprintf(&s, "manifest %s", ref) == -1 ? NULL : s;
+}
+
+static int
+manifest_req(struct reg_conn *c, const char *method, const char *repo,
+    const char *ref, const char *actions, struct http_req *rq, struct tm_err *err)
+{
+	char	*url = NULL, *object = NULL, *scope = NULL;
+
+	memset(rq, 0, sizeof *rq);
+	if (!repo_ok(repo))
+		return usage_err(c, "manifest", "repository", repo, err);
+	if (!ref_ok(ref))
+		return usage_err(c, "manifest", "reference", ref, err);
+	if (asprintf(&url, "/v2/%s/manifests/%s", repo, ref) == -1)
+		url = NULL;
+	object = manifest_object(ref);
+	scope = actions != NULL ? reg_scope(repo, actions) : read_scope(c, repo);
+	if (url == NULL || object == NULL || scope == NULL) {
+		free(url);
+		free(object);
+		free(scope);
+		return oom(c, "manifest", err);
+	}
+	rq->method = method;
+	rq->url = url;
+	rq->object = object;
+	rq->scope = scope;
+	rq->accept = MT_ACCEPT_ALL;
+	return 0;
+}
+
+static void
+req_free(struct http_req *rq)
+{
+	free((char *)rq->url);
+	free((char *)rq->object);
+	free((char *)rq->scope);
+}
+
+static int
+digest_mismatch(struct reg_conn *c, const char *object, const char *got,
+    const char *want, const char *what, struct tm_err *err)
+{
+	http_err_begin(c, object, err);
+	return tm_err_set(err, TM_CAT_DIGEST_MISMATCH, "%s %s, expected %s",
+	    what, got, want);
+}
+
+static int
+is_sha256_ref(const char *ref)
+{
+	return strncmp(ref, "sha256:", 7) == 0;
+}
+
+int
+reg_manifest_get(struct reg_conn *c, const char *repo, const char *ref,
+    struct reg_manifest *m, struct tm_err *err)
+{
+	struct http_req		rq;
+	struct http_resp	r;
+	int			rc = -1;
+
+	memset(m, 0, sizeof *m);
+	if (manifest_req(c, "GET", repo, ref, NULL, &rq, err) == -1)
+		return -1;
+	rq.max_body = MF_MAX_BYTES;
+	if (http_do(c, &rq, &r, err) == 0) {
+		mf_digest(r.body != NULL ? r.body : "", r.len, m->digest);
+		media_type(&r, m->media_type, sizeof m->media_type);
+		if (r.digest[0] != '\0' && strcmp(r.digest, m->digest) != 0)
+			digest_mismatch(c, rq.object, m->digest, r.digest,
+			    "received bytes hash to", err);
+		else if (is_sha256_ref(ref) && strcmp(ref, m->digest) != 0)
+			digest_mismatch(c, rq.object, m->digest, ref,
+			    "received bytes hash to", err);
+		else {
+			/* The exact bytes, never a re-serialisation. */
+			m->bytes = r.body != NULL ? r.body : strdup("");
+			m->len = r.len;
+			r.body = NULL;
+			rc = m->bytes != NULL ? 0 : oom(c, rq.object, err);
+		}
+	}
+	if (rc == -1)
+		reg_manifest_free(m);
+	http_resp_free(&r);
+	req_free(&rq);
+	return rc;
+}
+
+int
+reg_manifest_head(struct reg_conn *c, const char *repo, const char *ref,
+    struct reg_manifest *m, struct tm_err *err)
+{
+	struct http_req		rq;
+	struct http_resp	r;
+	int			rc = -1;
+
+	memset(m, 0, sizeof *m);
+	if (manifest_req(c, "HEAD", repo, ref, NULL, &rq, err) == -1)
+		return -1;
+	rq.ok_status = 404;
+	if (http_do(c, &rq, &r, err) == 0) {
+		if (r.status == 404) {
+			rc = 0;
+		} else if (r.digest[0] == '\0' && !is_sha256_ref(ref)) {
+			/* An old registry without the header: GET and hash. */
+			http_resp_free(&r);
+			req_free(&rq);
+			if (reg_manifest_get(c, repo, ref, m, err) == -1)
+				return err->cat == TM_CAT_NOT_FOUND ? 0 : -1;
+			free(m->bytes);
+			m->bytes = NULL;
+			return 1;
+		} else {
+			snprintf(m->digest, sizeof m->digest, "%s",
+			    r.digest[0] != '\0' ? r.digest : ref);
+			snprintf(m->media_type, sizeof m->media_type, "%s",
+			    r.content_type);
+			m->len = r.content_length > 0 ? (size_t)r.content_length : 0;
+			if (is_sha256_ref(ref) && strcmp(m->digest, ref) != 0)
+				digest_mismatch(c, rq.object, m->digest, ref,
+				    "registry reports", err);
+			else
+				rc = 1;
+		}
+	}
+	http_resp_free(&r);
+	req_free(&rq);
+	return rc;
+}
+
+int
+reg_manifest_put(struct reg_conn *c, const char *repo, const char *ref,
+    const struct reg_manifest *m, struct tm_err *err)
+{
+	struct http_req		rq;
+	struct http_resp	r;
+	char			want[TM_DIGEST_MAX + 1];
+	int			rc = -1;
+
+	if (manifest_req(c, "PUT", repo, ref, "pull,push", &rq, err) == -1)
+		return -1;
+	if (m->bytes == NULL || m->media_type[0] == '\0' || m->len > MF_MAX_BYTES) {
+		http_err_begin(c, rq.object, err);
+		tm_err_set(err, TM_CAT_USAGE, "manifest without bytes or media type");
+		req_free(&rq);
+		return -1;
+	}
+	rq.accept = NULL;
+	rq.content_type = m->media_type;
+	rq.body = m->bytes;
+	rq.body_len = m->len;
+	if (http_do(c, &rq, &r, err) == 0) {
+		mf_digest(m->bytes, m->len, want);
+		/* A registry that rewrote what we sent has broken the digest. */
+		if (r.digest[0] != '\0' && strcmp(r.digest, want) != 0)
+			digest_mismatch(c, rq.object, r.digest, want,
+			    "registry stored it as", err);
+		else
+			rc = 0;
+	}
+	http_resp_free(&r);
+	req_free(&rq);
+	return rc;
+}
+
+static int
+manifest_delete(struct reg_conn *c, const char *repo, const char *ref,
+    struct tm_err *err)
+{
+	struct http_req		rq;
+	struct http_resp	r;
+	int			rc;
+
+	if (manifest_req(c, "DELETE", repo, ref, "pull,push,delete", &rq, err) == -1)
+		return -1;
+	rq.accept = NULL;
+	rq.ok_status = 404;
+	if ((rc = http_do(c, &rq, &r, err)) == 0 && r.status == 404)
+		rc = 1;
+	http_resp_free(&r);
+	req_free(&rq);
+	return rc;
+}
+
+int
+reg_manifest_delete(struct reg_conn *c, const char *repo, const char *digest,
+    struct tm_err *err)
+{
+	if (tm_tag_valid(digest) || !ref_ok(digest))
+		return usage_err(c, "manifest", "digest", digest, err);
+	return manifest_delete(c, repo, digest, err);
+}
+
+int
+reg_tag_delete(struct reg_conn *c, const char *repo, const char *tag,
+    struct tm_err *err)
+{
+	int	rc;
+
+	if (!tm_tag_valid(tag))
+		return usage_err(c, "manifest", "tag", tag, err);
+	if ((rc = manifest_delete(c, repo, tag, err)) == 1) {
+		/* A tag that is not there is not "deleted" either. */
+		char	*object = manifest_object(tag);
+
+		http_err_begin(c, object, err);
+		free(object);
+		err->http = 404;
+		return tm_err_set(err, TM_CAT_NOT_FOUND, "tag not found");
+	}
+	if (rc == -1 && (err->http == 400 || err->http == 405))
+		tm_err_set(err, TM_CAT_PROTOCOL, "%s (this registry deletes "
+		    "manifests by digest only)", err->msg);
+	return rc;
+}
+
+/*
+ * Blobs.
+ */
+
+static char *
+blob_object(const char *digest)
+{
+	char	*s;
+
+	return asprintf(&s, "blob %s", digest) == -1 ? NULL : s;
+}
+
+int
+reg_blob_exists(struct reg_conn *c, const char *repo, const char *digest,
+    struct tm_err *err)
+{
+	struct http_req		rq = { .method = "HEAD", .ok_status = 404 };
+	struct http_resp	r;
+	char			*url = NULL, *object, *scope;
+	int			rc = -1;
+
+	if (!repo_ok(repo))
+		return usage_err(c, "blob", "repository", repo, err);
+	if (tm_tag_valid(digest) || !ref_ok(digest))
+		return usage_err(c, "blob", "digest", digest, err);
+	if (asprintf(&url, "/v2/%s/blobs/%s", repo, digest) == -1)
+		url = NULL;
+	object = blob_object(digest);
+	scope = read_scope(c, repo);
+	if (url != NULL && object != NULL && scope != NULL) {
+		rq.url = url;
+		rq.object = object;
+		rq.scope = scope;
+		if (http_do(c, &rq, &r, err) == 0)
+			rc = r.status == 404 ? 0 : 1;
+		http_resp_free(&r);
+	} else
+		oom(c, "blob", err);
+	free(url);
+	free(object);
+	free(scope);
+	return rc;
+}
+
+/*
+ * POST an upload session (or a mount, when query is not NULL).  Returns
+ * the HTTP status (201 mounted, 202 session) with *location absolute, or
+ * -1 with err filled.
+ */
+static int
+upload_post(struct reg_conn *c, const char *repo, const char *query,
+    const char *scope, const char *object, char **location, struct tm_err *err)
+{
+	struct http_req		rq = { .method = "POST", .object = object, .scope = scope };
+	struct http_resp	r;
+	char			*url = NULL;
+	int			rc = -1;
+
+	*location = NULL;
+	if (asprintf(&url, "/v2/%s/blobs/uploads/%s%s", repo, query != NULL ? "?" : "",
+	    query != NULL ? query : "") == -1)
+		return oom(c, object, err);
+	rq.url = url;
+	if (http_do(c, &rq, &r, err) == 0) {
+		if (r.status == 201) {
+			rc = 201;
+		} else if (r.location == NULL ||
+		    (*location = http_resolve(r.url, r.location)) == NULL) {
+			http_err_begin(c, object, err);
+			err->http = r.status;
+			tm_err_set(err, TM_CAT_PROTOCOL, "upload session without "
+			    "a usable Location");
+		} else
+			rc = (int)r.status;
+	}
+	http_resp_free(&r);
+	free(url);
+	return rc;
+}
+
+char *
+reg_upload_start(struct reg_conn *c, const char *repo, const char *object,
+    struct tm_err *err)
+{
+	char	*scope = reg_scope(repo, "pull,push"), *loc = NULL;
+	int	 st;
+
+	if (scope == NULL) {
+		oom(c, object, err);
+		return NULL;
+	}
+	st = upload_post(c, repo, NULL, scope, object, &loc, err);
+	free(scope);
+	if (st != -1 && loc == NULL) {
+		http_err_begin(c, object, err);
+		err->http = st;
+		tm_err_set(err, TM_CAT_PROTOCOL, "upload started without a session");
+	}
+	return st == -1 ? NULL : loc;
+}
+
+char *
+reg_upload_put_url(const char *url, const char *digest)
+{
+	CURLU	*u = curl_url();
+	char	*q = NULL, *s = NULL, *out = NULL;
+
+	if (u == NULL)
+		return NULL;
+	if (asprintf(&q, "digest=%s", digest) != -1 &&
+	    curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_QUERY, q, CURLU_APPENDQUERY) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+		out = strdup(s);
+	curl_free(s);
+	free(q);
+	curl_url_cleanup(u);
+	return out;
+}
+
+void
+reg_upload_cancel(struct reg_conn *c, const char *url, const char *repo)
+{
+	struct http_req		rq = { .method = "DELETE", .url = url,
+				    .object = "upload", .no_retry = 1 };
+	struct http_resp	r;
+	char			*scope = reg_scope(repo, "pull,push");
+
+	rq.scope = scope;
+	if (scope != NULL)
+		http_do(c, &rq, &r, NULL);
+	http_resp_free(&r);
+	free(scope);
+}
+
+int
+reg_blob_mount(struct reg_conn *c, const char *repo, const char *digest,
+    const char *from_repo, struct tm_err *err)
+{
+	char	*scope = NULL, *query = NULL, *object, *loc = NULL;
+	int	 st = -1;
+
+	if (!repo_ok(repo) || !repo_ok(from_repo))
+		return usage_err(c, "blob", "repository", !repo_ok(repo) ?
+		    repo : from_repo, err);
+	if (tm_tag_valid(digest) || !ref_ok(digest))
+		return usage_err(c, "blob", "digest", digest, err);
+	if ((object = blob_object(digest)) == NULL ||
+	    asprintf(&scope, "repository:%s:pull,push repository:%s:pull",
+	    repo, from_repo) == -1 ||
+	    asprintf(&query, "mount=%s&from=%s", digest, from_repo) == -1) {
+		free(object);
+		return oom(c, "blob", err);
+	}
+	st = upload_post(c, repo, query, scope, object, &loc, err);
+	if (loc != NULL)
+		reg_upload_cancel(c, loc, repo);	/* 202: not mounted */
+	free(loc);
+	free(query);
+	free(scope);
+	free(object);
+	return st == -1 ? -1 : st == 201;
+}
+
+int
+reg_blob_put(struct reg_conn *c, const char *repo, const void *buf, size_t len,
+    const char *digest, struct tm_err *err)
+{
+	struct http_req		 rq = { .method = "PUT", .no_retry = 1,
+				    .content_type = "application/octet-stream" };
+	struct http_resp	 r;
+	char			*object, *loc = NULL, *put = NULL, *scope;
+	char			 got[TM_DIGEST_MAX + 1];
+	int			 attempt, max = http_max_attempts(c->reg), rc = -1;
+	double			 waited = 0, retry_after;
+
+	if (!repo_ok(repo))
+		return usage_err(c, "blob", "repository", repo, err);
+	if (!tm_digest_valid(digest))
+		return usage_err(c, "blob", "digest", digest, err);
+	object = blob_object(digest);
+	scope = reg_scope(repo, "pull,push");
+	if (object == NULL || scope == NULL) {
+		free(object);
+		free(scope);
+		return oom(c, "blob", err);
+	}
+	mf_digest(buf, len, got);
+	if (strcmp(got, digest) != 0) {
+		digest_mismatch(c, object, got, digest, "data hashes to", err);
+		err->side = TM_SIDE_LOCAL;
+		goto out;
+	}
+	rq.object = object;
+	rq.scope = scope;
+	rq.body = buf;
+	rq.body_len = len;
+	/* Each attempt gets a fresh session: a failed PUT may have spoilt one. */
+	for (attempt = 1;; attempt++) {
+		if ((loc = reg_upload_start(c, repo, object, err)) == NULL)
+			break;
+		if ((put = reg_upload_put_url(loc, digest)) == NULL) {
+			oom(c, object, err);
+			break;
+		}
+		rq.url = put;
+		rc = http_do(c, &rq, &r, err);
+		retry_after = r.retry_after;
+		http_resp_free(&r);
+		if (rc == 0)
+			break;
+		reg_upload_cancel(c, loc, repo);
+		free(loc);
+		free(put);
+		loc = put = NULL;
+		err->attempts = attempt;
+		err->waited = waited;
+		if (!http_retryable(err) || attempt >= max ||
+		    http_backoff(c, attempt, retry_after, err) == -1)
+			break;
+		waited = err->waited;
+	}
+out:
+	free(loc);
+	free(put);
+	free(object);
+	free(scope);
+	return rc;
+}

@@ -1,0 +1,318 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "engine.h"
+
+/* The one-word result of a tag in a report (docs/report.md). */
+static const char *
+tag_result(const struct mirror_tag_info *t, int dry_run)
+{
+	switch (t->state) {
+	case TAG_DONE:
+		return "copied";
+	case TAG_UPTODATE:
+		return "up_to_date";
+	case TAG_FAILED:
+		return "failed";
+	case TAG_STALE_DELETED:
+		return "deleted";
+	case TAG_ROLLED_BACK:
+		return "rolled_back";
+	case TAG_CONFLICT:
+		return "conflict";
+	case TAG_QUEUED:
+		if (t->action == TAG_ACT_DELETE)
+			return dry_run ? "would_delete" : "stale_kept";
+		return dry_run ? "would_copy" : "not_started";
+	default:
+		return "not_finished";
+	}
+}
+
+static void
+add_str(cJSON *o, const char *key, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *
+err_json(const struct tm_err *e)
+{
+	cJSON	*o;
+
+	if (e->cat == TM_CAT_NONE)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "category", tm_category_name(e->cat));
+	add_str(o, "side", tm_side_name(e->side));
+	add_str(o, "object", e->object);
+	add_str(o, "host", e->host);
+	cJSON_AddNumberToObject(o, "http", (double)e->http);
+	add_str(o, "code", e->code);
+	cJSON_AddStringToObject(o, "message", e->msg);
+	cJSON_AddNumberToObject(o, "attempts", e->attempts);
+	return o;
+}
+
+static void
+add_time(cJSON *o, const char *key, time_t t)
+{
+	char		buf[40];
+	struct tm	tm;
+
+	if (t == 0) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON_AddStringToObject(o, key, buf);
+}
+
+static cJSON *
+tag_json(const struct mirror_tag_info *t, int dry_run)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "tag", t->name);
+	cJSON_AddStringToObject(o, "result", tag_result(t, dry_run));
+	cJSON_AddStringToObject(o, "action",
+	    t->action == TAG_ACT_DELETE ? "delete" : "copy");
+	add_str(o, "source_digest", t->src_digest);
+	add_str(o, "digest", t->dst_digest);
+	add_str(o, "previous_digest", t->prev_digest);
+	cJSON_AddNumberToObject(o, "attempts", t->attempts);
+	cJSON_AddNumberToObject(o, "blobs", t->blobs_total);
+	cJSON_AddNumberToObject(o, "bytes", (double)t->bytes_total);
+	cJSON_AddItemToObject(o, "error", err_json(&t->err));
+	return o;
+}
+
+static cJSON *
+rollback_json(const struct mirror_rollback_info *rb)
+{
+	cJSON	*o;
+
+	if (!rb->attempted)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "finished", rb->finished);
+	cJSON_AddNumberToObject(o, "restored", (double)rb->restored);
+	cJSON_AddNumberToObject(o, "unchanged", (double)rb->unchanged);
+	cJSON_AddNumberToObject(o, "conflicts", (double)rb->conflicts);
+	cJSON_AddNumberToObject(o, "failed", (double)rb->failed);
+	cJSON_AddNumberToObject(o, "mismatches", (double)rb->mismatches);
+	cJSON_AddNumberToObject(o, "survivors_retagged", (double)rb->survivors);
+	cJSON_AddItemToObject(o, "error", err_json(&rb->err));
+	return o;
+}
+
+static cJSON *
+build(const struct mirror *m)
+{
+	struct mirror_rollback_info	 rb;
+	struct mirror_totals		 tot;
+	struct mirror_tag_info		 t;
+	struct tm_err			 run_err;
+	size_t				 i, n, by_cat[TM_CAT_COUNT] = { 0 };
+	cJSON				*root, *sum, *cats, *tags, *failed;
+	enum mirror_status		 copy = mirror_copy_status(m);
+	int				 c;
+
+	mirror_totals(m, &tot);
+	mirror_rollback_info(m, &rb);
+	mirror_run_error(m, &run_err);
+	root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "tagmirror_report", 1);
+	cJSON_AddStringToObject(root, "source", m->src_name);
+	cJSON_AddStringToObject(root, "destination", m->dst_name);
+	add_str(root, "expression", m->opts.expr);
+	add_str(root, "platforms", m->opts.platforms);
+	cJSON_AddBoolToObject(root, "dry_run", m->opts.dry_run);
+	cJSON_AddBoolToObject(root, "rollback_requested", m->opts.rollback);
+	cJSON_AddBoolToObject(root, "delete_stale", m->opts.delete_stale);
+	add_time(root, "started", m->started);
+	add_time(root, "finished", m->ended);
+	cJSON_AddNumberToObject(root, "elapsed_seconds", tot.elapsed);
+	cJSON_AddStringToObject(root, "status", mirror_status_name(copy));
+	cJSON_AddBoolToObject(root, "rolled_back",
+	    mirror_status(m) == MIRROR_ROLLED_BACK ||
+	    (rb.finished && rb.failed == 0 && rb.mismatches == 0));
+	cJSON_AddStringToObject(root, "final_status",
+	    mirror_status_name(mirror_status(m)));
+	cJSON_AddItemToObject(root, "rollback", rollback_json(&rb));
+	add_str(root, "journal", mirror_journal_path(m));
+	cJSON_AddItemToObject(root, "error", err_json(&run_err));
+
+	tags = cJSON_CreateArray();
+	failed = cJSON_CreateArray();
+	n = mirror_tag_count(m);
+	for (i = 0; i < n; i++) {
+		if (mirror_tag_info(m, i, &t) == -1)
+			continue;
+		cJSON_AddItemToArray(tags, tag_json(&t, m->opts.dry_run));
+		if (t.state == TAG_FAILED || t.state == TAG_CONFLICT) {
+			by_cat[t.err.cat]++;
+			cJSON_AddItemToArray(failed, cJSON_CreateString(t.name));
+		}
+	}
+	sum = cJSON_AddObjectToObject(root, "summary");
+	cJSON_AddNumberToObject(sum, "tags", (double)tot.tags);
+	cJSON_AddNumberToObject(sum, "copied", (double)tot.done);
+	cJSON_AddNumberToObject(sum, "up_to_date", (double)tot.uptodate);
+	cJSON_AddNumberToObject(sum, "failed", (double)(tot.failed + tot.conflicts));
+	cJSON_AddNumberToObject(sum, "stale", (double)tot.stale);
+	cJSON_AddNumberToObject(sum, "deleted", (double)tot.deleted);
+	cats = cJSON_AddObjectToObject(sum, "failed_by_category");
+	for (c = 0; c < TM_CAT_COUNT; c++)
+		if (by_cat[c] > 0)
+			cJSON_AddNumberToObject(cats,
+			    tm_category_name((enum tm_category)c),
+			    (double)by_cat[c]);
+	cJSON_AddNumberToObject(sum, "blobs_copied", (double)tot.blobs_copied);
+	cJSON_AddNumberToObject(sum, "blobs_mounted", (double)tot.blobs_mounted);
+	cJSON_AddNumberToObject(sum, "blobs_skipped", (double)tot.blobs_skipped);
+	cJSON_AddNumberToObject(sum, "bytes_copied", (double)tot.bytes_done);
+	cJSON_AddItemToObject(root, "failed_tags", failed);
+	cJSON_AddItemToObject(root, "tags", tags);
+	return root;
+}
+
+static int
+io_err(struct tm_err *err, const char *what, const char *path)
+{
+	int	e = errno;
+
+	tm_err_clear(err);
+	err->side = TM_SIDE_LOCAL;
+	return tm_err_set(err, TM_CAT_IO, "%s %s: %s", what, path, strerror(e));
+}
+
+int
+mirror_write_report(const struct mirror *m, const char *path,
+    struct tm_err *err)
+{
+	cJSON	*root;
+	char	*text, tmp[4096];
+	FILE	*f;
+	int	 rc = 0;
+
+	tm_err_clear(err);
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return tm_err_set(err, TM_CAT_USAGE, "report path too long");
+	root = build(m);
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (text == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	/* Write aside and rename: a reader never sees half a report. */
+	if ((f = fopen(tmp, "we")) == NULL) {
+		free(text);
+		return io_err(err, "cannot write", tmp);
+	}
+	if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
+		rc = io_err(err, "cannot write", tmp);
+	if (fclose(f) == EOF && rc == 0)
+		rc = io_err(err, "cannot write", tmp);
+	if (rc == 0 && rename(tmp, path) == -1)
+		rc = io_err(err, "cannot write", path);
+	if (rc == -1)
+		unlink(tmp);
+	free(text);
+	return rc;
+}
+
+static char *
+dup_field(const cJSON *root, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(root, key);
+
+	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+}
+
+void
+mirror_report_tags_free(char **tags, size_t n, struct mirror_report_run *run)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(tags[i]);
+	free(tags);
+	if (run != NULL) {
+		free(run->source);
+		free(run->destination);
+		free(run->expression);
+		memset(run, 0, sizeof *run);
+	}
+}
+
+int
+mirror_report_failed(const char *path, char ***tags, size_t *n,
+    struct mirror_report_run *run, struct tm_err *err)
+{
+	const cJSON	*arr, *v;
+	cJSON		*root;
+	FILE		*f;
+	char		*text;
+	long		 len;
+	size_t		 k = 0;
+
+	tm_err_clear(err);
+	*tags = NULL;
+	*n = 0;
+	if (run != NULL)
+		memset(run, 0, sizeof *run);
+	if ((f = fopen(path, "re")) == NULL)
+		return io_err(err, "cannot read", path);
+	if (fseek(f, 0, SEEK_END) == -1 || (len = ftell(f)) < 0 ||
+	    len > 256L * 1024 * 1024 || fseek(f, 0, SEEK_SET) == -1 ||
+	    (text = malloc((size_t)len + 1)) == NULL) {
+		fclose(f);
+		return io_err(err, "cannot read", path);
+	}
+	if (fread(text, 1, (size_t)len, f) != (size_t)len) {
+		fclose(f);
+		free(text);
+		return io_err(err, "cannot read", path);
+	}
+	fclose(f);
+	text[len] = '\0';
+	root = cJSON_Parse(text);
+	free(text);
+	arr = cJSON_GetObjectItemCaseSensitive(root, "failed_tags");
+	if (root == NULL || !cJSON_IsArray(arr) ||
+	    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(root,
+	    "tagmirror_report"))) {
+		cJSON_Delete(root);
+		err->side = TM_SIDE_LOCAL;
+		return tm_err_set(err, TM_CAT_USAGE,
+		    "%s is not a tagmirror report", path);
+	}
+	if ((*tags = calloc((size_t)cJSON_GetArraySize(arr) + 1,
+	    sizeof **tags)) == NULL) {
+		cJSON_Delete(root);
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
+	cJSON_ArrayForEach(v, arr)
+		if (cJSON_IsString(v) && tm_tag_valid(v->valuestring) &&
+		    ((*tags)[k] = strdup(v->valuestring)) != NULL)
+			k++;
+	*n = k;
+	if (run != NULL) {
+		run->source = dup_field(root, "source");
+		run->destination = dup_field(root, "destination");
+		run->expression = dup_field(root, "expression");
+	}
+	cJSON_Delete(root);
+	return 0;
+}

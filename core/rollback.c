@@ -1,0 +1,444 @@
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "evq.h"
+#include "journal.h"
+#include "pool.h"
+#include "untag.h"
+
+/* What rollback decided for each tag the run changed. */
+enum rb_plan {
+	P_SKIP,		/* the run did not change it */
+	P_KEEP,		/* already as before */
+	P_PUT,		/* put the previous manifest back */
+	P_REMOVE,	/* it did not exist before: remove it */
+	P_CONFLICT,	/* someone else moved it */
+	P_FAILED
+};
+
+struct rb_tag {
+	enum rb_plan	 plan;
+	char		 now[TM_DIGEST_MAX + 1];	/* "" absent */
+	int		 head;				/* HEAD result */
+	struct tm_err	 err;
+};
+
+struct rb {
+	struct journal_data	 d;
+	struct registry		*reg;
+	struct reg_conn		**conns;
+	size_t			 nconn;
+	struct journal		*j;
+	struct rb_tag		*t;
+	/* The names HEADed by the current parallel pass. */
+	const char		**names;
+	struct rb_tag		**out;
+};
+
+static void
+head_one(void *ud, size_t worker, size_t k)
+{
+	struct rb		*rb = ud;
+	struct rb_tag		*t = rb->out[k];
+	struct reg_manifest	 h = { 0 };
+
+	tm_err_clear(&t->err);
+	t->now[0] = '\0';
+	t->head = reg_manifest_head(rb->conns[worker], rb->d.repo, rb->names[k],
+	    &h, &t->err);
+	if (t->head == 1)
+		snprintf(t->now, sizeof t->now, "%s", h.digest);
+	reg_manifest_free(&h);
+}
+
+/* HEAD every changed tag at once: n names into their rb_tag slots. */
+static void
+head_all(struct rb *rb, int (*want)(const struct rb_tag *))
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < rb->d.ntags; i++)
+		if (want(&rb->t[i])) {
+			rb->names[n] = rb->d.tags[i].name;
+			rb->out[n++] = &rb->t[i];
+		}
+	pool_run(rb->nconn, n, head_one, rb, NULL);
+}
+
+static int
+want_changed(const struct rb_tag *t)
+{
+	return t->plan != P_SKIP;
+}
+
+static int
+want_verify(const struct rb_tag *t)
+{
+	return t->plan == P_KEEP || t->plan == P_PUT || t->plan == P_REMOVE;
+}
+
+static void
+conflict_err(struct tm_err *e, const struct rb *rb, const char *tag,
+    const char *now, const char *ours)
+{
+	tm_err_clear(e);
+	e->side = TM_SIDE_DEST;
+	snprintf(e->host, sizeof e->host, "%.127s", rb->d.host);
+	snprintf(e->object, sizeof e->object, "manifest %s", tag);
+	tm_err_set(e, TM_CAT_CONFLICT, "now at %s, not %s (this run's): "
+	    "someone else moved it, left alone", *now ? now : "nothing",
+	    *ours ? ours : "absent");
+}
+
+/* Decide per tag from what the registry says now. */
+static void
+classify(struct rb *rb)
+{
+	size_t	i;
+
+	head_all(rb, want_changed);
+	for (i = 0; i < rb->d.ntags; i++) {
+		const struct journal_tag	*jt = &rb->d.tags[i];
+		struct rb_tag			*t = &rb->t[i];
+		const char			*ours = jt->new_digest;
+
+		if (t->plan == P_SKIP)
+			continue;
+		if (t->head == -1)
+			t->plan = P_FAILED;
+		else if (strcmp(t->now, jt->prev_digest) == 0)
+			t->plan = P_KEEP;
+		else if (strcmp(t->now, ours) == 0)
+			t->plan = jt->had ? P_PUT : P_REMOVE;
+		else {
+			t->plan = P_CONFLICT;
+			conflict_err(&t->err, rb, jt->name, t->now, ours);
+			journal_conflict(rb->j, jt->name, t->now, &t->err);
+		}
+	}
+}
+
+/* Tags re-tagged after an earlier delete by digest, still missing. */
+static void
+recover_survivors(struct rb *rb, struct mirror_rollback_info *info,
+    rb_fn *cb, void *ud)
+{
+	struct reg_manifest	 h, m;
+	struct tm_err		 e;
+	size_t			 i;
+	int			 r;
+
+	for (i = 0; i < rb->d.nsurv; i++) {
+		const struct journal_survivor	*s = &rb->d.surv[i];
+
+		memset(&h, 0, sizeof h);
+		tm_err_clear(&e);
+		r = reg_manifest_head(rb->conns[0], rb->d.repo, s->name, &h, &e);
+		reg_manifest_free(&h);
+		if (r == 0) {
+			memset(&m, 0, sizeof m);
+			m.bytes = s->bytes;
+			m.len = s->len;
+			snprintf(m.media_type, sizeof m.media_type, "%s", s->type);
+			snprintf(m.digest, sizeof m.digest, "%s", s->digest);
+			if ((r = reg_manifest_put(rb->conns[0], rb->d.repo,
+			    s->name, &m, &e)) == 0) {
+				info->survivors++;
+				journal_restored(rb->j, s->name, s->digest, &e);
+			}
+		}
+		if (r == -1) {
+			info->failed++;
+			if (info->err.cat == TM_CAT_NONE)
+				info->err = e;
+			cb(ud, s->name, RB_FAILED, "", &e);
+		}
+	}
+}
+
+static void
+put_back(struct rb *rb, size_t i)
+{
+	const struct journal_tag	*jt = &rb->d.tags[i];
+	struct rb_tag			*t = &rb->t[i];
+	struct reg_manifest		 m;
+
+	memset(&m, 0, sizeof m);
+	m.bytes = jt->prev_bytes;
+	m.len = jt->prev_len;
+	snprintf(m.media_type, sizeof m.media_type, "%s", jt->prev_type);
+	snprintf(m.digest, sizeof m.digest, "%s", jt->prev_digest);
+	if (reg_manifest_put(rb->conns[0], rb->d.repo, jt->name, &m,
+	    &t->err) == -1)
+		t->plan = P_FAILED;
+	else
+		journal_restored(rb->j, jt->name, jt->prev_digest, &t->err);
+}
+
+static void
+remove_new(struct rb *rb, struct mirror_rollback_info *info)
+{
+	struct untag_ctx	 x;
+	struct untag_item	*items;
+	size_t			*idx, i, n = 0;
+
+	for (i = 0; i < rb->d.ntags; i++)
+		n += rb->t[i].plan == P_REMOVE;
+	if (n == 0)
+		return;
+	items = calloc(n, sizeof *items);
+	idx = calloc(n, sizeof *idx);
+	if (items == NULL || idx == NULL) {
+		for (i = 0; i < rb->d.ntags; i++)
+			if (rb->t[i].plan == P_REMOVE) {
+				rb->t[i].plan = P_FAILED;
+				tm_err_set(&rb->t[i].err, TM_CAT_IO, "out of memory");
+			}
+		free(items);
+		free(idx);
+		return;
+	}
+	for (i = 0, n = 0; i < rb->d.ntags; i++) {
+		if (rb->t[i].plan != P_REMOVE)
+			continue;
+		snprintf(items[n].tag, sizeof items[n].tag, "%s",
+		    rb->d.tags[i].name);
+		snprintf(items[n].digest, sizeof items[n].digest, "%s",
+		    rb->t[i].now);
+		idx[n++] = i;
+	}
+	memset(&x, 0, sizeof x);
+	x.reg = rb->reg;
+	x.conn = rb->conns[0];
+	x.repo = rb->d.repo;
+	x.journal = rb->j;
+	x.nthreads = rb->nconn;
+	untag(&x, items, n);
+	info->survivors += x.survivors;
+	for (i = 0; i < n; i++) {
+		if (items[i].ok)
+			journal_restored(rb->j, items[i].tag, NULL, &items[i].err);
+		else {
+			rb->t[idx[i]].plan = P_FAILED;
+			rb->t[idx[i]].err = items[i].err;
+		}
+	}
+	free(items);
+	free(idx);
+}
+
+/* Read every tag back; anything not as before is reported. */
+static void
+verify(struct rb *rb)
+{
+	size_t	i;
+
+	head_all(rb, want_verify);
+	for (i = 0; i < rb->d.ntags; i++) {
+		const struct journal_tag	*jt = &rb->d.tags[i];
+		struct rb_tag			*t = &rb->t[i];
+
+		if (!want_verify(t))
+			continue;
+		if (t->head == -1)
+			t->plan = P_FAILED;
+		else if (strcmp(t->now, jt->prev_digest) != 0) {
+			tm_err_clear(&t->err);
+			t->err.side = TM_SIDE_DEST;
+			snprintf(t->err.host, sizeof t->err.host, "%.127s", rb->d.host);
+			snprintf(t->err.object, sizeof t->err.object,
+			    "manifest %s", jt->name);
+			tm_err_set(&t->err, TM_CAT_CONFLICT, "reads back as %s "
+			    "after rollback, was %s before",
+			    *t->now ? t->now : "absent",
+			    jt->had ? jt->prev_digest : "absent");
+			t->plan = P_FAILED;
+			t->head = -2;	/* mark: a mismatch, not an error */
+		}
+	}
+}
+
+static int
+open_conns(struct rb *rb, size_t nthreads, struct tm_err *err)
+{
+	if (nthreads < 1)
+		nthreads = 1;
+	if ((rb->conns = calloc(nthreads, sizeof *rb->conns)) == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	while (rb->nconn < nthreads &&
+	    (rb->conns[rb->nconn] = reg_conn_new(rb->reg, err)) != NULL)
+		rb->nconn++;
+	if (rb->nconn == 0)
+		return -1;
+	tm_err_clear(err);
+	return 0;
+}
+
+/* Tally, tell the caller about every changed tag, pick the outcome. */
+static int
+report(struct rb *rb, struct mirror_rollback_info *info, rb_fn *cb, void *ud,
+    struct tm_err *err)
+{
+	char	names[200] = "";
+	size_t	i, len;
+
+	for (i = 0; i < rb->d.ntags; i++) {
+		const struct journal_tag	*jt = &rb->d.tags[i];
+		struct rb_tag			*t = &rb->t[i];
+
+		switch (t->plan) {
+		case P_SKIP:
+			continue;
+		case P_KEEP:
+			info->unchanged++;
+			cb(ud, jt->name, RB_UNCHANGED, jt->prev_digest, NULL);
+			break;
+		case P_PUT:
+		case P_REMOVE:
+			info->restored++;
+			cb(ud, jt->name, RB_RESTORED, jt->prev_digest, NULL);
+			break;
+		case P_CONFLICT:
+			info->conflicts++;
+			len = strlen(names);
+			if (len < sizeof names - 8)
+				snprintf(names + len, sizeof names - len, "%s%s",
+				    len ? ", " : "", jt->name);
+			cb(ud, jt->name, RB_CONFLICT, t->now, &t->err);
+			break;
+		case P_FAILED:
+			if (t->head == -2)
+				info->mismatches++;
+			else
+				info->failed++;
+			if (info->err.cat == TM_CAT_NONE)
+				info->err = t->err;
+			cb(ud, jt->name, RB_FAILED, t->now, &t->err);
+			break;
+		}
+	}
+	if (info->failed > 0 || info->mismatches > 0) {
+		*err = info->err;
+		return -1;
+	}
+	if (info->conflicts > 0) {
+		tm_err_clear(err);
+		err->side = TM_SIDE_DEST;
+		tm_err_set(err, TM_CAT_CONFLICT, "%zu tag%s moved by someone "
+		    "else, left alone: %s", info->conflicts,
+		    info->conflicts == 1 ? "" : "s", names);
+		info->err = *err;
+		return -1;
+	}
+	return 0;
+}
+
+int
+rollback_run(const char *path, struct registry *reg,
+    const struct reg_opts *opts, size_t nthreads, rb_fn *cb, void *ud,
+    struct mirror_rollback_info *info, struct tm_err *err)
+{
+	struct rb	rb;
+	struct tm_err	e;
+	size_t		i;
+	int		rc = -1;
+
+	memset(&rb, 0, sizeof rb);
+	memset(info, 0, sizeof *info);
+	info->attempted = 1;
+	tm_err_clear(err);
+	if (journal_read(path, &rb.d, err) == -1)
+		return -1;
+	rb.reg = reg;
+	if (reg == NULL && (rb.reg = registry_new(rb.d.host, opts, err)) == NULL)
+		goto out;
+	rb.t = calloc(rb.d.ntags + 1, sizeof *rb.t);
+	rb.names = calloc(rb.d.ntags + 1, sizeof *rb.names);
+	rb.out = calloc(rb.d.ntags + 1, sizeof *rb.out);
+	if (rb.t == NULL || rb.names == NULL || rb.out == NULL) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		goto out;
+	}
+	if (open_conns(&rb, nthreads, err) == -1 ||
+	    (rb.j = journal_reopen(path, err)) == NULL ||
+	    journal_rollback(rb.j, err) == -1)
+		goto out;
+	for (i = 0; i < rb.d.ntags; i++)
+		rb.t[i].plan = rb.d.tags[i].changed ? P_KEEP : P_SKIP;
+	/* Survivors first: a crash may have left them deleted. */
+	recover_survivors(&rb, info, cb, ud);
+	classify(&rb);
+	/* Put back before removing, so the removal's tag scan sees them. */
+	for (i = 0; i < rb.d.ntags; i++)
+		if (rb.t[i].plan == P_PUT)
+			put_back(&rb, i);
+	remove_new(&rb, info);
+	verify(&rb);
+	rc = report(&rb, info, cb, ud, err);
+	if (info->failed == 0 && info->mismatches == 0)
+		journal_end(rb.j, "ROLLED_BACK", &e);
+out:
+	info->finished = 1;
+	journal_close(rb.j);
+	for (i = 0; i < rb.nconn; i++)
+		reg_conn_free(rb.conns[i]);
+	free(rb.conns);
+	free(rb.t);
+	free(rb.names);
+	free(rb.out);
+	if (reg == NULL)
+		registry_free(rb.reg);
+	journal_data_free(&rb.d);
+	return rc;
+}
+
+struct rb_events {
+	struct evq	*q;
+	size_t		 n;
+};
+
+static void
+journal_cb(void *ud, const char *tag, enum rb_result r, const char *digest_now,
+    const struct tm_err *e)
+{
+	struct rb_events	*x = ud;
+	struct mirror_event	 ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = MEV_ROLLBACK_TAG;
+	ev.tag = x->n++;
+	ev.state = r == RB_CONFLICT ? TAG_CONFLICT :
+	    r == RB_FAILED ? TAG_FAILED : TAG_ROLLED_BACK;
+	snprintf(ev.name, sizeof ev.name, "%s", tag);
+	snprintf(ev.digest, sizeof ev.digest, "%s", digest_now);
+	if (e != NULL)
+		ev.err = *e;
+	if (x->q != NULL)
+		evq_push(x->q, &ev);
+}
+
+int
+mirror_rollback_journal(const char *journal, const struct reg_opts *dst_reg,
+    struct evq *q, struct tm_err *err)
+{
+	struct mirror_rollback_info	 info;
+	struct rb_events		 x = { q, 0 };
+	struct mirror_event		 ev;
+	int				 rc;
+
+	rc = rollback_run(journal, NULL, dst_reg, 4, journal_cb, &x, &info, err);
+	memset(&ev, 0, sizeof ev);
+	ev.type = MEV_ROLLBACK_DONE;
+	ev.count = x.n;
+	ev.status = rc == 0 || err->cat == TM_CAT_CONFLICT ?
+	    MIRROR_ROLLED_BACK : MIRROR_FAIL;
+	ev.err = *err;
+	if (q != NULL)
+		evq_push(q, &ev);
+	return rc;
+}

@@ -1,0 +1,579 @@
+#include "config.h"
+
+#include <regex.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tagexpr.h"
+
+/*
+ * A glob is compiled into one 256-bit character set per character it
+ * consumes ('x', '?' and "[...]" alike, so matching never branches on the
+ * kind of step) and the positions of its stars, runs of stars being one.
+ * The stars split the sets into fixed-length segments: the first must
+ * match at the start, the last at the end, and each one between goes at
+ * its leftmost place after the previous one.  Leftmost is always right
+ * because a segment has a fixed length, so this is the greedy
+ * star-backtrack algorithm: O(len(tag) * len(glob)) at worst, never
+ * exponential.  Matching is on bytes; valid tags are ASCII, where that is
+ * exactly Python's matching on characters.
+ */
+struct charset {
+	uint64_t	bits[4];
+};
+
+struct glob {
+	struct charset	*cs;		/* one per consumed character */
+	size_t		 n;		/* so the shortest match's length */
+	size_t		*star;		/* a star stands before cs[star[k]] */
+	size_t		 nstar;
+};
+
+struct item {
+	char		*text;		/* trimmed, as written */
+	enum tagexpr_kind kind;
+	size_t		 column;	/* 1-based, for messages */
+	int		 is_regex;
+	struct glob	 glob;
+	regex_t		 re;
+};
+
+struct tagexpr {
+	struct item	*items;
+	size_t		 n;
+	size_t		 n_include;
+};
+
+static int
+charset_has(const struct charset *cs, unsigned char c)
+{
+	return (int)((cs->bits[c >> 6] >> (c & 63)) & 1);
+}
+
+static void
+charset_add_range(struct charset *cs, unsigned lo, unsigned hi)
+{
+	unsigned	c;
+
+	for (c = lo; c <= hi; c++)
+		cs->bits[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+/*
+ * Build the set for "[...]" whose inside (between '[' and the closing ']')
+ * is s[0..m).  This follows what fnmatch.translate produces, hyphens
+ * first: they split the inside into chunks, and the last character of one
+ * chunk with the first of the next forms a range.  A hyphen is no
+ * separator when it comes first (after any '!') or right after a range's
+ * end character, and a trailing one is literal.  A range whose start is
+ * above its end vanishes with both its end characters, so "[c-a]" matches
+ * nothing.  Only then is a leading '!' read as negation, which is why
+ * "[!c-a]" and even "[b--!]" match any character.
+ */
+#define SEP	(-1)
+
+static void
+charset_build(struct charset *cs, const char *s, size_t m, int *seq)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 k, pos = 0, i, nt = 0;
+
+	/* seq: characters and SEP markers, at most m entries. */
+	for (k = s[0] == '!' ? 2 : 1; k < m; k++) {
+		if (s[k] != '-')
+			continue;
+		while (pos < k)
+			seq[nt++] = u[pos++];
+		seq[nt++] = SEP;
+		pos = k + 1;
+		k += 2;		/* with the loop's k++: k + 3 */
+	}
+	if (pos < m) {
+		while (pos < m)
+			seq[nt++] = u[pos++];
+	} else
+		seq[nt - 1] = '-';
+	/* Drop reversed ranges, last first, as translate does. */
+	for (i = nt; i-- > 1;) {
+		if (seq[i] != SEP || seq[i - 1] <= seq[i + 1])
+			continue;
+		memmove(seq + i - 1, seq + i + 2, (nt - i - 2) * sizeof *seq);
+		nt -= 3;
+		i--;
+	}
+	memset(cs, 0, sizeof *cs);
+	i = nt > 0 && seq[0] == '!';
+	if (i < nt && seq[i] == SEP)
+		seq[i] = '-';	/* "[^-": nothing to range from */
+	for (; i < nt; i++) {
+		if (seq[i] == SEP)
+			charset_add_range(cs, (unsigned)seq[i - 1],
+			    (unsigned)seq[i + 1]);
+		else
+			charset_add_range(cs, (unsigned)seq[i],
+			    (unsigned)seq[i]);
+	}
+	if (nt > 0 && seq[0] == '!')
+		for (i = 0; i < 4; i++)
+			cs->bits[i] = ~cs->bits[i];
+}
+
+static void
+glob_free(struct glob *g)
+{
+	free(g->cs);
+	free(g->star);
+	memset(g, 0, sizeof *g);
+}
+
+/* Compile pat[0..n).  0, or -1 when out of memory. */
+static int
+glob_compile(struct glob *g, const char *pat, size_t n)
+{
+	size_t	 i = 0, j;
+	int	*seq;
+
+	memset(g, 0, sizeof *g);
+	g->cs = calloc(n + 1, sizeof *g->cs);
+	g->star = calloc(n + 1, sizeof *g->star);
+	seq = calloc(n + 1, sizeof *seq);
+	if (g->cs == NULL || g->star == NULL || seq == NULL) {
+		free(seq);
+		glob_free(g);
+		return -1;
+	}
+	while (i < n) {
+		struct charset	*cs = &g->cs[g->n];
+		char		 c = pat[i++];
+
+		if (c == '*') {
+			if (g->nstar == 0 || g->star[g->nstar - 1] != g->n)
+				g->star[g->nstar++] = g->n;
+			continue;
+		}
+		g->n++;
+		if (c == '?') {
+			memset(cs->bits, 0xff, sizeof cs->bits);
+			continue;
+		}
+		charset_add_range(cs, (unsigned char)c, (unsigned char)c);
+		if (c != '[')
+			continue;
+		/* ']' first (after an optional '!') belongs to the set. */
+		j = i;
+		if (j < n && pat[j] == '!')
+			j++;
+		if (j < n && pat[j] == ']')
+			j++;
+		while (j < n && pat[j] != ']')
+			j++;
+		if (j >= n)
+			continue;	/* unclosed: a literal '[' */
+		charset_build(cs, pat + i, j - i, seq);
+		i = j + 1;
+	}
+	free(seq);
+	return 0;
+}
+
+/* Does s[0..n) match the sets cs[0..n)? */
+static int
+segment_match(const struct charset *cs, const unsigned char *s, size_t n)
+{
+	size_t	k;
+
+	for (k = 0; k < n; k++)
+		if (!charset_has(&cs[k], s[k]))
+			return 0;
+	return 1;
+}
+
+static int
+glob_match(const struct glob *g, const char *name, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)name;
+	size_t			 head, tail, pos, end, k, a, b;
+
+	if (g->nstar == 0)
+		return len == g->n && segment_match(g->cs, s, len);
+	if (len < g->n)
+		return 0;
+	head = g->star[0];
+	tail = g->n - g->star[g->nstar - 1];
+	if (!segment_match(g->cs, s, head) ||
+	    !segment_match(g->cs + g->n - tail, s + len - tail, tail))
+		return 0;
+	pos = head;
+	end = len - tail;
+	for (k = 1; k < g->nstar; k++) {
+		a = g->star[k - 1];
+		b = g->star[k];
+		for (;; pos++) {
+			if (end - pos < b - a)
+				return 0;
+			if (segment_match(g->cs + a, s + pos, b - a))
+				break;
+		}
+		pos += b - a;
+	}
+	return 1;
+}
+
+int
+tm_fnmatch(const char *pat, const char *name)
+{
+	struct glob	g;
+	int		r;
+
+	if (glob_compile(&g, pat, strlen(pat)) == -1)
+		return 0;
+	r = glob_match(&g, name, strlen(name));
+	glob_free(&g);
+	return r;
+}
+
+/*
+ * Regex items must match the whole tag.  Wrapping the user's text in
+ * "^(...)$" is not safe: an unmatched ')' is an ordinary character in
+ * glibc's ERE, so "a)|(b" would escape the anchors.  Instead the regex
+ * is compiled as written and a match counts only when POSIX's
+ * leftmost-longest match spans the whole tag, which happens exactly when
+ * some whole-tag match exists.
+ */
+static int
+regex_match(const regex_t *re, const char *tag, size_t len)
+{
+	regmatch_t	m;
+
+	if (regexec(re, tag, 1, &m, 0) != 0)
+		return 0;
+	return m.rm_so == 0 && (size_t)m.rm_eo == len;
+}
+
+static int
+item_match(const struct item *it, const char *tag, size_t len)
+{
+	if (it->is_regex)
+		return regex_match(&it->re, tag, len);
+	return glob_match(&it->glob, tag, len);
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v';
+}
+
+static void
+item_free(struct item *it)
+{
+	if (it->is_regex)
+		regfree(&it->re);
+	else
+		glob_free(&it->glob);
+	free(it->text);
+}
+
+/* Compile the pattern part of an item: a glob or "re:REGEX". */
+static int
+item_compile(struct item *it, size_t pos, const char *pat, struct tm_err *err)
+{
+	char	buf[200];
+	int	rc;
+
+	if (strncmp(pat, "re:", 3) != 0) {
+		if (glob_compile(&it->glob, pat, strlen(pat)) == -1)
+			return tm_err_set(err, TM_CAT_IO, "out of memory");
+		return 0;
+	}
+	pat += 3;
+	if (*pat == '\0')
+		return tm_err_set(err, TM_CAT_USAGE,
+		    "item %zu '%s' at column %zu: empty regex", pos, it->text,
+		    it->column);
+	rc = regcomp(&it->re, pat, REG_EXTENDED);
+	if (rc != 0) {
+		regerror(rc, &it->re, buf, sizeof buf);
+		return tm_err_set(err, TM_CAT_USAGE,
+		    "item %zu '%s' at column %zu: bad regex: %s", pos, it->text,
+		    it->column, buf);
+	}
+	it->is_regex = 1;
+	return 0;
+}
+
+static int
+item_parse(struct item *it, size_t pos, const char *start, size_t len,
+    size_t column, struct tm_err *err)
+{
+	const char	*pat;
+
+	it->text = strndup(start, len);
+	if (it->text == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	it->column = column;
+	it->kind = TAGEXPR_GLOB;
+	pat = it->text;
+	if (*pat == '!') {
+		it->kind = TAGEXPR_EXCLUDE;
+		/* Tags hold no blanks, so "! 3.6*" can only mean "!3.6*". */
+		for (pat++; is_space(*pat); pat++)
+			;
+		if (*pat == '\0')
+			return tm_err_set(err, TM_CAT_USAGE,
+			    "item %zu '%s' at column %zu: '!' needs a pattern "
+			    "to exclude", pos, it->text, column);
+	} else if (strncmp(pat, "re:", 3) == 0)
+		it->kind = TAGEXPR_REGEX;
+	return item_compile(it, pos, pat, err);
+}
+
+struct tagexpr *
+tagexpr_compile(const char *expr, struct tm_err *err)
+{
+	struct tagexpr	*e;
+	const char	*p = expr, *q, *a, *z;
+	size_t		 cap = 0;
+
+	tm_err_clear(err);
+	e = calloc(1, sizeof *e);
+	if (e == NULL) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		return NULL;
+	}
+	for (;;) {
+		q = strchr(p, ',');
+		if (q == NULL)
+			q = p + strlen(p);
+		for (a = p; a < q && is_space(*a); a++)
+			;
+		for (z = q; z > a && is_space(z[-1]); z--)
+			;
+		if (z > a) {
+			if (e->n == cap) {
+				struct item	*n;
+
+				cap = cap ? cap * 2 : 8;
+				n = reallocarray(e->items, cap, sizeof *n);
+				if (n == NULL) {
+					tm_err_set(err, TM_CAT_IO,
+					    "out of memory");
+					goto fail;
+				}
+				e->items = n;
+			}
+			memset(&e->items[e->n], 0, sizeof e->items[e->n]);
+			if (item_parse(&e->items[e->n], e->n + 1, a,
+			    (size_t)(z - a), (size_t)(a - expr) + 1, err) == -1) {
+				item_free(&e->items[e->n]);
+				goto fail;
+			}
+			if (e->items[e->n].kind != TAGEXPR_EXCLUDE)
+				e->n_include++;
+			e->n++;
+		}
+		if (*q == '\0')
+			break;
+		p = q + 1;
+	}
+	return e;
+fail:
+	tagexpr_free(e);
+	return NULL;
+}
+
+void
+tagexpr_free(struct tagexpr *e)
+{
+	size_t	i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->n; i++)
+		item_free(&e->items[i]);
+	free(e->items);
+	free(e);
+}
+
+size_t
+tagexpr_items(const struct tagexpr *e)
+{
+	return e->n;
+}
+
+const char *
+tagexpr_item_text(const struct tagexpr *e, size_t i)
+{
+	return i < e->n ? e->items[i].text : NULL;
+}
+
+enum tagexpr_kind
+tagexpr_item_kind(const struct tagexpr *e, size_t i)
+{
+	return i < e->n ? e->items[i].kind : TAGEXPR_GLOB;
+}
+
+/*
+ * Evaluate the items on tag: EV_INCLUDED when some include matches (or the
+ * expression has only excludes), EV_EXCLUDED when some exclude matches.
+ * hits (may be NULL) receives every item's result for counting; without
+ * it, evaluation stops as soon as the answer is known.
+ */
+#define EV_INCLUDED	1
+#define EV_EXCLUDED	2
+
+static int
+evaluate(const struct tagexpr *e, const char *tag, unsigned char *hits)
+{
+	size_t	i, len = strlen(tag);
+	int	inc = e->n_include == 0 && e->n > 0, exc = 0, m;
+
+	for (i = 0; i < e->n; i++) {
+		const struct item	*it = &e->items[i];
+
+		if (hits == NULL && (it->kind == TAGEXPR_EXCLUDE ? exc : inc))
+			continue;	/* cannot change the answer */
+		m = item_match(it, tag, len);
+		if (hits != NULL)
+			hits[i] = (unsigned char)m;
+		if (it->kind == TAGEXPR_EXCLUDE)
+			exc |= m;
+		else
+			inc |= m;
+		if (hits == NULL && exc)
+			break;
+	}
+	return (inc ? EV_INCLUDED : 0) | (exc ? EV_EXCLUDED : 0);
+}
+
+int
+tagexpr_match(const struct tagexpr *e, const char *tag)
+{
+	return evaluate(e, tag, NULL) == EV_INCLUDED;
+}
+
+struct ranked {
+	const char	*name;
+	size_t		 idx;
+};
+
+static int
+ranked_cmp(const void *va, const void *vb)
+{
+	const struct ranked	*a = va, *b = vb;
+	int			 c = tm_natcmp(a->name, b->name);
+
+	if (c != 0)
+		return c;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+int
+tagexpr_apply(const struct tagexpr *e, const char *const *tags, size_t n,
+    struct tagexpr_result *r, struct tm_err *err)
+{
+	struct ranked	*rk = NULL;
+	unsigned char	*hits = NULL;
+	size_t		 t, i, nm = 0;
+	int		 ev;
+
+	memset(r, 0, sizeof *r);
+	r->item_counts = calloc(e->n + 1, sizeof *r->item_counts);
+	hits = calloc(e->n + 1, 1);
+	rk = calloc(n + 1, sizeof *rk);
+	if (r->item_counts == NULL || hits == NULL || rk == NULL)
+		goto oom;
+	for (t = 0; t < n; t++) {
+		ev = evaluate(e, tags[t], hits);
+		for (i = 0; i < e->n; i++) {
+			/* An exclude counts the tags it took away. */
+			if (hits[i] && (e->items[i].kind != TAGEXPR_EXCLUDE ||
+			    (ev & EV_INCLUDED)))
+				r->item_counts[i]++;
+		}
+		if (ev == EV_INCLUDED) {
+			rk[nm].name = tags[t];
+			rk[nm].idx = t;
+			nm++;
+		}
+	}
+	qsort(rk, nm, sizeof *rk, ranked_cmp);
+	r->matched = calloc(nm + 1, sizeof *r->matched);
+	if (r->matched == NULL)
+		goto oom;
+	for (i = 0; i < nm; i++)
+		r->matched[i] = rk[i].idx;
+	r->n_matched = nm;
+	free(rk);
+	free(hits);
+	return 0;
+oom:
+	free(rk);
+	free(hits);
+	tagexpr_result_free(r);
+	return tm_err_set(err, TM_CAT_IO, "out of memory");
+}
+
+void
+tagexpr_result_free(struct tagexpr_result *r)
+{
+	free(r->matched);
+	free(r->item_counts);
+	memset(r, 0, sizeof *r);
+}
+
+static int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Split both strings into tokens: a run of digits, or one other byte.
+ * Digit runs compare by value (leading zeros ignored, so no overflow for
+ * any length); a digit run against a byte compares as the digit '0' would,
+ * which is consistent because no other byte lies among the digits.  Equal
+ * token sequences ("3.01" and "3.1") fall back to strcmp.
+ */
+int
+tm_natcmp(const char *a, const char *b)
+{
+	const unsigned char	*p = (const unsigned char *)a;
+	const unsigned char	*q = (const unsigned char *)b;
+
+	while (*p != '\0' && *q != '\0') {
+		if (is_digit(*p) && is_digit(*q)) {
+			int	first = 0;
+
+			while (*p == '0' && is_digit(p[1]))
+				p++;
+			while (*q == '0' && is_digit(q[1]))
+				q++;
+			/* Equal lengths: the first differing digit decides. */
+			for (; is_digit(*p) && is_digit(*q); p++, q++)
+				if (first == 0 && *p != *q)
+					first = *p < *q ? -1 : 1;
+			if (is_digit(*p))
+				return 1;
+			if (is_digit(*q))
+				return -1;
+			if (first != 0)
+				return first;
+			continue;
+		}
+		{
+			unsigned	cp = is_digit(*p) ? '0' : *p;
+			unsigned	cq = is_digit(*q) ? '0' : *q;
+
+			if (cp != cq)
+				return cp < cq ? -1 : 1;
+		}
+		p++;
+		q++;
+	}
+	if (*p != *q)
+		return *p == '\0' ? -1 : 1;
+	return strcmp(a, b);
+}

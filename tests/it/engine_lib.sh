@@ -1,0 +1,58 @@
+# Helpers shared by tests/it/engine_*.sh (sourced after tests/lib.sh).
+REGTOOL="$top_builddir/tests/tools/regtool"
+[ -x "$REGTOOL" ] || bail "tests/tools/regtool is not built"
+
+# listing ADDR REPO: "TAG DIGEST" per tag, sorted; nothing for no tags.
+# Read back with python's http.client, independent of tagmirror's client.
+listing() {
+	python3 - "$1" "$2" <<'PY'
+import http.client, json, sys
+addr, repo = sys.argv[1], sys.argv[2]
+accept = ", ".join(["application/vnd.oci.image.index.v1+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.docker.distribution.manifest.v2+json"])
+c = http.client.HTTPConnection(addr, timeout=30)
+c.request("GET", "/v2/%s/tags/list?n=10000" % repo)
+r = c.getresponse()
+body = r.read()
+tags = (json.loads(body).get("tags") or []) if r.status == 200 else []
+for t in sorted(tags):
+    c.request("HEAD", "/v2/%s/manifests/%s" % (repo, t), headers={"Accept": accept})
+    h = c.getresponse()
+    h.read()
+    if h.status == 200:
+        print(t, h.getheader("Docker-Content-Digest"))
+PY
+}
+
+# seeded FILE [TAG...]: "TAG DIGEST" lines of a seed output, sorted,
+# leaving out the TAGs given.
+seeded() {
+	local f="$1"
+	shift
+	awk -v skip=" $* " 'index(skip, " " $1 " ") == 0 { print $1, $2 }' "$f" |
+		LC_ALL=C sort
+}
+
+# jq_is FILE FILTER WANT DESC: a value from a JSON file.
+jq_is() { is "$(jq -r "$2" "$1" 2>&1)" "$3" "$4"; }
+
+# skopeo_digest ADDR REPO TAG: sha256 of the manifest bytes skopeo reads.
+skopeo_digest() {
+	echo "sha256:$(skopeo inspect --raw --tls-verify=false \
+		"docker://$1/$2:$3" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+}
+
+# layer_of ADDR REPO TAG: the last layer of an image (the tag's own layer).
+layer_of() {
+	"$REGTOOL" --no-auth-files manifest-get "$1" "$2" "$3" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["layers"][-1]["digest"])'
+}
+
+# tmrun ARGS...: run tagmirror; stdout in $out, stderr in $err, status in $rc.
+tmrun() {
+	out=$("$TAGMIRROR" "$@" 2>"$TMPD/stderr")
+	rc=$?
+	err=$(cat "$TMPD/stderr")
+}

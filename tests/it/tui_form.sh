@@ -1,0 +1,137 @@
+# The set-up form in a real terminal (tmux): typing the fields, the live
+# preview and its count against the headless preview, the help screen,
+# saving and loading with secrets 0600, themes, NO_COLOR, resize, and the
+# non-terminal and bad-theme errors.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/tui.lib"
+
+# --- without a terminal -------------------------------------------------
+out=$(tm </dev/null 2>&1)
+is "$?" 1 "no terminal: exit 1"
+like "$out" "use 'tagmirror run" "no terminal: points at tagmirror run"
+
+printf 'color title red blue bold\ncolor nope red blue\ncolor ok green mauve\n' \
+	>"$TMPD/bad.theme"
+out=$(cd "$TMPD" && "$TAGMIRROR" --theme bad.theme </dev/null 2>&1)
+like "$out" "^tagmirror: bad\.theme:2: unknown element 'nope'" \
+	"a bad theme names the file, the line and the element"
+like "$out" "bad\.theme:3: unknown colour 'mauve'" "and every bad line"
+
+# --- a source with tags ---------------------------------------------------
+registry_start up
+registry_start dst
+tags="1.0 1.1 1.2 2.0 2.1 2.2 2.2-rc1 3.0 latest edge nightly-1 nightly-2"
+seed "$up_addr" app/x "$TMPD/seeded" --tags "$(echo $tags | tr ' ' ,)" \
+	--alias-every 0 --multiarch-every 0 >/dev/null || bail "seed failed"
+expr='1.*, 2.*, !*-rc*, latest, zzz*'
+# An SGR sequence that sets a foreground or background colour.
+colour_sgr=$'\033\\[([0-9]+;)*(3[0-7]|4[0-7]|38|48|9[0-7]|10[0-7])(;[0-9]+)*m'
+
+tui_start 80 24
+wait_screen 10 "set up a mirror" || bail "the TUI did not start"
+type_text "$up_addr/app/x"
+keys Tab
+type_text "$dst_addr/app/x"
+keys Tab
+type_text "$expr"
+ok "the listing runs in the background and the preview counts" \
+	wait_screen 10 "Matched [0-9]+ of 12"
+tui_n=$(screen | sed -n 's/.*Matched \([0-9]*\) of 12.*/\1/p')
+cli_n=$(tm preview "$up_addr/app/x" --tags "$expr" 2>/dev/null | grep -vc '^#')
+is "$tui_n" "$cli_n" "preview count equals tagmirror preview's ($cli_n)"
+want=$(printf '%s\n' $tags | python3 -c '
+import fnmatch, sys
+t = sys.stdin.read().split()
+inc = [x for x in t if any(fnmatch.fnmatchcase(x, p) for p in ("1.*", "2.*", "latest", "zzz*"))]
+print(len([x for x in inc if not fnmatch.fnmatchcase(x, "*-rc*")]))')
+is "$tui_n" "$want" "and Python fnmatch's"
+like "$(screen)" "zzz\* matches nothing" "an item matching nothing is flagged"
+like "$(screen)" "!\*-rc\* .1" "an exclusion shows what it removed"
+
+# Line editing: Ctrl-W drops the last item, typing re-matches at once.
+keys C-w C-w
+type_text "nightly-*"
+ok "Ctrl-W and typing re-match on every key" wait_screen 5 "nightly-\* 2"
+
+# The list: Esc leaves the text field, / searches.
+keys Escape
+ok "Esc leaves the field for the list" wait_screen 5 "Preview \(list has focus\)"
+keys /
+type_text "2.2"
+keys Enter
+nok "search finds a matched tag" wait_screen 1 "No matched tag contains"
+keys /
+keys C-u
+type_text "9.9"
+keys Enter
+ok "search says when nothing matches" wait_screen 5 "No matched tag contains '9\.9'"
+
+# Help lists every key.
+keys '?'
+ok "? opens the help" wait_screen 5 "Ctrl-R, F5"
+like "$(screen)" "show every key" "help comes from the action table"
+keys Escape
+
+# Resize: the layout follows, the preview moves beside the form.
+tmx resize-window -t 0 -x 140 -y 30
+ok "resize to 140x30: preview beside the form" wait_screen 5 "│ Preview"
+tmx resize-window -t 0 -x 80 -y 24
+ok "back to 80x24: preview below the form" wait_screen 5 "── Preview"
+like "$(screen | head -1)" "^ tagmirror · set up a mirror" "no garbage on the title"
+
+# Save with a password: secrets in NAME.secrets, mode 0600.
+keys Tab Tab Tab Tab
+type_text "alice"
+keys Tab
+type_text "s3cret-pw"
+keys C-s
+wait_screen 5 "Name:" || true
+type_text "mine"
+keys Enter
+ok "saved" wait_screen 5 "Saved as mine"
+conf="$XDG_CONFIG_HOME/tagmirror/mirrors/mine.conf"
+sec="$XDG_CONFIG_HOME/tagmirror/mirrors/mine.secrets"
+ok "mine.conf written" test -f "$conf"
+is "$(stat -c %a "$sec" 2>/dev/null)" 600 "secrets file is 0600"
+is "$(grep -c s3cret-pw "$conf")" 0 "the password is not in the .conf"
+is "$(grep -c 's3cret-pw' "$sec")" 1 "the password is in the .secrets"
+nok "the password is never drawn" _screen_has "s3cret-pw"
+
+# Theme chosen in the app is remembered.
+keys C-t
+wait_screen 5 "Colour theme" || true
+keys Down Down
+keys Enter
+ok "theme picked" wait_screen 5 "Theme [a-z-]+ \(remembered"
+like "$(cat "$XDG_CONFIG_HOME/tagmirror/tui.conf" 2>/dev/null)" "^theme " \
+	"remembered in tui.conf"
+like "$(screen -e)" "$colour_sgr" "colours are drawn"
+keys C-c
+is "$(tui_exit 10)" 0 "Ctrl-C quits when no run is active"
+
+# Load it back in a new session; NO_COLOR: attributes only, no colour.
+tui_start 80 24 --theme default
+wait_screen 10 "set up a mirror" || bail "second start"
+keys C-o
+ok "saved mirrors are listed" wait_screen 5 "mine"
+keys Enter
+ok "loading fills the form and lists" wait_screen 10 "Matched [0-9]+ of 12"
+like "$(screen)" "alice" "the user came back"
+keys C-c
+tui_exit 10 >/dev/null
+
+tmx kill-server
+NO_COLOR=1 tmx new-session -d -x 80 -y 24 \
+	"cd '$TMPD' && NO_COLOR=1 '$TAGMIRROR' '$up_addr/app/x' '$dst_addr/app/x' --tags '1.*'; sleep 60"
+wait_screen 10 "Matched" || true
+unlike "$(screen -e)" "$colour_sgr" "NO_COLOR: no colour escapes"
+like "$(screen -e)" $'\033\\[[0-9;]*7m' "NO_COLOR: reverse video marks the title"
+tmx kill-server
+
+# tmux itself needs UTF-8; only the program runs in the C locale.
+tmx new-session -d -x 80 -y 24 \
+	"cd '$TMPD' && LC_ALL=C '$TAGMIRROR' '$up_addr/app/x' --tags '1.*'; sleep 60"
+ok "C locale: starts" wait_screen 10 "Matched"
+like "$(screen)" "^-- Preview ---" "C locale: ASCII rules"
+unlike "$(screen)" "─|·" "C locale: no UTF-8 glyphs"
+done_testing

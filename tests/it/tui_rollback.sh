@@ -1,0 +1,58 @@
+# Rolling back from the TUI leaves the destination exactly as before the
+# run: once after cancelling a run half-way (cancel asks first; so does q
+# while a run is active), once from the prompt after a partial run, where
+# --rollback makes "roll back" the highlighted answer.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/tui.lib"
+
+registry_start up
+registry_start dst
+seed "$up_addr" app/x "$TMPD/up" --tags 1.0,1.1,2.0,2.1,2.2,3.0 \
+	--alias-every 0 --multiarch-every 0 --big-layer 200000 >/dev/null ||
+	bail "seed up"
+# The destination already has older builds of some tags, and one of its own.
+seed "$dst_addr" app/x "$TMPD/dst" --tags 1.0,1.1,2.0,old-1 --variant old \
+	--alias-every 0 --multiarch-every 0 >/dev/null || bail "seed dst"
+before=$(repo_state "$dst_addr" app/x)
+[ "$(echo "$before" | wc -l)" = 4 ] || bail "destination not seeded: $before"
+bad=$(layer_of "$up_addr" app/x 2.1)
+proxy_start src "$up_url"
+proxy_rules src '[{"match": "^GET /v2/app/x/blobs/", "action": "delay", "seconds": 0, "rate": 60000}]'
+
+tui_start 80 24 "$src_addr/app/x" "$dst_addr/app/x" --tags '*' --rollback \
+	--report "$TMPD/report.json" --jobs 2
+wait_screen 10 "Matched 6 of 6" || bail "no preview"
+keys C-r
+wait_screen 15 "copying [0-9]+/[0-9]+ blobs" || bail "no copying seen"
+
+keys q
+ok "q during a run asks first" wait_screen 5 "Quit while a run is active\?"
+keys n
+ok "no: the run goes on" wait_screen 5 "c cancel"
+keys c
+ok "c asks before cancelling" wait_screen 5 "Cancel the run\?"
+keys y
+ok "a cancelled run offers keep or roll back" wait_screen 30 "the run was cancelled"
+like "$(screen)" "Highlighted: roll back" "--rollback highlights roll back"
+keys r
+ok "r rolls back" wait_screen 30 "Rolled back: the destination is as it was"
+is "$(repo_state "$dst_addr" app/x)" "$before" \
+	"after cancel and roll back the destination is exactly as before"
+
+# A partial run, rolled back from the prompt.
+proxy_rules src "[{\"match\": \"^GET /v2/app/x/blobs/$bad\", \"action\": \"status\",
+	\"status\": 404, \"code\": \"BLOB_UNKNOWN\", \"message\": \"blob unknown\"}]"
+keys e
+ok "e goes back to the form" wait_screen 5 "set up a mirror"
+keys C-r
+ok "partial failure: the prompt" wait_screen 60 "some tags failed"
+keys r
+ok "r rolls back" wait_screen 30 "Rolled back: the destination is as it was"
+is "$(repo_state "$dst_addr" app/x)" "$before" \
+	"after a partial run and roll back the destination is exactly as before"
+like "$(cat "$TMPD/report.json" 2>/dev/null)" '"final_status":[[:space:]]*"ROLLED_BACK"' \
+	"the report says ROLLED_BACK"
+like "$(screen)" "Report: $TMPD/report.json" "the outcome names the report"
+keys q
+is "$(tui_exit 10)" 0 "quit"
+done_testing

@@ -1,0 +1,381 @@
+#include "config.h"
+
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "evq.h"
+#include "paths.h"
+
+struct run {
+	struct mirror		*m;
+	struct evq		*q;
+	char			 src[512], dst[512];
+	int			 rollback_default;
+	enum run_phase		 phase;
+	enum mirror_status	 status;
+	int			 cancelling;
+	int			 decision;
+	size_t			 rb_done;
+	struct tm_err		 run_err, rb_err;
+	/* speed: sampled every half second */
+	double			 t_sample, rate, work_rate, paused_until;
+	int64_t			 b_sample, w_sample;	/* moved, work done */
+	int64_t			 work_done, work_total;
+	double			*tag_rate;
+	int64_t			*tag_bytes;
+	size_t			 ntrack;
+	char			 report[4096];
+	char			 report_err[512];
+};
+
+/* Where the report goes: --report, else a new file in the state dir. */
+static void
+report_path(struct app *a, struct run *r)
+{
+	char		rel[96];
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	if (a->cli.report != NULL) {
+		snprintf(r->report, sizeof r->report, "%s", a->cli.report);
+		return;
+	}
+	gmtime_r(&now, &tm);
+	strftime(rel, sizeof rel, "reports/run-%Y%m%d-%H%M%S.json", &tm);
+	if (path_state(r->report, sizeof r->report, rel) == -1)
+		snprintf(r->report, sizeof r->report, "tagmirror-report.json");
+}
+
+int
+run_start(struct app *a, const struct mirror_opts *mo, struct tm_err *err)
+{
+	struct mirror_opts	 o = *mo;
+	struct run		*r;
+
+	if (a->run != NULL) {
+		if (run_busy(a->run))
+			return tm_err_set(err, TM_CAT_USAGE, "a run is active");
+		run_free(a->run);
+		a->run = NULL;
+	}
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	/* The UI asks after the run instead; the setting picks the default. */
+	r->rollback_default = mo->rollback;
+	o.rollback = 0;
+	snprintf(r->src, sizeof r->src, "%s", mo->src);
+	snprintf(r->dst, sizeof r->dst, "%s", mo->dst);
+	if ((r->q = evq_new(sizeof(struct mirror_event))) == NULL) {
+		free(r);
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
+	if ((r->m = mirror_new(&o, r->q, err)) == NULL ||
+	    mirror_start(r->m, err) == -1) {
+		run_free(r);
+		return -1;
+	}
+	r->phase = RP_RUNNING;
+	r->status = MIRROR_PLANNING;
+	r->t_sample = ui_now();
+	report_path(a, r);
+	a->run = r;
+	return 0;
+}
+
+void
+run_free(struct run *r)
+{
+	if (r == NULL)
+		return;
+	if (r->m != NULL) {
+		mirror_cancel(r->m);
+		mirror_wait(r->m);
+		mirror_free(r->m);
+	}
+	if (r->q != NULL)
+		evq_free(r->q);
+	free(r->tag_rate);
+	free(r->tag_bytes);
+	free(r);
+}
+
+int
+run_fd(const struct run *r)
+{
+	return r->q != NULL ? evq_fd(r->q) : -1;
+}
+
+int
+run_busy(const struct run *r)
+{
+	return r != NULL && (r->phase == RP_RUNNING ||
+	    r->phase == RP_ROLLING_BACK);
+}
+
+struct mirror *
+run_mirror(const struct run *r)
+{
+	return r->m;
+}
+
+static void
+track(struct run *r, size_t n)
+{
+	double	*nr;
+	int64_t	*nb;
+
+	if (n <= r->ntrack)
+		return;
+	if ((nr = realloc(r->tag_rate, n * sizeof *nr)) == NULL)
+		return;
+	r->tag_rate = nr;
+	if ((nb = realloc(r->tag_bytes, n * sizeof *nb)) == NULL)
+		return;
+	r->tag_bytes = nb;
+	memset(nr + r->ntrack, 0, (n - r->ntrack) * sizeof *nr);
+	memset(nb + r->ntrack, 0, (n - r->ntrack) * sizeof *nb);
+	r->ntrack = n;
+}
+
+int
+run_write_report(struct run *r, const char *path, struct tm_err *err)
+{
+	if (path == NULL)
+		path = r->report;
+	if (path_mkparent(path, 0700) == -1)
+		return tm_err_set(err, TM_CAT_IO, "cannot create the directory "
+		    "of %s", path);
+	return mirror_write_report(r->m, path, err);
+}
+
+static void
+auto_report(struct run *r)
+{
+	struct tm_err	err;
+
+	r->report_err[0] = '\0';
+	if (run_write_report(r, NULL, &err) == -1)
+		tm_err_format(&err, r->report_err, sizeof r->report_err);
+}
+
+static int
+finished(struct app *a, const struct mirror_event *ev)
+{
+	struct run	*r = a->run;
+
+	r->phase = RP_FINISHED;
+	r->status = ev->status;
+	r->run_err = ev->err;
+	r->cancelling = 0;
+	r->rate = r->work_rate = 0;
+	mirror_wait(r->m);
+	auto_report(r);
+	if (a->quit_when_idle)
+		return D_DRAW;
+	/* Anything copied and anything failed: the person decides. */
+	if (r->status == MIRROR_PARTIAL || r->status == MIRROR_CANCELLED ||
+	    (r->status == MIRROR_FAIL && r->run_err.cat == TM_CAT_NONE)) {
+		decide_open(a);
+		return D_NOW | D_CLEAR;
+	}
+	app_switch(a, &run_screen);
+	return D_NOW;
+}
+
+int
+run_events(struct app *a)
+{
+	struct run		*r = a->run;
+	struct mirror_event	 ev[32];
+	size_t			 n, i;
+	int			 dirty = 0;
+
+	while (r->q != NULL && (n = evq_drain(r->q, ev, 32)) > 0) {
+		for (i = 0; i < n; i++) {
+			switch (ev[i].type) {
+			case MEV_PLANNED:
+				track(r, ev[i].count);
+				if (r->status == MIRROR_PLANNING)
+					r->status = MIRROR_RUNNING;
+				break;
+			case MEV_TAG:
+			case MEV_PROGRESS:
+				track(r, ev[i].tag + 1);
+				break;
+			case MEV_PAUSED:
+				r->paused_until = ev[i].wait > 0 ?
+				    ui_now() + ev[i].wait : 0;
+				break;
+			case MEV_FINISHED:
+				dirty |= finished(a, &ev[i]);
+				break;
+			case MEV_ROLLBACK_TAG:
+				r->rb_done++;
+				break;
+			case MEV_ROLLBACK_DONE:
+				r->phase = RP_ROLLED_BACK;
+				r->status = ev[i].status;
+				r->rb_err = ev[i].err;
+				mirror_wait(r->m);
+				auto_report(r);
+				dirty |= D_NOW;
+				break;
+			}
+		}
+		dirty |= D_DRAW;
+	}
+	return dirty;
+}
+
+/* Bytes/s from a new sample, smoothed so one slow blob does not jolt. */
+static double
+smooth(double old, double inst, double keep)
+{
+	return old == 0 ? inst : keep * old + (1 - keep) * inst;
+}
+
+int
+run_tick(struct app *a)
+{
+	struct run		*r = a->run;
+	struct mirror_totals	 t;
+	struct mirror_tag_info	 ti;
+	double			 now = ui_now(), dt = now - r->t_sample;
+	int64_t			 wd = 0, wt = 0;
+	size_t			 i;
+
+	if (r->phase != RP_RUNNING || dt < 0.5)
+		return 0;
+	mirror_totals(r->m, &t);
+	r->rate = smooth(r->rate, (double)(t.bytes_done - r->b_sample) / dt, 0.7);
+	r->b_sample = t.bytes_done;
+	track(r, t.tags);
+	for (i = 0; i < r->ntrack && i < t.tags; i++) {
+		if (mirror_tag_info(r->m, i, &ti) == -1)
+			break;
+		/* Work: blobs found present count as done, as the bars show. */
+		wd += ti.bytes_done;
+		wt += ti.bytes_total;
+		if (ti.state != TAG_COPYING && ti.state != TAG_PUSHING)
+			r->tag_rate[i] = 0;
+		else
+			r->tag_rate[i] = smooth(r->tag_rate[i],
+			    (double)(ti.bytes_done - r->tag_bytes[i]) / dt, 0.6);
+		r->tag_bytes[i] = ti.bytes_done;
+	}
+	r->work_rate = smooth(r->work_rate, (double)(wd - r->w_sample) / dt,
+	    0.7);
+	r->w_sample = r->work_done = wd;
+	r->work_total = wt;
+	r->t_sample = now;
+	return D_DRAW;
+}
+
+double
+run_tag_rate(const struct run *r, size_t i)
+{
+	return i < r->ntrack ? r->tag_rate[i] : 0;
+}
+
+void
+run_view(const struct run *r, struct run_view *v)
+{
+	double	now = ui_now();
+
+	memset(v, 0, sizeof *v);
+	v->phase = r->phase;
+	v->status = r->phase == RP_RUNNING && r->status != MIRROR_PLANNING ?
+	    mirror_status(r->m) : r->status;
+	v->cancelling = r->cancelling;
+	v->decision = r->decision;
+	mirror_totals(r->m, &v->tot);
+	v->rate = r->rate;
+	v->work_done = r->work_done;
+	v->work_total = r->work_total;
+	if (r->phase != RP_RUNNING)
+		v->work_done = v->work_total;
+	v->eta = r->work_rate > 1 && r->phase == RP_RUNNING ?
+	    (double)(r->work_total - r->work_done) / r->work_rate : -1;
+	v->paused = r->paused_until > now ? r->paused_until - now : 0;
+	v->rb_done = r->rb_done;
+	v->run_err = r->run_err;
+	v->rb_err = r->rb_err;
+	v->src = r->src;
+	v->dst = r->dst;
+	v->report = r->phase == RP_RUNNING ? "" : r->report;
+	v->report_err = r->report_err;
+	v->rollback_default = r->rollback_default;
+}
+
+void
+run_cancel(struct run *r)
+{
+	if (!run_busy(r))
+		return;
+	r->cancelling = 1;
+	mirror_cancel(r->m);
+}
+
+int
+run_keep(struct app *a)
+{
+	struct run	*r = a->run;
+
+	if (r == NULL || r->phase != RP_FINISHED || r->decision != 0)
+		return 0;
+	r->decision = 'k';
+	auto_report(r);
+	return D_NOW;
+}
+
+int
+run_rollback(struct app *a)
+{
+	struct run	*r = a->run;
+	struct tm_err	 err;
+	char		 buf[512];
+
+	if (r == NULL || r->phase != RP_FINISHED || r->decision != 0)
+		return 0;
+	if (mirror_rollback_start(r->m, &err) == -1) {
+		explain_err(&err, buf, sizeof buf);
+		app_msg(a, EL_ERROR, "Cannot roll back: %s", buf);
+		return D_NOW;
+	}
+	r->decision = 'r';
+	r->rb_done = 0;
+	r->phase = RP_ROLLING_BACK;
+	return D_NOW;
+}
+
+int
+run_retry(struct app *a, const size_t *tags, size_t n)
+{
+	struct run		*r = a->run;
+	struct mirror_totals	 t;
+	struct tm_err		 err;
+
+	if (r == NULL || run_busy(r))
+		return 0;
+	if (mirror_retry_start(r->m, tags, n, &err) == -1) {
+		app_msg(a, EL_ERROR, "Cannot retry: %s", err.msg);
+		return D_NOW;
+	}
+	r->phase = RP_RUNNING;
+	r->status = MIRROR_RUNNING;
+	r->decision = 0;
+	r->rate = r->work_rate = 0;
+	r->t_sample = ui_now();
+	mirror_totals(r->m, &t);
+	r->b_sample = t.bytes_done;
+	r->w_sample = r->work_done;
+	app_switch(a, &run_screen);
+	app_msg(a, EL_ACTIVE, "Retrying %s", n == 1 ? "one tag" :
+	    n == 0 ? "every failed tag" : "the selected tags");
+	return D_NOW | D_CLEAR;
+}

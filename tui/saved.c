@@ -1,0 +1,176 @@
+#include "config.h"
+
+#include "saved.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "paths.h"
+
+int
+saved_name_ok(const char *name)
+{
+	return name[0] != '\0' && name[0] != '.' && strlen(name) < 64 &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") == strlen(name);
+}
+
+int
+saved_path(const char *name, const char *ext, char *buf, size_t n)
+{
+	char	rel[128];
+
+	snprintf(rel, sizeof rel, "mirrors/%s.%s", name, ext);
+	return path_config(buf, n, rel);
+}
+
+/* Write to a temporary file made 0600 first, then rename over. */
+static int
+write_file(const char *path, const struct saved_kv *kv, size_t n, int secret)
+{
+	char	 tmp[PATH_MAX + 8];
+	FILE	*f;
+	size_t	 i;
+	int	 fd, rc = 0;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
+		return -1;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return -1;
+	}
+	fprintf(f, "# tagmirror saved mirror%s\n", secret ?
+	    " (secrets: keep this file private)" : "");
+	for (i = 0; i < n; i++)
+		if (kv[i].secret == secret && kv[i].val != NULL &&
+		    (!secret || kv[i].val[0] != '\0'))
+			fprintf(f, "%s = %s\n", kv[i].key, kv[i].val);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) == -1)
+		rc = -1;
+	if (rc == -1)
+		unlink(tmp);
+	return rc;
+}
+
+int
+saved_write(const char *name, const struct saved_kv *kv, size_t n)
+{
+	char	path[PATH_MAX];
+	size_t	i;
+	int	secrets = 0;
+
+	if (!saved_name_ok(name)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (saved_path(name, "conf", path, sizeof path) == -1 ||
+	    path_mkparent(path, 0700) == -1 || write_file(path, kv, n, 0) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (kv[i].secret && kv[i].val != NULL && kv[i].val[0] != '\0')
+			secrets = 1;
+	if (saved_path(name, "secrets", path, sizeof path) == -1)
+		return -1;
+	if (!secrets) {
+		if (unlink(path) == -1 && errno != ENOENT)
+			return -1;
+		return 0;
+	}
+	return write_file(path, kv, n, 1);
+}
+
+static int
+read_file(const char *path, void (*fn)(void *, const char *, const char *),
+    void *ud)
+{
+	FILE	*f;
+	char	*line = NULL, *eq, *k, *v, *e;
+	size_t	 cap = 0;
+	ssize_t	 len;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while ((len = getline(&line, &cap, f)) != -1) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (line[0] == '#' || (eq = strchr(line, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		k = line + strspn(line, " \t");
+		for (e = eq; e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			e[-1] = '\0';
+		v = eq + 1;
+		v += strspn(v, " \t");
+		fn(ud, k, v);
+	}
+	if (line != NULL)
+		explicit_bzero(line, cap);
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+int
+saved_read(const char *name, void (*fn)(void *, const char *, const char *),
+    void *ud)
+{
+	char	path[PATH_MAX];
+
+	if (!saved_name_ok(name)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (saved_path(name, "conf", path, sizeof path) == -1 ||
+	    read_file(path, fn, ud) == -1)
+		return -1;
+	if (saved_path(name, "secrets", path, sizeof path) == 0 &&
+	    read_file(path, fn, ud) == -1 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t
+saved_list(char ***names)
+{
+	char		 dir[PATH_MAX], **nn;
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 n = 0, len;
+
+	*names = NULL;
+	if (path_config(dir, sizeof dir, "mirrors") == -1 ||
+	    (d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		if ((nn = realloc(*names, (n + 1) * sizeof *nn)) == NULL)
+			break;
+		*names = nn;
+		if ((nn[n] = strndup(de->d_name, len - 5)) == NULL)
+			break;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(*names, n, sizeof **names, cmp_str);
+	return n;
+}

@@ -1,0 +1,245 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "run.h"
+
+/*
+ * Keep or roll back, after a run where some tags failed (or that was
+ * cancelled): the state machine is undecided -> (kept | rolling back ->
+ * rolled back), driven by run.c.  Like ncdu's delete dialog.
+ */
+static struct {
+	int	sel;		/* 0 keep, 1 roll back */
+	size_t	top;
+	int	rows;
+	size_t	nfailed;
+} ds;
+
+void
+decide_open(struct app *a)
+{
+	struct run_view	v;
+
+	run_view(a->run, &v);
+	ds.sel = v.rollback_default ? 1 : 0;
+	ds.top = 0;
+	app_switch(a, &decide_screen);
+}
+
+static void
+draw_failed(struct mirror *m, int y, int h)
+{
+	struct mirror_tag_info	ti;
+	char			why[400];
+	size_t			n = mirror_tag_count(m), i, k = 0;
+	int			row = 0, tw = 12;
+
+	for (i = 0; i < n; i++)
+		if (mirror_tag_info(m, i, &ti) == 0 &&
+		    (ti.state == TAG_FAILED || ti.state == TAG_CONFLICT) &&
+		    (int)strlen(ti.name) > tw)
+			tw = (int)strlen(ti.name);
+	if (tw > COLS / 3)
+		tw = COLS / 3;
+	if (ds.top + (size_t)h > ds.nfailed)
+		ds.top = ds.nfailed > (size_t)h ? ds.nfailed - (size_t)h : 0;
+	for (i = 0; i < n && row < h; i++) {
+		if (mirror_tag_info(m, i, &ti) == -1)
+			break;
+		if (ti.state != TAG_FAILED && ti.state != TAG_CONFLICT)
+			continue;
+		if (k++ < ds.top)
+			continue;
+		tag_reason(&ti.err, why, sizeof why);
+		draw_text(y + row, 3, tw, th(EL_FAILED), ti.name);
+		draw_text(y + row, 5 + tw, COLS - 6 - tw, th(EL_NORMAL), why);
+		row++;
+	}
+	if (ds.nfailed > (size_t)h)
+		draw_fmt(y + h, 3, COLS - 4, th(EL_HINT), "%s%s %zu-%zu of %zu "
+		    "(PgUp/PgDn scroll, d shows the full reasons)",
+		    ds.top > 0 ? glyph(G_UP) : " ",
+		    ds.top + (size_t)h < ds.nfailed ? glyph(G_DOWN) : " ",
+		    ds.top + 1, ds.top + (size_t)h, ds.nfailed);
+}
+
+static void
+draw_choices(const struct run_view *v, int y)
+{
+	static const char *const label[2] = {
+		"Keep what was mirrored", "Roll back to before the run"
+	};
+	char	 b[80];
+	int	 x = 3, i;
+	size_t	 good = v->tot.done + v->tot.uptodate + v->tot.deleted;
+
+	draw_text(y, 1, COLS - 2, th(EL_HEADING), "What now?");
+	for (i = 0; i < 2; i++) {
+		snprintf(b, sizeof b, "[ %s (%c) ]", label[i], i == 0 ? 'k' : 'r');
+		x += draw_text(y + 1, x, COLS - x, i == ds.sel ?
+		    th(EL_BUTTON_FOCUS) : th(EL_BUTTON), b);
+		x += 3;
+	}
+	if (ds.sel == 0)
+		draw_fmt(y + 2, 3, COLS - 4, th(EL_NORMAL), "Keep: the %zu good "
+		    "tags stay; the run ends as PARTIAL_MIRROR.", good);
+	else
+		draw_text(y + 2, 3, COLS - 4, th(EL_NORMAL), "Roll back: every "
+		    "tag the run changed is put back; tags it created go.");
+	draw_fmt(y + 3, 3, COLS - 4, th(EL_HINT), "Highlighted: %s, as "
+	    "'Roll back on failure' (REPO_MIRROR_ROLLBACK) is %s.",
+	    v->rollback_default ? "roll back" : "keep",
+	    v->rollback_default ? "on" : "off");
+}
+
+static void
+draw_outcome(struct app *a, const struct run_view *v, int y)
+{
+	struct mirror_rollback_info	rb;
+	char				buf[1024];
+
+	draw_text(y, 1, COLS - 2, th(EL_HEADING), "Outcome");
+	if (v->phase == RP_ROLLING_BACK) {
+		draw_fmt(y + 1, 3, COLS - 4, th(EL_ACTIVE), "%s Rolling back%s "
+		    "%zu tags restored so far", spinner(), glyph(G_ELLIPSIS),
+		    v->rb_done);
+		return;
+	}
+	if (v->decision == 'k')
+		draw_fmt(y + 1, 3, COLS - 4, th(EL_WARN), "Kept. Status %s: %zu "
+		    "tags mirrored, %zu failed.", mirror_status_name(v->status),
+		    v->tot.done + v->tot.uptodate, v->tot.failed);
+	else {
+		mirror_rollback_info(run_mirror(a->run), &rb);
+		if (v->status == MIRROR_ROLLED_BACK)
+			draw_fmt(y + 1, 3, COLS - 4, th(EL_OK), "Rolled back: the "
+			    "destination is as it was before the run (%zu tags "
+			    "restored, %zu unchanged).", rb.restored,
+			    rb.unchanged);
+		else {
+			explain_err(&v->rb_err, buf, sizeof buf);
+			draw_fmt(y + 1, 3, COLS - 4, th(EL_ERROR), "The rollback "
+			    "did not finish (%zu restored, %zu conflicts, %zu "
+			    "failed): %s", rb.restored, rb.conflicts, rb.failed,
+			    buf);
+		}
+	}
+	if (v->report_err[0] != '\0')
+		draw_fmt(y + 2, 3, COLS - 4, th(EL_ERROR), "The report could not "
+		    "be written: %s", v->report_err);
+	else
+		draw_fmt(y + 2, 3, COLS - 4, th(EL_NORMAL), "Report: %s",
+		    v->report);
+}
+
+static void
+decide_draw(struct app *a)
+{
+	static const enum action ask_keys[] = {
+		ACT_KEEP, ACT_ROLLBACK, ACT_CHOOSE, ACT_ACCEPT, ACT_DECIDE_DETAILS, ACT_HELP
+	};
+	static const enum action after_keys[] = {
+		ACT_DECIDE_DETAILS, ACT_DECIDE_BACK, ACT_EDIT, ACT_RUN, ACT_HELP, ACT_QUIT
+	};
+	struct run_view	 v;
+	const char	*what;
+	size_t		 good;
+	int		 listh;
+
+	if (a->run == NULL) {
+		app_switch(a, &setup_screen);
+		return;
+	}
+	run_view(a->run, &v);
+	ds.nfailed = v.tot.failed + v.tot.conflicts;
+	good = v.tot.done + v.tot.uptodate;
+	what = v.status == MIRROR_CANCELLED ||
+	    mirror_copy_status(run_mirror(a->run)) == MIRROR_CANCELLED ?
+	    "the run was cancelled" : good == 0 ? "every tag failed" :
+	    "some tags failed";
+	app_title(a, what, mirror_status_name(v.status));
+	draw_fmt(2, 1, COLS - 2, th(EL_NUMBER), "%zu of %zu tags are in %s; "
+	    "%zu failed.", good, v.tot.tags, v.dst, ds.nfailed);
+	draw_fmt(3, 3, COLS - 4, th(EL_NORMAL), "%zu copied %s %zu already up "
+	    "to date %s %zu failed%s", v.tot.done, glyph(G_DOT), v.tot.uptodate,
+	    glyph(G_DOT), ds.nfailed, v.tot.deleted > 0 ? " (and stale tags "
+	    "deleted)" : "");
+	draw_fmt(5, 1, COLS - 2, th(EL_HEADING), "Failed tags (%zu)",
+	    ds.nfailed);
+	listh = LINES - 6 - 8;
+	ds.rows = listh;
+	draw_failed(run_mirror(a->run), 6, listh);
+	if (v.decision == 0 && v.phase == RP_FINISHED) {
+		draw_choices(&v, LINES - 7);
+		app_keybar(a, ask_keys, sizeof ask_keys / sizeof ask_keys[0]);
+	} else {
+		draw_outcome(a, &v, LINES - 7);
+		app_keybar(a, after_keys, sizeof after_keys /
+		    sizeof after_keys[0]);
+	}
+}
+
+static int
+decide_key(struct app *a, int key)
+{
+	struct run_view	v;
+	size_t		page = ds.rows > 1 ? (size_t)ds.rows - 1 : 1;
+
+	if (a->run == NULL)
+		return app_global_key(a, key);
+	run_view(a->run, &v);
+	/* Arrows only: k and r are the answers here, not vi keys. */
+	if (key == K_FN(KEY_UP) && ds.top > 0)
+		ds.top--;
+	else if (key == K_FN(KEY_DOWN))
+		ds.top++;
+	else if (key == K_FN(KEY_PPAGE))
+		ds.top = ds.top > page ? ds.top - page : 0;
+	else if (key == K_FN(KEY_NPAGE))
+		ds.top += page;
+	else if (v.decision == 0 && v.phase == RP_FINISHED) {
+		switch (keys_action(KS_DECIDE, key)) {
+		case ACT_KEEP:
+			return run_keep(a);
+		case ACT_ROLLBACK:
+			return run_rollback(a);
+		case ACT_CHOOSE:
+			ds.sel = !ds.sel;
+			return D_NOW;
+		case ACT_ACCEPT:
+			return ds.sel == 0 ? run_keep(a) : run_rollback(a);
+		case ACT_DECIDE_DETAILS:
+			detail_open(a, -1);
+			return D_NOW;
+		default:
+			break;
+		}
+	} else {
+		switch (keys_action(KS_DECIDE, key)) {
+		case ACT_DECIDE_DETAILS:
+			detail_open(a, -1);
+			return D_NOW;
+		case ACT_DECIDE_BACK:
+			app_switch(a, &run_screen);
+			return D_NOW | D_CLEAR;
+		default:
+			if (keys_action(KS_RUN, key) == ACT_EDIT &&
+			    !run_busy(a->run)) {
+				app_switch(a, &setup_screen);
+				return D_NOW | D_CLEAR;
+			}
+			break;
+		}
+	}
+	if (key == K_FN(KEY_UP) || key == K_FN(KEY_DOWN) ||
+	    key == K_FN(KEY_PPAGE) || key == K_FN(KEY_NPAGE))
+		return D_NOW;
+	return app_global_key(a, key);
+}
+
+const struct screen_ops decide_screen = { "decide", decide_draw, decide_key };

@@ -1,0 +1,316 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "draw.h"
+#include "ref.h"
+#include "run.h"
+
+/* Troubleshoot: failed tags on the left, the selected one's story right. */
+static struct {
+	const struct screen_ops	*back;
+	int			 all;		/* every tag, not only failed */
+	long			 want;		/* select this tag next draw */
+	size_t			*idx;
+	size_t			 n, cap, sel, top;
+	int			 rows;
+} dt;
+
+static int
+is_problem(enum tag_state s)
+{
+	return s == TAG_FAILED || s == TAG_CONFLICT;
+}
+
+void
+detail_open(struct app *a, long tag)
+{
+	struct mirror_tag_info	ti;
+
+	if (a->screen != &detail_screen)
+		dt.back = a->screen;
+	dt.want = tag;
+	dt.all = tag >= 0 && mirror_tag_info(run_mirror(a->run), (size_t)tag,
+	    &ti) == 0 && !is_problem(ti.state);
+	dt.sel = dt.top = 0;
+	app_switch(a, &detail_screen);
+}
+
+static void
+collect(struct mirror *m)
+{
+	struct mirror_tag_info	ti;
+	size_t			n = mirror_tag_count(m), i, *ni;
+
+	if (n > dt.cap) {
+		if ((ni = realloc(dt.idx, n * sizeof *ni)) == NULL)
+			return;
+		dt.idx = ni;
+		dt.cap = n;
+	}
+	dt.n = 0;
+	for (i = 0; i < n; i++) {
+		if (mirror_tag_info(m, i, &ti) == -1)
+			break;
+		if (!dt.all && !is_problem(ti.state))
+			continue;
+		if ((long)i == dt.want)
+			dt.sel = dt.n;
+		dt.idx[dt.n++] = i;
+	}
+	dt.want = -1;
+	if (dt.sel >= dt.n)
+		dt.sel = dt.n > 0 ? dt.n - 1 : 0;
+}
+
+/* One "Label   value" line, the value wrapped over up to max lines. */
+static int
+field(int y, int x, int w, const char *label, const char *value, int max,
+    attr_t at)
+{
+	char	chunk[512];
+	size_t	len = strlen(value), off = 0, take;
+	int	lines = 0, vw = w - 11;
+
+	if (value[0] == '\0' || vw < 8)
+		return 0;
+	draw_text(y, x, 10, th(EL_LABEL), label);
+	while (off < len && lines < max) {
+		take = len - off;
+		if (take > (size_t)vw)
+			take = (size_t)vw;
+		snprintf(chunk, sizeof chunk, "%.*s", (int)take, value + off);
+		draw_text(y + lines, x + 11, vw, at, chunk);
+		off += take;
+		lines++;
+	}
+	return lines;
+}
+
+/* The request that failed, rebuilt from the error: no query, no secrets. */
+static void
+failed_url(const struct run_view *v, const struct tm_err *e, char *buf,
+    size_t n)
+{
+	struct tm_ref	ref;
+	struct tm_err	perr;
+	const char	*obj = e->object, *sp = strchr(obj, ' ');
+
+	buf[0] = '\0';
+	if (sp == NULL || tm_ref_parse(e->side == TM_SIDE_DEST ? v->dst : v->src,
+	    &ref, &perr) == -1)
+		return;
+	snprintf(buf, n, "%s/v2/%s/%s/%s", e->host[0] != '\0' ? e->host :
+	    ref.api_host, ref.repo, strncmp(obj, "blob", 4) == 0 ? "blobs" :
+	    "manifests", sp + 1);
+}
+
+static void
+draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
+    int w)
+{
+	struct mirror_tag_info	ti;
+	char			buf[1024], url[1024];
+	int			h = LINES - 2 - y;
+
+	if (mirror_tag_info(run_mirror(a->run), tag, &ti) == -1)
+		return;
+	y += field(y, x, w, "Tag", ti.name, 1, th(EL_NUMBER));
+	tag_state_text(&ti, buf, sizeof buf);
+	if (ti.attempts > 0)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+		    " (%d attempt%s%s)", ti.attempts, ti.attempts == 1 ? "" : "s",
+		    ti.err.waited > 0 ? ", with waits" : "");
+	y += field(y, x, w, "State", buf, 1, th(tag_state_el(ti.state)));
+	if (is_problem(ti.state) || ti.state == TAG_RETRYING) {
+		const struct tm_err	*e = &ti.err;
+
+		y += field(y, x, w, "Side", tm_side_name(e->side), 1,
+		    th(EL_NORMAL));
+		y += field(y, x, w, "Registry", e->host, 1, th(EL_NORMAL));
+		y += field(y, x, w, "Object", e->object, 2, th(EL_NORMAL));
+		if (e->http != 0) {
+			snprintf(buf, sizeof buf, "%ld", e->http);
+			y += field(y, x, w, "HTTP", buf, 1, th(EL_NORMAL));
+		}
+		y += field(y, x, w, "Code", e->code, 1, th(EL_ERROR));
+		y += field(y, x, w, "Message", e->msg, 3, th(EL_NORMAL));
+		if (e->attempts > 0) {
+			snprintf(buf, sizeof buf, "%d request%s, %.1f s waited "
+			    "between them", e->attempts, e->attempts == 1 ? "" :
+			    "s", e->waited);
+			y += field(y, x, w, "Attempts", buf, 1, th(EL_NORMAL));
+		}
+		failed_url(v, e, url, sizeof url);
+		y += field(y, x, w, "URL", url, 3, th(EL_NORMAL));
+	}
+	y += field(y, x, w, "Source", ti.src_digest, 2, th(EL_HINT));
+	y += field(y, x, w, "Before", ti.prev_digest[0] != '\0' ?
+	    ti.prev_digest : "(the tag is new in the destination)", 2,
+	    th(EL_HINT));
+	if (is_problem(ti.state) && y + 2 < LINES - 2) {
+		explain_err(&ti.err, buf, sizeof buf);
+		y++;
+		draw_text(y++, x, w, th(EL_HEADING), "What it means");
+		draw_wrap(y, x, w, h, th(EL_NORMAL), buf);
+	}
+}
+
+static void
+detail_draw(struct app *a)
+{
+	static const enum action keys[] = {
+		ACT_BACK, ACT_RETRY, ACT_RETRY_ALL, ACT_EXPORT, ACT_EXPORT_FAILED,
+		ACT_HELP, ACT_QUIT
+	};
+	struct mirror_tag_info	 ti;
+	struct run_view		 v;
+	char			 right[64];
+	size_t			 k;
+	int			 lw = 14, h = LINES - 4, row;
+
+	if (a->run == NULL) {
+		app_switch(a, &setup_screen);
+		return;
+	}
+	run_view(a->run, &v);
+	collect(run_mirror(a->run));
+	snprintf(right, sizeof right, "%zu failed", v.tot.failed +
+	    v.tot.conflicts);
+	app_title(a, dt.all ? "tag details" : "troubleshoot failed tags",
+	    right);
+	for (k = 0; k < dt.n; k++)
+		if (mirror_tag_info(run_mirror(a->run), dt.idx[k], &ti) == 0 &&
+		    (int)strlen(ti.name) + 2 > lw)
+			lw = (int)strlen(ti.name) + 2;
+	if (lw > COLS / 3)
+		lw = COLS / 3;
+	dt.rows = h;
+	if (dt.sel < dt.top)
+		dt.top = dt.sel;
+	if (dt.sel >= dt.top + (size_t)h)
+		dt.top = dt.sel - (size_t)h + 1;
+	for (row = 0, k = dt.top; k < dt.n && row < h; k++, row++) {
+		if (mirror_tag_info(run_mirror(a->run), dt.idx[k], &ti) == -1)
+			break;
+		draw_text(2 + row, 1, lw, k == dt.sel ? th(EL_SELECTED) :
+		    th(tag_state_el(ti.state)), ti.name);
+	}
+	attrset(th(EL_BORDER));
+	mvvline(1, lw + 2, draw_utf8() ? ACS_VLINE : '|', LINES - 2);
+	if (dt.n == 0)
+		draw_text(2, lw + 4, COLS - lw - 5, th(EL_OK), "No failed tags.");
+	else
+		draw_story(a, &v, dt.idx[dt.sel], 2, lw + 4, COLS - lw - 5);
+	draw_fmt(LINES - 2, 1, lw + 1, th(EL_HINT), "%zu of %zu",
+	    dt.n > 0 ? dt.sel + 1 : 0, dt.n);
+	app_keybar(a, keys, sizeof keys / sizeof keys[0]);
+}
+
+static void
+stamp(char *buf, size_t n, const char *fmt)
+{
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	localtime_r(&now, &tm);
+	strftime(buf, n, fmt, &tm);
+}
+
+static int
+export_report(struct app *a, int choice, const char *path)
+{
+	struct tm_err	err;
+	char		buf[600];
+
+	if (choice < 0 || path == NULL || a->run == NULL || path[0] == '\0')
+		return D_NOW;
+	if (run_write_report(a->run, path, &err) == -1) {
+		tm_err_format(&err, buf, sizeof buf);
+		app_msg(a, EL_ERROR, "Report not written: %s", buf);
+	} else
+		app_msg(a, EL_OK, "Report written to %s", path);
+	return D_NOW;
+}
+
+static int
+export_failed(struct app *a, int choice, const char *path)
+{
+	struct mirror_tag_info	 ti;
+	struct mirror		*m;
+	FILE			*f;
+	size_t			 i, n, w = 0;
+
+	if (choice < 0 || path == NULL || a->run == NULL || path[0] == '\0')
+		return D_NOW;
+	m = run_mirror(a->run);
+	if ((f = fopen(path, "w")) == NULL) {
+		app_msg(a, EL_ERROR, "Cannot write %s: %s", path,
+		    strerror(errno));
+		return D_NOW;
+	}
+	n = mirror_tag_count(m);
+	for (i = 0; i < n; i++)
+		if (mirror_tag_info(m, i, &ti) == 0 && is_problem(ti.state)) {
+			fprintf(f, "%s\n", ti.name);
+			w++;
+		}
+	if (fclose(f) != 0)
+		app_msg(a, EL_ERROR, "Cannot write %s: %s", path,
+		    strerror(errno));
+	else
+		app_msg(a, EL_OK, "%zu failed tag%s written to %s", w,
+		    w == 1 ? "" : "s", path);
+	return D_NOW;
+}
+
+static int
+detail_key(struct app *a, int key)
+{
+	struct mirror_tag_info	ti;
+	char			name[64];
+	size_t			tag;
+
+	if (a->run == NULL)
+		return app_global_key(a, key);
+	if (list_move(keys_action(KS_LIST, key), &dt.sel, dt.n, dt.rows))
+		return D_NOW;
+	switch (keys_action(KS_DETAIL, key)) {
+	case ACT_BACK:
+		app_switch(a, dt.back != NULL ? dt.back : &run_screen);
+		return D_NOW | D_CLEAR;
+	case ACT_RETRY:
+		if (dt.n == 0)
+			return D_NOW;
+		tag = dt.idx[dt.sel];
+		if (mirror_tag_info(run_mirror(a->run), tag, &ti) == 0 &&
+		    ti.state != TAG_FAILED) {
+			app_msg(a, EL_WARN, "%s did not fail: nothing to retry",
+			    ti.name);
+			return D_NOW;
+		}
+		return run_retry(a, &tag, 1);
+	case ACT_RETRY_ALL:
+		return run_retry(a, NULL, 0);
+	case ACT_EXPORT:
+		stamp(name, sizeof name, "tagmirror-report-%Y%m%d-%H%M%S.json");
+		dialog_prompt(a, "Export the JSON report", "File:", name,
+		    export_report);
+		return D_NOW;
+	case ACT_EXPORT_FAILED:
+		stamp(name, sizeof name, "tagmirror-failed-%Y%m%d-%H%M%S.txt");
+		dialog_prompt(a, "Export the failed tags (one per line)", "File:",
+		    name, export_failed);
+		return D_NOW;
+	default:
+		break;
+	}
+	return app_global_key(a, key);
+}
+
+const struct screen_ops detail_screen = { "detail", detail_draw, detail_key };

@@ -1,0 +1,302 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "run.h"
+
+/* The run's tag list: one row per tag, filtered, scrolled. */
+static struct {
+	size_t	*vis;		/* tag indexes shown, engine order */
+	size_t	 nvis, cap;
+	size_t	 top, sel;
+	int	 rows;
+	int	 failed_only;
+	char	 filter[128];
+} rs;
+
+static void
+collect(struct mirror *m)
+{
+	struct mirror_tag_info	ti;
+	size_t			n = mirror_tag_count(m), i, *nv;
+
+	if (n > rs.cap) {
+		if ((nv = realloc(rs.vis, n * sizeof *nv)) == NULL)
+			return;
+		rs.vis = nv;
+		rs.cap = n;
+	}
+	rs.nvis = 0;
+	for (i = 0; i < n; i++) {
+		if (mirror_tag_info(m, i, &ti) == -1)
+			break;
+		if (rs.failed_only && ti.state != TAG_FAILED &&
+		    ti.state != TAG_CONFLICT && ti.state != TAG_RETRYING)
+			continue;
+		if (rs.filter[0] != '\0' && strstr(ti.name, rs.filter) == NULL)
+			continue;
+		rs.vis[rs.nvis++] = i;
+	}
+	if (rs.sel >= rs.nvis)
+		rs.sel = rs.nvis > 0 ? rs.nvis - 1 : 0;
+}
+
+static void
+draw_header(const struct run_view *v)
+{
+	char	total[32], moved[32], rate[32], eta[32], el[32];
+	double	pct;
+	int	x = 1;
+
+	x += draw_fmt(1, x, COLS - x, th(EL_NUMBER), "%zu tags:", v->tot.tags);
+	x += draw_fmt(1, x, COLS - x, th(EL_OK), " %zu done", v->tot.done);
+	x += draw_fmt(1, x, COLS - x, th(EL_UPTODATE), " %s %zu up to date",
+	    glyph(G_DOT), v->tot.uptodate);
+	x += draw_fmt(1, x, COLS - x, v->tot.failed > 0 ? th(EL_FAILED) :
+	    th(EL_NORMAL), " %s %zu failed", glyph(G_DOT), v->tot.failed);
+	x += draw_fmt(1, x, COLS - x, th(EL_ACTIVE), " %s %zu copying",
+	    glyph(G_DOT), v->tot.active);
+	x += draw_fmt(1, x, COLS - x, th(EL_QUEUED), " %s %zu queued",
+	    glyph(G_DOT), v->tot.queued);
+	if (v->tot.deleted > 0)
+		draw_fmt(1, x, COLS - x, th(EL_WARN), " %s %zu stale deleted",
+		    glyph(G_DOT), v->tot.deleted);
+
+	fmt_bytes(total, sizeof total, v->work_total);
+	fmt_bytes(moved, sizeof moved, v->tot.bytes_done);
+	fmt_bytes(rate, sizeof rate, (int64_t)v->rate);
+	fmt_duration(el, sizeof el, v->tot.elapsed);
+	if (v->eta >= 0)
+		fmt_duration(eta, sizeof eta, v->eta);
+	else
+		snprintf(eta, sizeof eta, "-");
+	pct = v->work_total > 0 ? 100.0 * (double)v->work_done /
+	    (double)v->work_total : 0;
+	draw_bar(2, 1, COLS / 5, v->work_done, v->work_total);
+	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
+	    "%3.0f%% of %s  copied %s  %s/s  ETA %s  %s", pct > 100 ? 100 : pct,
+	    total, moved, rate, eta, el);
+}
+
+static void
+draw_banner(struct app *a, const struct run_view *v)
+{
+	char	buf[1024];
+
+	(void)a;
+	if (v->run_err.cat != TM_CAT_NONE) {
+		explain_err(&v->run_err, buf, sizeof buf);
+		draw_fmt(3, 1, COLS - 2, th(EL_ERROR), "The run failed: %s", buf);
+	} else if (v->cancelling)
+		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "%s Cancelling: waiting for "
+		    "the tags in flight to stop%s", spinner(), glyph(G_ELLIPSIS));
+	else if (v->paused > 0)
+		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "The source is rate "
+		    "limiting us: waiting %.0fs before going on", v->paused);
+	else if (v->phase == RP_RUNNING)
+		draw_fmt(3, 1, COLS - 2, th(EL_ACTIVE), "%s %s", spinner(),
+		    v->tot.tags == 0 ? "Listing and comparing tags" :
+		    "Copying");
+	else if (v->phase == RP_FINISHED && v->status == MIRROR_SUCCESS)
+		draw_fmt(3, 1, COLS - 2, th(EL_OK), "Done: every matched tag is "
+		    "in the destination.  Report: %s", v->report_err[0] != '\0' ?
+		    v->report_err : v->report);
+	else
+		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s%s",
+		    mirror_status_name(v->status), v->decision == 'k' ?
+		    " (kept)" : "");
+}
+
+static void
+draw_rows(struct run *r, int y, int h)
+{
+	struct mirror_tag_info	 ti;
+	struct mirror		*m = run_mirror(r);
+	char			 st[64], sp[32], why[400];
+	size_t			 k, i;
+	int			 tw = 10, sx, px, pw, row;
+	attr_t			 at;
+
+	for (k = rs.top; k < rs.nvis && k < rs.top + (size_t)h; k++)
+		if (mirror_tag_info(m, rs.vis[k], &ti) == 0 &&
+		    (int)strlen(ti.name) > tw)
+			tw = (int)strlen(ti.name);
+	if (tw > COLS / 3)
+		tw = COLS / 3;
+	sx = 1 + tw + 2;
+	px = sx + 20;
+	pw = COLS - px - 12;
+	draw_text(y - 1, 1, tw, th(EL_HEADING), "TAG");
+	draw_text(y - 1, sx, 18, th(EL_HEADING), "STATE");
+	draw_text(y - 1, px, pw, th(EL_HEADING), "PROGRESS");
+	draw_text(y - 1, COLS - 11, 10, th(EL_HEADING), "     SPEED");
+	for (row = 0, k = rs.top; k < rs.nvis && row < h; k++, row++) {
+		i = rs.vis[k];
+		if (mirror_tag_info(m, i, &ti) == -1)
+			break;
+		at = th(tag_state_el(ti.state));
+		if (k == rs.sel) {
+			draw_fill(y + row, 0, COLS, th(EL_SELECTED));
+			draw_text(y + row, 1, tw, th(EL_SELECTED), ti.name);
+		} else
+			draw_text(y + row, 1, tw, ti.state == TAG_FAILED ?
+			    at : th(EL_NORMAL), ti.name);
+		tag_state_text(&ti, st, sizeof st);
+		draw_text(y + row, sx, 19, at, st);
+		if (ti.state == TAG_FAILED || ti.state == TAG_CONFLICT) {
+			tag_reason(&ti.err, why, sizeof why);
+			draw_text(y + row, px, COLS - px - 1, at, why);
+			continue;
+		}
+		if (pw > 8) {
+			int64_t	done = ti.bytes_done, tot = ti.bytes_total;
+
+			if (ti.state == TAG_DONE || ti.state == TAG_UPTODATE)
+				done = tot = 1;
+			draw_bar(y + row, px, pw - 5, done, tot);
+			if (tot > 0)
+				draw_fmt(y + row, px + pw - 4, 4, th(EL_NORMAL),
+				    "%3.0f%%", done >= tot ? 100.0 :
+				    100.0 * (double)done / (double)tot);
+		}
+		if (ti.state == TAG_COPYING || ti.state == TAG_PUSHING) {
+			fmt_bytes(sp, sizeof sp, (int64_t)run_tag_rate(r, i));
+			draw_fmt(y + row, COLS - 11, 10, th(EL_NORMAL),
+			    "%8s/s", sp);
+		}
+	}
+	if (rs.nvis == 0)
+		draw_text(y, 1, COLS - 2, th(EL_HINT), rs.failed_only ||
+		    rs.filter[0] != '\0' ? "No tag matches the filter (Esc "
+		    "clears it)." : "No tags yet.");
+}
+
+static void
+run_draw(struct app *a)
+{
+	static const enum action busy_keys[] = {
+		ACT_CANCEL, ACT_DETAILS, ACT_FILTER_FAILED, ACT_SEARCH, ACT_HELP, ACT_QUIT
+	};
+	static const enum action done_keys[] = {
+		ACT_EDIT, ACT_TROUBLESHOOT, ACT_DETAILS, ACT_FILTER_FAILED, ACT_SEARCH,
+		ACT_RUN, ACT_HELP, ACT_QUIT
+	};
+	struct run_view	v;
+	char		left[1100], filt[200] = "", ind[300];
+	int		h;
+
+	if (a->run == NULL) {
+		app_switch(a, &setup_screen);
+		return;
+	}
+	run_view(a->run, &v);
+	snprintf(left, sizeof left, "%s %s %s", v.src, glyph(G_ARROW), v.dst);
+	app_title(a, left, v.cancelling ? "CANCELLING" :
+	    mirror_status_name(v.status));
+	draw_header(&v);
+	draw_banner(a, &v);
+	collect(run_mirror(a->run));
+	h = LINES - 6;
+	rs.rows = h;
+	if (rs.sel < rs.top)
+		rs.top = rs.sel;
+	if (rs.sel >= rs.top + (size_t)h)
+		rs.top = rs.sel - (size_t)h + 1;
+	if (rs.top + (size_t)h > rs.nvis)
+		rs.top = rs.nvis > (size_t)h ? rs.nvis - (size_t)h : 0;
+	draw_rows(a->run, 5, h);
+	if (rs.failed_only || rs.filter[0] != '\0')
+		snprintf(filt, sizeof filt, "[%s%s%s%s] ", rs.failed_only ?
+		    "failed only" : "", rs.failed_only && rs.filter[0] != '\0' ?
+		    ", " : "", rs.filter[0] != '\0' ? "tag contains " : "",
+		    rs.filter);
+	if (rs.nvis > (size_t)h || filt[0] != '\0') {
+		snprintf(ind, sizeof ind, " %s%zu-%zu of %zu", filt,
+		    rs.nvis > 0 ? rs.top + 1 : 0,
+		    rs.top + (size_t)h < rs.nvis ? rs.top + (size_t)h : rs.nvis,
+		    rs.nvis);
+		draw_fill(3, COLS - 1 - text_width(ind), text_width(ind),
+		    th(EL_NORMAL));
+		draw_text(3, COLS - 1 - text_width(ind), text_width(ind),
+		    th(EL_HINT), ind);
+	}
+	if (run_busy(a->run))
+		app_keybar(a, busy_keys, sizeof busy_keys / sizeof busy_keys[0]);
+	else
+		app_keybar(a, done_keys, sizeof done_keys / sizeof done_keys[0]);
+}
+
+static int
+cancel_answer(struct app *a, int choice, const char *text)
+{
+	(void)text;
+	if (choice == 0 && a->run != NULL)
+		run_cancel(a->run);
+	return D_NOW;
+}
+
+static int
+filtered(struct app *a, int choice, const char *text)
+{
+	(void)a;
+	if (choice >= 0 && text != NULL) {
+		snprintf(rs.filter, sizeof rs.filter, "%s", text);
+		rs.sel = rs.top = 0;
+	}
+	return D_NOW;
+}
+
+static int
+run_key(struct app *a, int key)
+{
+	enum action	act = keys_action(KS_LIST, key);
+
+	if (a->run == NULL)
+		return app_global_key(a, key);
+	if (list_move(act, &rs.sel, rs.nvis, rs.rows))
+		return D_NOW;
+	if (act == ACT_SEARCH) {
+		dialog_prompt(a, "Filter the tags", "Tag contains:", rs.filter,
+		    filtered);
+		return D_NOW;
+	}
+	switch (keys_action(KS_RUN, key)) {
+	case ACT_DETAILS:
+		if (rs.nvis > 0)
+			detail_open(a, (long)rs.vis[rs.sel]);
+		return D_NOW;
+	case ACT_FILTER_FAILED:
+		rs.failed_only = !rs.failed_only;
+		rs.sel = rs.top = 0;
+		return D_NOW;
+	case ACT_CANCEL:
+		if (run_busy(a->run))
+			dialog_confirm(a, "Cancel the run?",
+			    "Tags being copied stop now; tags already copied "
+			    "stay.\nThe destination stays consistent: every "
+			    "change is journaled,\nand you then choose to keep "
+			    "what was copied or roll it all back.",
+			    "&Yes, cancel|&No, go on", 1, cancel_answer);
+		return D_NOW;
+	case ACT_TROUBLESHOOT:
+		detail_open(a, -1);
+		return D_NOW;
+	case ACT_EDIT:
+		if (!run_busy(a->run))
+			app_switch(a, &setup_screen);
+		return D_NOW | D_CLEAR;
+	case ACT_CLEAR:
+		rs.failed_only = 0;
+		rs.filter[0] = '\0';
+		return D_NOW;
+	default:
+		break;
+	}
+	return app_global_key(a, key);
+}
+
+const struct screen_ops run_screen = { "run", run_draw, run_key };
