@@ -50,7 +50,7 @@ struct copy {
 	char			*session;	/* upload session URL */
 	struct http_resp	 put;
 	struct curl_slist	*put_hdrs;
-	int			 put_added, put_done, put_paused;
+	int			 put_started, put_added, put_done, put_paused;
 	CURLcode		 put_cc;
 };
 
@@ -177,7 +177,7 @@ side_err(struct reg_conn *c, struct copy *cp, struct tm_err *err)
 	return -1;
 }
 
-/* Open an upload session on the destination and start the PUT. */
+/* Start the PUT that completes the upload session. */
 static int
 put_start(struct copy *cp, struct tm_err *err)
 {
@@ -186,8 +186,7 @@ put_start(struct copy *cp, struct tm_err *err)
 	char		*url = NULL, *authz = NULL, *scope, *base;
 	int		 rc = -1, own;
 
-	if ((cp->session = reg_upload_start(cp->dst, cp->dst_repo, cp->object, err)) == NULL)
-		return -1;
+	cp->put_started = 1;
 	scope = reg_scope(cp->dst_repo, "pull,push");
 	base = http_url(cp->dst->reg, "/");
 	url = reg_upload_put_url(cp->session, cp->blob->digest);
@@ -325,7 +324,7 @@ drive(struct copy *cp, struct tm_err *err)
 		collect(cp);
 		if (cp->get_done && !get_ok(cp)) {
 			stop_all(cp);
-			if (cp->session == NULL && http_answered(cp->get_cc, &cp->get))
+			if (!cp->put_started && http_answered(cp->get_cc, &cp->get))
 				return GET_ANSWER;
 			return get_failed(cp, err);
 		}
@@ -346,7 +345,7 @@ drive(struct copy *cp, struct tm_err *err)
 			}
 			return 0;
 		}
-		if (cp->session == NULL && cp->get.status >= 200 && cp->get.status < 300 &&
+		if (!cp->put_started && cp->get.status >= 200 && cp->get.status < 300 &&
 		    put_start(cp, err) == -1) {
 			stop_all(cp);
 			return -1;
@@ -364,29 +363,36 @@ drive(struct copy *cp, struct tm_err *err)
 	}
 }
 
-/* Back to a clean slate for another GET or another attempt. */
+/* Back to a clean slate for another GET (after a redirect, a 401, a failure). */
 static void
-attempt_reset(struct copy *cp)
+transfers_reset(struct copy *cp)
+{
+	/* Progress counts bytes once: take back what this GET reported. */
+	if (cp->received > 0 && cp->src->progress != NULL)
+		cp->src->progress(cp->src->progress_ud, -cp->received);
+	cp->head = cp->used = 0;
+	cp->received = cp->sent = 0;
+	cp->get_done = cp->get_paused = cp->get_long = cp->verified = 0;
+	cp->put_started = cp->put_done = cp->put_paused = 0;
+	cp->get_cc = cp->put_cc = CURLE_OK;
+	http_resp_free(&cp->put);
+}
+
+/* An attempt failed: tidy its upload session away. */
+static void
+session_cancel(struct copy *cp)
 {
 	if (cp->session != NULL) {
 		reg_upload_cancel(cp->dst, cp->session, cp->dst_repo);
 		free(cp->session);
 		cp->session = NULL;
 	}
-	/* Progress counts bytes once: take back what this attempt reported. */
-	if (cp->received > 0 && cp->src->progress != NULL)
-		cp->src->progress(cp->src->progress_ud, -cp->received);
-	cp->head = cp->used = 0;
-	cp->received = cp->sent = 0;
-	cp->get_done = cp->get_paused = cp->get_long = cp->verified = 0;
-	cp->put_done = cp->put_paused = 0;
-	cp->get_cc = cp->put_cc = CURLE_OK;
-	http_resp_free(&cp->put);
 }
 
 /*
- * One attempt: GET (following redirects without Authorization when they
- * leave the source, one auth round on 401) streaming into one upload.
+ * One attempt: an upload session on the destination, then the GET
+ * (following redirects without Authorization when they leave the source,
+ * one auth round on 401) streaming into the session's PUT.
  * 0, -1 (err filled; may be retried), -2 (err filled; final).
  */
 static int
@@ -407,8 +413,13 @@ copy_attempt(struct copy *cp, const char *scope, struct tm_err *err)
 		tm_err_set(err, TM_CAT_IO, "out of memory");
 		goto out;
 	}
+	/* Its request already had its own retries. */
+	if ((cp->session = reg_upload_start(cp->dst, cp->dst_repo, cp->object, err)) == NULL) {
+		rc = -2;
+		goto out;
+	}
 	for (;;) {
-		attempt_reset(cp);
+		transfers_reset(cp);
 		if (EVP_DigestInit_ex(cp->md, EVP_sha256(), NULL) != 1) {
 			side_err(cp->src, cp, err);
 			tm_err_set(err, TM_CAT_IO, "SHA-256 failed");
@@ -496,7 +507,8 @@ copy_run(struct copy *cp, struct tm_err *err)
 			break;
 		retry_after = cp->put.retry_after >= 0 ? cp->put.retry_after :
 		    cp->get.retry_after;
-		attempt_reset(cp);
+		session_cancel(cp);
+		transfers_reset(cp);
 		err->attempts = attempt;
 		err->waited = waited;
 		if (rc == -2 || !http_retryable(err) || attempt >= max) {

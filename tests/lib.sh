@@ -217,15 +217,15 @@ assert_no_secret() {
 # Tools in tests/bed (python3, stdlib only); reference: tests/bed/README.md.
 TM_BED="$top_srcdir/tests/bed"
 
-# tm_python ARGS...: python3, resolved once to the real interpreter (a
-# version manager's shim can cost most of a second per start).  Resolve it
-# outside $(...) (seed and proxy_start do) so the answer is kept.
-tm_python() {
+# tm_python ARGS...: python3, resolved once into $TM_PYTHON, the real
+# interpreter (a version manager's shim can cost most of a second per
+# start).  Resolved outside $(...) (seed and proxy_start do it), it stays.
+tm_python_path() {
 	[ -n "${TM_PYTHON:-}" ] ||
 		TM_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) ||
 		TM_PYTHON=python3
-	"$TM_PYTHON" "$@"
 }
+tm_python() { tm_python_path; "$TM_PYTHON" "$@"; }
 
 # _bed_name ADDR: the NAME of the registry or proxy started here whose
 # ${NAME}_addr is ADDR (empty when none).
@@ -256,7 +256,8 @@ seed() {
 	else
 		pass=""
 	fi
-	TM_SEED_PASS="$pass" tm_python "$TM_BED/seed.py" "$@"
+	tm_python_path
+	TM_SEED_PASS="$pass" "$TM_PYTHON" "$TM_BED/seed.py" "$@"
 }
 
 # proxy_start NAME UPSTREAM_URL [--tls] [faultproxy options...]
@@ -297,7 +298,7 @@ proxy_start() {
 			fi
 		done
 	fi
-	tm_python -c '' || bail "no python3"
+	tm_python_path
 	"$TM_PYTHON" "$TM_BED/faultproxy.py" "$@" >"$dir/stderr" 2>&1 &
 	pid=$!
 	track_pid $pid

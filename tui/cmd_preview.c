@@ -11,6 +11,9 @@
 #include "tagexpr.h"
 #include "taglist.h"
 
+#define PREVIEW_ATTEMPTS	3	/* per request */
+#define PREVIEW_RETRY_CAP	5.0	/* longest wait, seconds */
+
 static const char usage[] =
 "Usage: tagmirror preview SOURCE --tags EXPR [options]\n"
 "       tagmirror preview --tag-list FILE|- --tags EXPR [options]\n"
@@ -38,6 +41,8 @@ static const char usage[] =
 "  --src-cert-dir DIR         extra CA certificates (*.crt) for the source\n"
 "  --src-no-creds             never read the auth files\n"
 "  -h, --help                 this text\n"
+"\n"
+"A failing request is tried 3 times, waiting at most 5 seconds between.\n"
 "\n"
 "Exit status: 0 listed (with a warning on stderr when nothing matched),\n"
 "1 usage or expression error, 2 the registry could not be read.\n";
@@ -326,6 +331,11 @@ cmd_preview(int argc, char **argv)
 	if (rc != 0)
 		goto out;
 	po.source = c.npos == 1 ? c.pos[0] : c.tag_list;
+	/* Someone is waiting: fail within seconds, not minutes. */
+	if (c.mo.src_reg.max_attempts == 0)
+		c.mo.src_reg.max_attempts = PREVIEW_ATTEMPTS;
+	if (c.mo.src_reg.retry_cap == 0)
+		c.mo.src_reg.retry_cap = PREVIEW_RETRY_CAP;
 	if (c.tag_list != NULL)
 		rc = read_tag_list(c.tag_list, &po);
 	else

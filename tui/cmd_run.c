@@ -251,11 +251,12 @@ print_summary(struct out *o, enum mirror_status copy)
 	}
 	printf("%s%s: %zu tag%s: ", o->dry_run ? "dry run, " : "",
 	    mirror_status_name(copy), t.tags, t.tags == 1 ? "" : "s");
-	if (o->dry_run)
-		printf("%zu to copy, ", t.queued - (t.stale - t.deleted));
 	/* After a rollback, "copied" still says what the copy did. */
-	printf("%zu copied, %zu up to date, %zu failed",
-	    t.done + t.rolled_back, t.uptodate, t.failed + t.conflicts);
+	if (o->dry_run)
+		printf("%zu to copy", t.queued - (t.stale - t.deleted));
+	else
+		printf("%zu copied", t.done + t.rolled_back);
+	printf(", %zu up to date, %zu failed", t.uptodate, t.failed + t.conflicts);
 	for (c = 0; c < TM_CAT_COUNT; c++) {
 		if (by[c] == 0)
 			continue;

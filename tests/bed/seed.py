@@ -50,7 +50,7 @@ OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip"
 
 TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
-CHUNK = 1 << 20           # streaming unit; never hold more than this
+CHUNK = 256 << 10         # streaming unit for big layers
 KEEP_BYTES = 256 << 10    # small blobs up to this size stay in memory
 CREATED = "2024-01-01T00:00:00Z"
 
@@ -181,28 +181,27 @@ def big_layer_stream(parts, total, tarhash=None):
         yield b"\0" * 1024
 
     yield b"\x1f\x8b\x08\x10\0\0\0\0\0\xff" + b"p" * comment + b"\0"
-    crc, isize, buf = 0, 0, bytearray()
+    crc, isize, pending = 0, 0, b""
     for piece in tar_stream():
         crc = zlib.crc32(piece, crc)
         isize += len(piece)
         if tarhash:
             tarhash.update(piece)
-        buf += piece
-        out = bytearray()
-        while len(buf) > 65535:
-            out += stored_block(buf, 0)
+        data = memoryview(pending + piece)
+        # Full blocks now; at least one byte waits for the final block.
+        n = (len(data) - 1) // 65535
+        out = [stored_block(data[i * 65535:(i + 1) * 65535], 0) for i in range(n)]
+        pending = bytes(data[n * 65535:])
         if out:
-            yield bytes(out)
-    yield stored_block(buf, 1) + crc.to_bytes(4, "little") + \
+            yield b"".join(out)
+    yield stored_block(pending, 1) + crc.to_bytes(4, "little") + \
         (isize & 0xFFFFFFFF).to_bytes(4, "little")
 
 
-def stored_block(buf, final):
-    """Cut one stored deflate block (at most 65535 bytes) off buf."""
-    n = min(len(buf), 65535)
-    blk = bytes(buf[:n])
-    del buf[:n]
-    return bytes((final, n & 0xFF, n >> 8, ~n & 0xFF, (~n >> 8) & 0xFF)) + blk
+def stored_block(data, final):
+    """One stored deflate block (at most 65535 bytes of data)."""
+    n = len(data)
+    return bytes((final, n & 0xFF, n >> 8, ~n & 0xFF, (~n >> 8) & 0xFF)) + data
 
 
 def big_layer(parts, total):

@@ -178,7 +178,8 @@ nok "the wrong password is not echoed" grep -qF -- "$bad_pass" "$TMPD/badpw.err"
 # A big layer of exactly N bytes, streamed: seed.py's peak memory stays
 # far below the layer's size.
 big=$((48 * 1024 * 1024))
-rss=$(tm_python -c 'import resource, subprocess, sys
+tm_python_path
+rss=$("$TM_PYTHON" -c 'import resource, subprocess, sys
 rc = subprocess.run(sys.argv[1:]).returncode
 print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
 	"$TM_PYTHON" "$TM_BED/seed.py" --registry "$plain_addr" --repo lib/big --tags big1 \

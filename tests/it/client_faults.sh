@@ -28,12 +28,14 @@ copy() {	# DSTREPO: copy the big blob p -> q, output in $TMPD/c.out
 }
 rules() { proxy_reset p; proxy_reset q; proxy_rules p "$1"; proxy_rules q "${2:-[]}"; }
 
-rules '[{"match": "'"$blob"'", "action": "corrupt", "offset": 2500000}]'
+rules '[{"match": "'"$blob"'", "action": "corrupt", "offset": 2500000}]' \
+	'[{"match": "^PUT /v2/c1/blobs/uploads/", "action": "delay", "seconds": 0}]'
 copy c1
 is "$?" 17 "corrupt source bytes: digest_mismatch"
 like "$(cat "$TMPD/c.out")" "^regtool: digest_mismatch: source $p_addr: blob $big: source bytes hash to sha256:[0-9a-f]{64}, expected $big" \
 	"blamed on the source, with both digests"
-is "$(proxy_count q '^PUT /v2/c1/blobs/uploads/')" 1 "the upload had started streaming"
+is "$(proxy_stats q | python3 -c 'import json, sys; print(json.load(sys.stdin)["seen_by_rule"][0])')" \
+	1 "the upload had started"
 is "$("$RT" blob-exists "$dst_addr" c1 "$big")" absent "but nothing was committed"
 is "$(proxy_count p "$blob")" 1 "corruption is not retried"
 
@@ -45,14 +47,15 @@ like "$(cat "$TMPD/c.out")" "retry in 1.00s: source $p_addr: blob $big: HTTP 429
 is "$(proxy_count p "$blob")" 2 "one retry"
 is "$("$RT" blob-exists "$dst_addr" c2 "$big")" present "the blob is at the destination"
 
-rules '[{"match": "'"$blob"'", "action": "reset", "after_bytes": 1500000, "times": 1}]'
+# Past the 2 MiB ring, so the upload is under way when the GET breaks.
+rules '[{"match": "'"$blob"'", "action": "reset", "after_bytes": 2800000, "times": 1}]'
 copy c3
 is "$?" 0 "connection reset mid-blob: copied"
 is "$(proxy_count p "$blob")" 2 "the GET started over"
 is "$(proxy_count q '^POST /v2/c3/blobs/uploads/')" 2 "with a fresh upload session"
 is "$("$RT" blob-exists "$dst_addr" c3 "$big")" present "the blob is at the destination"
 
-rules '[{"match": "'"$blob"'", "action": "reset", "after_bytes": 1000000}]'
+rules '[{"match": "'"$blob"'", "action": "reset", "after_bytes": 2800000}]'
 copy c4
 is "$?" 16 "a source that always resets: network error"
 like "$(cat "$TMPD/c.out")" "^regtool: network: source $p_addr: blob $big: .*\(3 attempts\)" \

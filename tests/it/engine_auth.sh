@@ -1,0 +1,31 @@
+# Credentials: a destination behind Docker Hub style token auth.  Wrong
+# credentials fail every tag as auth, on the destination side, without
+# retries and without a journal; right ones mirror.  No password ever
+# reaches the output, the report or the journal.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/engine_lib.sh"
+
+registry_start up
+registry_start down
+export DN_PW="pw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+proxy_start dn "$down_url" --bearer-user mirror --bearer-password-env DN_PW
+seed "$up_addr" lib/app "$TMPD/up" --tags a,b,c >/dev/null || bail "seed"
+bad_pass="wrong-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+
+tmrun run "$up_addr/lib/app" "$dn_addr/lib/app" --tags '*' \
+	--dest-creds "mirror:$bad_pass" --report "$TMPD/bad.json"
+printf '%s\n%s\n' "$out" "$err" >"$TMPD/bad.out"
+is "$rc" 2 "wrong destination credentials: FAIL (exit 2)"
+like "$out" '^FAIL: 3 tags: 0 copied, 0 up to date, 3 failed \(3 auth\)$' "every tag failed as auth"
+jq_is "$TMPD/bad.json" '[.tags[].error | .side + " " + (.http | tostring)] | unique | join(",")' \
+	"destination 401" "report: destination side, HTTP 401"
+jq_is "$TMPD/bad.json" '[.tags[].attempts] | max' 0 "no end-of-run round for an auth failure"
+jq_is "$TMPD/bad.json" .journal null "nothing was changed, so there is no journal"
+ok "no password in the output" test -z "$(grep -F -e "$bad_pass" -e "$DN_PW" "$TMPD/bad.out" "$TMPD/bad.json")"
+
+echo "$DN_PW" | "$TAGMIRROR" run "$up_addr/lib/app" "$dn_addr/lib/app" --tags '*' \
+	--dest-creds mirror --dest-password-stdin --report "$TMPD/good.json" >"$TMPD/good.out" 2>&1
+is "$?" 0 "right credentials (password from stdin): SUCCESS"
+is "$(listing "$down_addr" lib/app)" "$(seeded "$TMPD/up")" "every tag mirrored"
+assert_no_secret "$TMPD/good.out" "$TMPD/good.json" "$XDG_STATE_HOME" "$TMPD/bad.out"
+done_testing
