@@ -48,13 +48,15 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 cc -O2 -Wall -o "$work/floor" bench/floor.c -lcurl -lcjson -lpthread
+# A snapshot, so a rebuild of the tree during a long run changes nothing.
+cp "$top/tagmirror" "$work/tagmirror"
 
 # The seed report's expression, stray quote included: 392 of the 787 tags.
 expr="latest,3.[789].?,3.[789].??,3.??.?,3.??.??,3.??.??-*,3.??.?-*,3-*,3.[789].?-*,3.[789].??-*,3.6-*,3.9.??-slim-*,3.10.?-slim*'"
 shared="${TM_SHARED:-$top/../shared}"
 
 set -- python3 bench/bench.py --work "$work" --srcdir "$top" \
-    --tagmirror "$top/tagmirror" --floor "$work/floor" \
+    --tagmirror "$work/tagmirror" --floor "$work/floor" \
     --tags "$shared/data/python-tags.txt" --all-tags "$shared/data/python-tags-all.txt" \
     --expr "$expr" --argv "$orig" "$@"
 if command -v ip >/dev/null 2>&1 && unshare -n true 2>/dev/null; then

@@ -76,7 +76,8 @@ struct mirror {
 
 	pthread_mutex_t		 jlock;		/* journal creation */
 	struct journal		*journal;
-	char			 journal_path[PATH_MAX];
+	char			 journal_path[PATH_MAX];	/* set once */
+	atomic_int		 have_journal;	/* journal_path is complete */
 	int			 no_tag_delete;
 
 	struct mirror_rollback_info rb;

@@ -161,14 +161,18 @@ struct journal *
 engine_journal(struct mirror *m, struct tm_err *err)
 {
 	struct journal	*j;
+	char		 path[PATH_MAX];
 
 	pthread_mutex_lock(&m->jlock);
-	if (m->journal == NULL && m->journal_path[0] != '\0')
+	if (m->journal == NULL && m->have_journal)
 		m->journal = journal_reopen(m->journal_path, err);
-	else if (m->journal == NULL)
-		m->journal = journal_create(m->opts.state_dir, m->src_name,
-		    m->dst.api_host, m->dst.repo, m->journal_path,
-		    sizeof m->journal_path, err);
+	else if (m->journal == NULL && (m->journal = journal_create(
+	    m->opts.state_dir, m->src_name, m->dst.api_host, m->dst.repo,
+	    path, sizeof path, err)) != NULL) {
+		/* Other threads may read the path as soon as the flag is up. */
+		memcpy(m->journal_path, path, sizeof path);
+		m->have_journal = 1;
+	}
 	j = m->journal;
 	pthread_mutex_unlock(&m->jlock);
 	return j;
@@ -603,7 +607,7 @@ do_rollback(struct mirror *m)
 	m->journal = NULL;
 	pthread_mutex_unlock(&m->jlock);
 	/* No journal: the run changed no tag, so there is nothing to undo. */
-	if (m->journal_path[0] != '\0')
+	if (m->have_journal)
 		rc = rollback_run(m->journal_path, m->dreg, NULL, m->nw,
 		    rollback_cb, m, &info, &e);
 	pthread_mutex_lock(&m->lock);
@@ -757,6 +761,19 @@ coordinator(void *arg)
 	return NULL;
 }
 
+/* Is the coordinator done with its task?  Any thread. */
+static int
+idle(struct mirror *m)
+{
+	int	done;
+
+	pthread_mutex_lock(&m->lock);
+	done = m->finished && !(m->rb.attempted && !m->rb.finished);
+	pthread_mutex_unlock(&m->lock);
+	return done;
+}
+
+/* Start the coordinator on task; the caller's thread (the UI's) only. */
 static int
 launch(struct mirror *m, enum mirror_task task, struct tm_err *err)
 {
@@ -764,7 +781,7 @@ launch(struct mirror *m, enum mirror_task task, struct tm_err *err)
 
 	if (m->thread_live) {
 		/* The previous task must be over; reap its thread. */
-		if (!m->finished || (m->rb.attempted && !m->rb.finished))
+		if (!idle(m))
 			return tm_err_set(err, TM_CAT_USAGE, "the run is still going");
 		pthread_join(m->thread, NULL);
 		m->thread_live = 0;
@@ -813,7 +830,7 @@ int
 mirror_rollback_start(struct mirror *m, struct tm_err *err)
 {
 	tm_err_clear(err);
-	if (!m->finished)
+	if (!idle(m))
 		return tm_err_set(err, TM_CAT_USAGE, "the run is not over yet");
 	if (rolled_back(m))
 		return tm_err_set(err, TM_CAT_USAGE, "the run was rolled back already");
@@ -829,8 +846,7 @@ mirror_retry_start(struct mirror *m, const size_t *tags, size_t n,
 	size_t	i, k = 0, *list;
 
 	tm_err_clear(err);
-	if (!m->finished || m->opts.dry_run ||
-	    m->run_err.cat != TM_CAT_NONE)
+	if (!idle(m) || m->opts.dry_run || m->run_err.cat != TM_CAT_NONE)
 		return tm_err_set(err, TM_CAT_USAGE,
 		    "only a finished run's failed tags can be retried");
 	if (m->rb.attempted)
@@ -858,9 +874,11 @@ mirror_retry_start(struct mirror *m, const size_t *tags, size_t n,
 	free(m->task_tags);
 	m->task_tags = list;
 	m->task_n = k;
+	pthread_mutex_lock(&m->lock);
 	m->cancel = 0;
 	m->finished = 0;
 	m->status = MIRROR_RUNNING;
+	pthread_mutex_unlock(&m->lock);
 	blobset_forget_failures(m->blobs);
 	return launch(m, TASK_RETRY, err);
 }
@@ -995,7 +1013,7 @@ mirror_run_error(const struct mirror *cm, struct tm_err *err)
 const char *
 mirror_journal_path(const struct mirror *m)
 {
-	return m->journal_path[0] != '\0' ? m->journal_path : NULL;
+	return m->have_journal ? m->journal_path : NULL;
 }
 
 int

@@ -2,8 +2,16 @@
  * Tag expressions: Quay's comma-separated globs, matched exactly as Python's
  * fnmatch.fnmatchcase does, plus two extensions whose syntax can never match
  * a valid tag in Quay (so pasted Quay rules keep their meaning):
- *   !GLOB        exclude tags matched by GLOB
+ *   !GLOB        exclude tags matched by GLOB ("!re:REGEX" excludes by regex)
  *   re:REGEX     POSIX extended regex, anchored at both ends
+ * Items are split at every ',' (a glob or regex cannot contain one), blanks
+ * around an item and after its '!' are dropped, empty items are ignored.
+ * A tag is selected when some include item matches it and no exclude does.
+ * An expression of excludes only selects every tag none of them matches
+ * ("!*-rc*" = everything but release candidates); an expression with no
+ * items at all selects nothing.
+ * Globs match bytes: on valid tags (ASCII) that is exactly Python's
+ * matching on characters, and tests/it/match_fnmatch.sh checks it is.
  * Compiled expressions are immutable: any thread may match concurrently.
  */
 #ifndef TM_TAGEXPR_H
@@ -22,8 +30,10 @@ enum tagexpr_kind {
 };
 
 /*
- * Compile expr.  A malformed item (bad regex, empty "!") fails with
- * TM_CAT_USAGE and a message naming the item and its 1-based position.
+ * Compile expr.  A malformed item (bad or empty regex, empty "!") fails
+ * with TM_CAT_USAGE and a message naming the item, its 1-based position
+ * among the items and its column in expr: "item 3 're:(' at column 9:
+ * bad regex: ...".  Globs are never malformed (as in Python).
  */
 struct tagexpr	*tagexpr_compile(const char *expr, struct tm_err *);
 void		 tagexpr_free(struct tagexpr *);
@@ -50,7 +60,7 @@ int		 tagexpr_apply(const struct tagexpr *, const char *const *tags,
 		    size_t n, struct tagexpr_result *r, struct tm_err *);
 void		 tagexpr_result_free(struct tagexpr_result *);
 
-/* Python fnmatch.fnmatchcase(name, pat): 1 match, 0 not. */
+/* Python fnmatch.fnmatchcase(name, pat): 1 match, 0 not (or out of memory). */
 int		 tm_fnmatch(const char *pat, const char *name);
 
 /* Natural version order: "3.9" < "3.10" < "3.10-slim"; total order, strcmp on ties. */

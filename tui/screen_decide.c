@@ -115,12 +115,14 @@ draw_outcome(struct app *a, const struct run_view *v, int y)
 		    "tags mirrored, %zu failed.", mirror_status_name(v->status),
 		    v->tot.done + v->tot.uptodate, v->tot.failed);
 	else {
+		/* A cancelled run keeps its status; the rollback info tells. */
 		mirror_rollback_info(run_mirror(a->run), &rb);
-		if (v->status == MIRROR_ROLLED_BACK)
+		if (rb.finished && rb.failed == 0 && rb.mismatches == 0)
 			draw_fmt(y + 1, 3, COLS - 4, th(EL_OK), "Rolled back: the "
 			    "destination is as it was before the run (%zu tags "
-			    "restored, %zu unchanged).", rb.restored,
-			    rb.unchanged);
+			    "restored, %zu unchanged%s).", rb.restored,
+			    rb.unchanged, rb.conflicts > 0 ? "; tags changed "
+			    "by someone else were left alone" : "");
 		else {
 			explain_err(&v->rb_err, buf, sizeof buf);
 			draw_fmt(y + 1, 3, COLS - 4, th(EL_ERROR), "The rollback "

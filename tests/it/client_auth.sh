@@ -62,6 +62,13 @@ like "$(cat "$OUT/b-wrong")" "HTTP 401 token from $b_addr: incorrect username or
 	lib/app v1 >"$OUT/b-get" 2>&1
 mt=$(sed -n 's/^media-type //p' "$OUT/b-get")
 
+# Eight threads, one registry: one shared token cache and CURLSH.
+proxy_reset b
+"$RT" --user tok --password-env B_PASS tags-parallel "$b_addr" lib/app 8 >"$OUT/b-par" 2>&1
+is "$(sort -u "$OUT/b-par")" "1" "8 threads list the tags through one token cache"
+n=$(proxy_count b '^GET /token')
+ok "and ask for at most one token each ($n)" test "$n" -ge 1 -a "$n" -le 8
+
 # The token expires in flight: one 401 with a token, one refresh, success.
 proxy_reset b
 proxy_rules b '[{"match": "^PUT /v2/lib/app/manifests/r2$", "action": "expire_tokens", "times": 1}]'

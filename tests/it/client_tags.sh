@@ -39,6 +39,10 @@ hostile() {	# RULES: run tags through the proxy with these rules
 		>"$TMPD/h.out" 2>"$TMPD/h.err"
 }
 
+proxy_rules p '[{"match": "'"$tl"'", "action": "headers", "headers": {"ratelimit-remaining": "76;w=21600"}}]'
+out=$("$RT" --count tags "$p_addr" lib/many 2>&1 >/dev/null)
+like "$out" "ratelimit $p_addr 76 21600" "ratelimit-remaining is read from answers"
+
 hostile '[{"match": "'"$tl"'", "action": "respond", "body": "{not json"}]'
 is "$?" 20 "bad JSON page: protocol error"
 like "$(cat "$TMPD/h.err")" "tags page is not a JSON object" "saying so"

@@ -27,6 +27,9 @@ is "$out" "ok https" "--tls-verify=false: https without verification"
 out=$("$RT" --ca-file "$TM_CA" $creds tags "$s_addr" lib/app 2>&1)
 is "$out" "v1" "CA file: tags over TLS with Basic auth"
 
+out=$("$RT" --cert-dir "$s_certdir" $creds tags-parallel "$s_addr" lib/app 6 2>&1)
+is "$(echo "$out" | tr '\n' ' ')" "1 1 1 1 1 1 " "6 threads over TLS share one registry (DNS, TLS sessions)"
+
 out=$("$RT" --cert-dir "$TMPD/nonexistent" ping "$s_addr" 2>&1)
 is "$?" 22 "a cert dir that cannot be read: io error"
 like "$out" "cannot read cert dir" "naming the problem"

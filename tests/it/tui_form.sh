@@ -19,7 +19,8 @@ like "$out" "bad\.theme:3: unknown colour 'mauve'" "and every bad line"
 
 # --- a source with tags ---------------------------------------------------
 registry_start up
-registry_start dst
+# The destination is only typed, never contacted: no run starts here.
+dst_addr=127.0.0.1:9
 tags="1.0 1.1 1.2 2.0 2.1 2.2 2.2-rc1 3.0 latest edge nightly-1 nightly-2"
 seed "$up_addr" app/x "$TMPD/seeded" --tags "$(echo $tags | tr ' ' ,)" \
 	--alias-every 0 --multiarch-every 0 >/dev/null || bail "seed failed"

@@ -1,7 +1,8 @@
 # Rolling back from the TUI leaves the destination exactly as before the
-# run: once after cancelling a run half-way (cancel asks first; so does q
-# while a run is active), once from the prompt after a partial run, where
-# --rollback makes "roll back" the highlighted answer.
+# run: after a run killed with -9 (found in the journal at the next start),
+# after cancelling a run half-way (cancel asks first; so does q while a run
+# is active), and from the prompt after a partial run, where --rollback
+# makes "roll back" the highlighted answer.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/tui.lib"
 
@@ -19,9 +20,23 @@ bad=$(layer_of "$up_addr" app/x 2.1)
 proxy_start src "$up_url"
 proxy_rules src '[{"match": "^GET /v2/app/x/blobs/", "action": "delay", "seconds": 0, "rate": 60000}]'
 
-tui_start 80 24 "$src_addr/app/x" "$dst_addr/app/x" --tags '*' --rollback \
-	--report "$TMPD/report.json" --jobs 2
+args=("$src_addr/app/x" "$dst_addr/app/x" --tags "*" --rollback --jobs 2)
+tui_start 80 24 "${args[@]}"
 wait_screen 10 "Matched 6 of 6" || bail "no preview"
+keys C-r
+wait_screen 15 "copying [0-9]+/[0-9]+ blobs" || bail "no copying seen"
+wait_for 10 sh -c "grep -q '^done ' '$XDG_STATE_HOME'/tagmirror/*.journal" ||
+	bail "nothing journaled"
+kill -9 "$(tui_pid)"
+tui_start 80 24 "${args[@]}" --report "$TMPD/report.json"
+ok "the next start offers the interrupted run" \
+	wait_screen 10 "An earlier run was interrupted"
+like "$(screen)" "It changed [1-9][0-9]* tags? there" "saying what it changed"
+keys r
+ok "rolled back from the journal" wait_screen 30 "interrupted run is rolled back"
+is "$(repo_state "$dst_addr" app/x)" "$before" \
+	"after kill -9 and roll back the destination is exactly as before"
+
 keys C-r
 wait_screen 15 "copying [0-9]+/[0-9]+ blobs" || bail "no copying seen"
 

@@ -9,7 +9,7 @@
  * "retry" (every failed tag), "rollback", "quit".  After the run and after
  * each command it prints one "tag NAME STATE DIGEST" line per tag, an
  * "events ..." line counting what the event queue delivered, and
- * "status COPY FINAL" last.  Errors: "error MESSAGE".
+ * "status COPY FINAL" last; a refused command prints "error MESSAGE" only.
  */
 #include "config.h"
 
@@ -115,11 +115,14 @@ main(int argc, char **argv)
 			rc = mirror_rollback_start(m, &err);
 		else {
 			printf("error unknown command %s\n", line);
+			fflush(stdout);
 			continue;
 		}
-		if (rc == -1)
+		if (rc == -1) {
 			printf("error %s\n", err.msg);
-		show(m, q, &c);
+			fflush(stdout);
+		} else
+			show(m, q, &c);
 	}
 	mirror_free(m);
 	evq_free(q);

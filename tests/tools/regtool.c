@@ -34,6 +34,7 @@ static const char usage_text[] =
 "commands:\n"
 "  ping HOST\n"
 "  tags HOST REPO\n"
+"  tags-parallel HOST REPO THREADS       (one shared registry)\n"
 "  manifest-head HOST REPO REF\n"
 "  manifest-get HOST REPO REF            (bytes to stdout or --out)\n"
 "  manifest-put HOST REPO MEDIATYPE FILE REF...\n"
@@ -151,6 +152,77 @@ print_tags(void *ud, const char *const *tags, size_t n)
 	for (i = 0; i < n; i++)
 		printf("%s\n", tags[i]);
 	return 0;
+}
+
+struct par {
+	struct reg_conn	*conn;
+	const char	*repo;
+	size_t		 n;
+	int		 rc;
+	struct tm_err	 err;
+};
+
+static int
+count_tags(void *ud, const char *const *tags, size_t n)
+{
+	(void)tags;
+	*(size_t *)ud += n;
+	return 0;
+}
+
+static void *
+par_main(void *ud)
+{
+	struct par	*p = ud;
+
+	p->rc = reg_list_tags(p->conn, p->repo, count_tags, &p->n, NULL, &p->err);
+	return NULL;
+}
+
+/* N threads, one conn each, one shared registry: the threaded path. */
+static int
+cmd_tags_parallel(struct tool *t, struct reg_conn *c, char **av, struct tm_err *err)
+{
+	struct par	*p;
+	pthread_t	*th;
+	char		*end;
+	long		 n = strtol(av[1], &end, 10), i;
+	int		 rc = 0;
+
+	if (*end != '\0' || n < 1 || n > 64)
+		return -2;
+	p = calloc((size_t)n, sizeof *p);
+	th = calloc((size_t)n, sizeof *th);
+	if (p == NULL || th == NULL) {
+		free(p);
+		free(th);
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		p[i].repo = av[0];
+		if ((p[i].conn = i == 0 ? c : reg_conn_new(t->regs[0], err)) == NULL) {
+			n = i;
+			rc = -1;
+			break;
+		}
+		reg_conn_set_cancel(p[i].conn, &t->cancel);
+	}
+	for (i = 0; rc == 0 && i < n; i++)
+		if (pthread_create(&th[i], NULL, par_main, &p[i]) != 0)
+			abort();
+	for (i = 0; rc == 0 && i < n; i++) {
+		pthread_join(th[i], NULL);
+		if (p[i].rc == -1) {
+			*err = p[i].err;
+			rc = -1;
+		} else
+			printf("%zu\n", p[i].n);
+	}
+	for (i = 1; i < n; i++)
+		reg_conn_free(p[i].conn);
+	free(p);
+	free(th);
+	return rc;
 }
 
 static int
@@ -274,6 +346,8 @@ run(struct tool *t, const char *cmd, char **av, int ac, struct tm_err *err)
 			fprintf(stderr, "rejected %zu\n", rejected);
 		return rc;
 	}
+	if (strcmp(cmd, "tags-parallel") == 0 && ac == 2)
+		return cmd_tags_parallel(t, c, av, err);
 	if (strcmp(cmd, "manifest-head") == 0 && ac == 2) {
 		if ((rc = reg_manifest_head(c, av[0], av[1], &m, err)) == 1)
 			printf("%s %s %zu\n", m.digest, m.media_type, m.len);
@@ -384,10 +458,14 @@ main(int argc, char **argv)
 		pthread_detach(th);
 	tm_err_clear(&err);
 	rc = run(&t, argv[n], argv + n + 1, argc - n - 1, &err);
-	if (t.count)
-		for (i = 0; i < t.nregs; i++)
-			fprintf(stderr, "requests %s %lu\n", registry_host(t.regs[i]),
-			    registry_request_count(t.regs[i]));
+	for (i = 0; t.count && i < t.nregs; i++) {
+		fprintf(stderr, "requests %s %lu\n", registry_host(t.regs[i]),
+		    registry_request_count(t.regs[i]));
+		if (registry_ratelimit_remaining(t.regs[i]) != -1)
+			fprintf(stderr, "ratelimit %s %ld %ld\n", registry_host(t.regs[i]),
+			    registry_ratelimit_remaining(t.regs[i]),
+			    registry_ratelimit_window(t.regs[i]));
+	}
 	for (i = 0; i < t.nregs; i++) {
 		reg_conn_free(t.conns[i]);
 		registry_free(t.regs[i]);

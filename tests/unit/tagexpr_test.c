@@ -155,6 +155,10 @@ test_regex_anchor(void)
 	e = compile_ok("re:3|3\\.1.*");
 	ok(tagexpr_match(e, "3.10"), "longest alternative counts");
 	tagexpr_free(e);
+	e = compile_ok("re:(a|ab)(c|bcd)");
+	ok(tagexpr_match(e, "abcd"), "POSIX longest match, not the first");
+	ok(!tagexpr_match(e, "abcdx"), "and still whole-tag only");
+	tagexpr_free(e);
 }
 
 static void
