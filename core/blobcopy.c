@@ -400,8 +400,8 @@ copy_attempt(struct copy *cp, const char *scope, struct tm_err *err)
 {
 	struct http_req		 rq = { .method = "GET", .object = cp->object };
 	struct curl_slist	*hdrs = NULL;
-	char			*url, *base, *authz = NULL, *next, *path = NULL;
-	int			 hops = 0, authed = 0, rc = -1, own;
+	char			*url, *base, *authz = NULL, *path = NULL;
+	int			 hops = 0, authed = 0, rc = -1, own, followed;
 
 	if (asprintf(&path, "/v2/%s/blobs/%s", cp->src_repo, cp->blob->digest) == -1)
 		path = NULL;
@@ -449,26 +449,11 @@ copy_attempt(struct copy *cp, const char *scope, struct tm_err *err)
 		if (rc != GET_ANSWER)
 			goto out;
 		rc = -1;
-		if ((cp->get.status == 301 || cp->get.status == 302 || cp->get.status == 303 ||
-		    cp->get.status == 307 || cp->get.status == 308) &&
-		    cp->get.location != NULL) {
-			side_err(cp->src, cp, err);
-			err->http = cp->get.status;
-			if (++hops > HTTP_MAX_HOPS) {
-				tm_err_set(err, TM_CAT_PROTOCOL, "more than %d redirects",
-				    HTTP_MAX_HOPS);
-				goto out;
-			}
-			if ((next = http_resolve(url, cp->get.location)) == NULL) {
-				tm_err_set(err, TM_CAT_PROTOCOL, "redirect to an invalid "
-				    "or non-HTTP location");
-				goto out;
-			}
-			free(url);
-			url = next;
-			continue;
-		}
 		side_err(cp->src, cp, err);
+		if ((followed = http_follow(&cp->get, &url, &hops, err)) == -1)
+			goto out;
+		if (followed)
+			continue;
 		if (cp->get.status == 401 && own && !authed) {
 			authed = 1;
 			if (auth_on_401(cp->src, scope, &cp->get, authz, err) == -1) {

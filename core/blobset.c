@@ -1,12 +1,13 @@
 #include "config.h"
 
+#include "blobset.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "blobset.h"
 #include "ref.h"
 
 #define BS_BUCKETS	1024

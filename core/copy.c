@@ -1,11 +1,12 @@
 #include "config.h"
 
+#include "engine.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "blobset.h"
-#include "engine.h"
 #include "journal.h"
 #include "untag.h"
 

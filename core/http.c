@@ -1051,11 +1051,24 @@ fallback_allowed(const struct registry *reg)
 	    !reg->opts.tls_verify;
 }
 
-static int
-is_redirect(long status)
+int
+http_follow(const struct http_resp *r, char **url, int *hops, struct tm_err *err)
 {
-	return status == 301 || status == 302 || status == 303 ||
-	    status == 307 || status == 308;
+	char	*next;
+
+	if (r->location == NULL || (r->status != 301 && r->status != 302 &&
+	    r->status != 303 && r->status != 307 && r->status != 308))
+		return 0;
+	err->http = r->status;
+	if (++*hops > HTTP_MAX_HOPS)
+		return tm_err_set(err, TM_CAT_PROTOCOL, "more than %d redirects",
+		    HTTP_MAX_HOPS);
+	if ((next = http_resolve(*url, r->location)) == NULL)
+		return tm_err_set(err, TM_CAT_PROTOCOL, "redirect to an invalid or "
+		    "non-HTTP location");
+	free(*url);
+	*url = next;
+	return 1;
 }
 
 int
@@ -1087,9 +1100,9 @@ attempt_once(struct reg_conn *c, const struct http_req *rq, struct http_resp *r,
 	struct registry		*reg = c->reg;
 	struct curl_slist	*hdrs;
 	const char		*method = rq->method;
-	char			*url, *base, *authz = NULL, *next;
+	char			*url, *base, *authz = NULL;
 	int			 scheme = atomic_load(&reg->scheme), hops = 0;
-	int			 authed = 0, fallback, rc = -1, own;
+	int			 authed = 0, fallback, rc = -1, own, followed;
 	CURLcode		 cc;
 
 	if (scheme == HTTP_SCHEME_UNKNOWN)
@@ -1144,21 +1157,9 @@ attempt_once(struct reg_conn *c, const struct http_req *rq, struct http_resp *r,
 
 			atomic_compare_exchange_strong(&reg->scheme, &unknown, scheme);
 		}
-		if (is_redirect(r->status) && r->location != NULL) {
-			if (++hops > HTTP_MAX_HOPS) {
-				err->http = r->status;
-				tm_err_set(err, TM_CAT_PROTOCOL, "more than %d redirects",
-				    HTTP_MAX_HOPS);
-				goto out;
-			}
-			if ((next = http_resolve(url, r->location)) == NULL) {
-				err->http = r->status;
-				tm_err_set(err, TM_CAT_PROTOCOL, "redirect to an invalid "
-				    "or non-HTTP location");
-				goto out;
-			}
-			free(url);
-			url = next;
+		if ((followed = http_follow(r, &url, &hops, err)) == -1)
+			goto out;
+		if (followed) {
 			if (r->status == 303 || ((r->status == 301 || r->status == 302) &&
 			    strcmp(method, "POST") == 0))
 				method = "GET";

@@ -134,6 +134,13 @@ void	 http_headers_free(struct curl_slist *);
 size_t	 http_body_write(char *, size_t, size_t, void *resp);
 /* Start a tm_err for a failure of c's registry about object. */
 void	 http_err_begin(struct reg_conn *, const char *object, struct tm_err *);
+/*
+ * When r is a redirect with a Location, point *url (malloc'd) at its
+ * target and count the hop.  1 followed, 0 not a redirect, -1 with err
+ * filled (too many hops, a target that is not http(s)).
+ */
+int	 http_follow(const struct http_resp *, char **url, int *hops,
+	    struct tm_err *);
 /* 1 when the exchange got an answer (an error body cut short counts). */
 int	 http_answered(CURLcode, const struct http_resp *);
 /* Fill err from a failed curl exchange.  Returns -1. */

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "journal.h"
+
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -13,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "journal.h"
 #include "manifest.h"
 
 #define JOURNAL_MAGIC	"tagmirror-journal 1"

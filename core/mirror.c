@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "mirror.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

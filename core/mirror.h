@@ -89,7 +89,8 @@ enum mirror_event_type {
 	MEV_PLANNED,		/* tag list known: count = tags */
 	MEV_TAG,		/* a tag changed state */
 	MEV_PROGRESS,		/* bytes moved (coalesced, <= 10 Hz per tag) */
-	MEV_PAUSED,		/* rate limit pause; wait = seconds, 0 = resumed */
+	MEV_PAUSED,		/* rate limit pause: wait = seconds, 0 = resumed;
+				 * count = pulls left */
 	MEV_FINISHED,		/* copy over: status (SUCCESS, PARTIAL, FAIL,
 				 * CANCELLED); with opts.rollback the rollback
 				 * events follow, then the thread ends */

@@ -1,10 +1,11 @@
 #include "config.h"
 
+#include "engine.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
 #include "pool.h"
 #include "tagexpr.h"
 

@@ -1,9 +1,9 @@
 #include "config.h"
 
+#include "pool.h"
+
 #include <pthread.h>
 #include <stdlib.h>
-
-#include "pool.h"
 
 struct pool {
 	pool_fn			*fn;

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "engine.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +9,6 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-
-#include "engine.h"
 
 /* The one-word result of a tag in a report (docs/report.md). */
 static const char *

@@ -1,11 +1,12 @@
 #include "config.h"
 
+#include "engine.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
 #include "evq.h"
 #include "journal.h"
 #include "pool.h"

@@ -1,11 +1,11 @@
 #include "config.h"
 
+#include "tagexpr.h"
+
 #include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "tagexpr.h"
 
 /*
  * A glob is compiled into one 256-bit character set per character it
@@ -24,9 +24,9 @@ struct charset {
 };
 
 struct glob {
-	struct charset	*cs;		/* one per consumed character */
-	size_t		 n;		/* so the shortest match's length */
-	size_t		*star;		/* a star stands before cs[star[k]] */
+	struct charset	*cs;	/* one per consumed character */
+	size_t		 n;	/* so the shortest match's length */
+	size_t		*star;	/* a star stands before cs[star[k]] */
 	size_t		 nstar;
 };
 
@@ -366,7 +366,8 @@ tagexpr_compile(const char *expr, struct tm_err *err)
 			}
 			memset(&e->items[e->n], 0, sizeof e->items[e->n]);
 			if (item_parse(&e->items[e->n], e->n + 1, a,
-			    (size_t)(z - a), (size_t)(a - expr) + 1, err) == -1) {
+			    (size_t)(z - a), (size_t)(a - expr) + 1,
+			    err) == -1) {
 				item_free(&e->items[e->n]);
 				goto fail;
 			}

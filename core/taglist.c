@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "taglist.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -8,7 +10,6 @@
 #include "evq.h"
 #include "ref.h"
 #include "registry.h"
-#include "taglist.h"
 
 /*
  * One listing.  The worker (or the caller, for taglist_fetch) appends
@@ -26,7 +27,7 @@ struct taglist {
 	atomic_int	 cancel;
 	pthread_t	 thread;
 	int		 started;
-	struct tm_err	 err;		/* the worker's; read after join */
+	struct tm_err	 err;		/* the worker's, read after it */
 };
 
 static void
@@ -51,7 +52,8 @@ taglist_new(const char *ref, const struct reg_opts *opts, struct evq *q,
 		return NULL;
 	if (r.tag[0] != '\0' || r.digest[0] != '\0') {
 		tm_err_set(err, TM_CAT_USAGE, "'%s' names an image, not a "
-		    "repository: leave out the tag or digest to list tags", ref);
+		    "repository: leave out the tag or digest to list tags",
+		    ref);
 		return NULL;
 	}
 	if ((tl = calloc(1, sizeof *tl)) == NULL) {
@@ -150,7 +152,8 @@ list_all(struct taglist *tl)
 	if (pc.oom)
 		return tm_err_set(&tl->err, TM_CAT_IO, "out of memory");
 	if (rc == 0 && atomic_load(&tl->cancel))
-		return tm_err_set(&tl->err, TM_CAT_CANCELLED, "listing stopped");
+		return tm_err_set(&tl->err, TM_CAT_CANCELLED,
+		    "listing stopped");
 	return rc;
 }
 

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "untag.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,6 @@
 
 #include "journal.h"
 #include "pool.h"
-#include "untag.h"
 
 struct scan {
 	struct registry		 *reg;
@@ -200,8 +201,6 @@ delete_digest(struct untag_ctx *x, struct untag_item *items, size_t n,
 			x->survivors++;
 			continue;
 		}
-		if (x->survivors_failed++ == 0)
-			x->survivor_err = e;
 		/* Our tags went, but took another along: say so on ours. */
 		tm_err_set(&e, e.cat, "removed, but tag %s at the same digest "
 		    "could not be put back (%s); the journal has it",

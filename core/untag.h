@@ -36,11 +36,13 @@ struct untag_ctx {
 	const atomic_int	*cancel;	/* may be NULL */
 	int			 no_tag_delete;	/* in/out: the registry refused one */
 	size_t			 survivors;	/* out: tags re-PUT after a delete */
-	size_t			 survivors_failed;
-	struct tm_err		 survivor_err;	/* the first re-PUT failure */
 };
 
-/* Remove every item's tag.  Returns how many could not be removed. */
+/*
+ * Remove every item's tag.  Returns how many could not be removed.  When
+ * a survivor cannot be put back, the items at its digest fail with that
+ * error (the journal still has the survivor for rollback).
+ */
 size_t	untag(struct untag_ctx *, struct untag_item *, size_t n);
 
 /*

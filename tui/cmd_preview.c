@@ -1,12 +1,13 @@
 #include "config.h"
 
+#include "commands.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "ref.h"
 #include "tagexpr.h"
 #include "taglist.h"
@@ -47,6 +48,12 @@ static const char usage[] =
 "Exit status: 0 listed (with a warning on stderr when nothing matched),\n"
 "1 usage or expression error, 2 the registry could not be read.\n";
 
+/* Item warnings sit beside their item; the others also go to stderr. */
+struct warning {
+	char	*text;
+	int	 about_item;
+};
+
 /* What to show: names (sorted, unique), the result and the warnings. */
 struct preview_out {
 	const char		*source;
@@ -55,7 +62,7 @@ struct preview_out {
 	size_t			 rejected;
 	struct tagexpr		*te;
 	struct tagexpr_result	 res;
-	char			**warn;
+	struct warning		*warn;
 	size_t			 nwarn;
 };
 
@@ -111,7 +118,8 @@ read_tag_list(const char *path, struct preview_out *po)
 			char	**v;
 
 			vcap = vcap ? vcap * 2 : 1024;
-			if ((v = reallocarray(po->names, vcap, sizeof *v)) == NULL)
+			v = reallocarray(po->names, vcap, sizeof *v);
+			if (v == NULL)
 				break;
 			po->names = v;
 		}
@@ -148,15 +156,16 @@ read_registry(const char *source, const struct reg_opts *ro,
 }
 
 static void
-warn_add(struct preview_out *po, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+warn_add(struct preview_out *po, int about_item, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
-warn_add(struct preview_out *po, const char *fmt, ...)
+warn_add(struct preview_out *po, int about_item, const char *fmt, ...)
 {
-	char	**v, *s;
-	va_list	 ap;
-	int	 r;
+	struct warning	*v;
+	char		*s;
+	va_list		 ap;
+	int		 r;
 
 	va_start(ap, fmt);
 	r = vasprintf(&s, fmt, ap);
@@ -168,7 +177,8 @@ warn_add(struct preview_out *po, const char *fmt, ...)
 		return;
 	}
 	po->warn = v;
-	po->warn[po->nwarn++] = s;
+	po->warn[po->nwarn].text = s;
+	po->warn[po->nwarn++].about_item = about_item;
 }
 
 /* Item text as the user typed it, made safe for a terminal. */
@@ -189,21 +199,23 @@ collect_warnings(struct preview_out *po)
 	char	*s;
 
 	if (po->rejected > 0)
-		warn_add(po, "skipped %zu name%s that %s not %svalid tag "
+		warn_add(po, 0, "skipped %zu name%s that %s not %svalid tag "
 		    "name%s", po->rejected, po->rejected == 1 ? "" : "s",
 		    po->rejected == 1 ? "is" : "are",
-		    po->rejected == 1 ? "a " : "", po->rejected == 1 ? "" : "s");
+		    po->rejected == 1 ? "a " : "",
+		    po->rejected == 1 ? "" : "s");
 	for (i = 0; i < tagexpr_items(po->te); i++) {
-		if (po->res.item_counts[i] != 0 || (s = item_safe(po->te, i)) == NULL)
+		if (po->res.item_counts[i] != 0 ||
+		    (s = item_safe(po->te, i)) == NULL)
 			continue;
 		if (tagexpr_item_kind(po->te, i) == TAGEXPR_EXCLUDE)
-			warn_add(po, "item %zu '%s' excludes no tag", i + 1, s);
+			warn_add(po, 1, "item %zu '%s' excludes no tag", i + 1, s);
 		else
-			warn_add(po, "item %zu '%s' matches no tag", i + 1, s);
+			warn_add(po, 1, "item %zu '%s' matches no tag", i + 1, s);
 		free(s);
 	}
 	if (po->res.n_matched == 0)
-		warn_add(po, "nothing matched: no tag of %zu would be mirrored",
+		warn_add(po, 0, "nothing matched: no tag of %zu would be mirrored",
 		    po->n);
 }
 
@@ -259,7 +271,7 @@ print_json(const struct preview_out *po)
 	for (i = 0; i < po->nwarn; i++) {
 		if (i > 0)
 			putchar(',');
-		json_string(po->warn[i]);
+		json_string(po->warn[i].text);
 	}
 	fputs("]}\n", stdout);
 }
@@ -278,21 +290,25 @@ print_text(const struct preview_out *po)
 		if ((len = strlen(tagexpr_item_text(po->te, i))) > w)
 			w = len < 40 ? len : 40;
 	for (i = 0; i < n; i++) {
-		int	excl = tagexpr_item_kind(po->te, i) == TAGEXPR_EXCLUDE;
+		int	excl;
 
+		excl = tagexpr_item_kind(po->te, i) == TAGEXPR_EXCLUDE;
 		if ((s = item_safe(po->te, i)) == NULL)
 			continue;
 		printf("# %3zu  %-*s %6zu %s", i + 1, (int)w, s,
 		    po->res.item_counts[i], excl ? "removed" : "matched");
 		if (po->res.item_counts[i] == 0)
-			printf("  warning: %s no tag", excl ? "excludes" : "matches");
+			printf("  warning: %s no tag",
+			    excl ? "excludes" : "matches");
 		putchar('\n');
 		free(s);
 	}
 	/* The summary is on stdout; these must be seen even when piped. */
-	for (i = 0; i < po->nwarn; i++)
-		if (strncmp(po->warn[i], "item ", 5) != 0)
-			fprintf(stderr, "tagmirror: warning: %s\n", po->warn[i]);
+	for (i = 0; i < po->nwarn; i++) {
+		if (!po->warn[i].about_item)
+			fprintf(stderr, "tagmirror: warning: %s\n",
+			    po->warn[i].text);
+	}
 }
 
 static void
@@ -304,7 +320,7 @@ preview_out_free(struct preview_out *po)
 	tagexpr_free(po->te);
 	taglist_names_free(po->names, po->n);
 	for (i = 0; i < po->nwarn; i++)
-		free(po->warn[i]);
+		free(po->warn[i].text);
 	free(po->warn);
 }
 

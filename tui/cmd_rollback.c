@@ -1,12 +1,13 @@
 #include "config.h"
 
+#include "commands.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "evq.h"
 #include "mirror.h"
 

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "commands.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -11,7 +13,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "commands.h"
 #include "evq.h"
 #include "mirror.h"
 

@@ -476,13 +476,22 @@ static int
 searched(struct app *a, int choice, const char *text)
 {
 	struct preview	*pv = a->pv;
+	size_t		 i, n = 0;
 
 	if (choice < 0 || text == NULL)
 		return D_NOW;
 	snprintf(pv->search, sizeof pv->search, "%s", text);
 	pv->have_hit = 0;
-	if (pv->search[0] != '\0' && !find_hit(pv, 1))
+	if (pv->search[0] == '\0')
+		return D_NOW;
+	for (i = 0; pv->have_res && i < pv->res.n_matched; i++)
+		if (is_hit(pv, pv->names[pv->res.matched[i]]))
+			n++;
+	if (n == 0 || !find_hit(pv, 1))
 		app_msg(a, EL_WARN, "No matched tag contains '%s'", pv->search);
+	else
+		app_msg(a, EL_OK, "Found %zu matched tag%s containing '%s' (n: "
+		    "next, N: previous)", n, n == 1 ? "" : "s", pv->search);
 	return D_NOW;
 }
 

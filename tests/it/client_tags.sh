@@ -60,6 +60,12 @@ is "$?" 20 "a Link header that loops: protocol error"
 like "$(cat "$TMPD/h.err")" "tags pages link in a loop" "saying so"
 is "$(proxy_count p "$tl")" 2 "noticed on the first repeated page"
 
+hostile '[{"match": "'"$tl"'", "action": "respond", "status": 302, "body": "",
+	"headers": {"Location": "/v2/lib/many/tags/list?n=1000"}}]'
+is "$?" 20 "a redirect to itself: protocol error"
+like "$(cat "$TMPD/h.err")" "more than 5 redirects" "after 5 hops"
+is "$(proxy_count p "$tl")" 6 "6 requests, no retry"
+
 hostile '[{"match": "'"$tl"'", "action": "respond", "body": {"tags": ["a"]},
 	"headers": {"Link": "<file:///etc/passwd>; rel=\"next\""}}]'
 is "$?" 20 "a Link to file:// is refused"

@@ -1,5 +1,12 @@
 # Helpers shared by tests/it/engine_*.sh (sourced after tests/lib.sh).
 REGTOOL="$top_builddir/tests/tools/regtool"
+
+# Debian's python3 when there is one: a version manager's shim can cost
+# a second per start, and these tests start python3 (seed, proxy, checks)
+# dozens of times.  Stdlib only either way.
+if [ -x /usr/bin/python3 ]; then
+	python3() { /usr/bin/python3 "$@"; }
+fi
 [ -x "$REGTOOL" ] || bail "tests/tools/regtool is not built"
 
 # listing ADDR REPO: "TAG DIGEST" per tag, sorted; nothing for no tags.

@@ -1,6 +1,6 @@
 # `tagmirror preview` and core/taglist against real registries: 1,201 tags,
-# pages with Link headers behind a bearer-token service, htpasswd, hostile
-# names, and exit 2 messages that name host, status and registry code.
+# pages with Link headers behind a bearer-token service, htpasswd over TLS,
+# hostile names, and exit 2 messages that name host, status and code.
 . "$top_srcdir/tests/lib.sh"
 
 ALL="$TM_SHARED/data/python-tags-all.txt"
@@ -20,7 +20,7 @@ tags_of() { printf '%s\n' "$1" | grep -v '^#'; }
 no_esc() { case "$1" in *"$ESC"*) return 1 ;; esac; }
 
 registry_start src
-registry_start sec --auth
+registry_start sec --auth --tls
 for r in src sec; do
 	eval "addr=\$${r}_addr"
 	seed "$addr" lib/python "$TMPD/seed-$r.out" --tags latest >"$TMPD/seed-$r.log" 2>&1 ||
@@ -100,27 +100,35 @@ is "$ev" "page 1000 page 2000 page 3000 page 3915 done 3915 0 snapshot 3915 " \
 ev=$("$LISTER" --stop "$hub_addr/lib/python" | tr '\n' ' ')
 is "$ev" "page 1000 stopped " "taglist_free stops a listing midway"
 
-# --- htpasswd ---
+# --- htpasswd over TLS (skopeo's --src-cert-dir, --src-tls-verify) ---
+CD="--src-cert-dir=$sec_certdir"
+prev "$sec_addr/lib/python" --tags '*' --src-creds "$sec_user:$sec_pass"
+is "$rc" 2 "TLS without our CA: exit 2"
+like "$errout" "$sec_addr.*(certificate|TLS|SSL)" "names the host and the TLS failure"
+cp "$TMPD/err" "$TMPD/auth0.err"
+prev "$sec_addr/lib/python" --tags 'latest' --src-creds "$sec_user:$sec_pass" --src-tls-verify=false
+is "$rc:$(tags_of "$out")" "0:latest" "--src-tls-verify=false: exit 0"
 want=$(tm preview --tag-list "$TMPD/names" --tags '2.7.1[0-9]*' | grep -v '^#')
 isnt "$want" "" "(the offline answer is not empty)"
 printf '%s\n' "$sec_pass" | tm preview "$sec_addr/lib/python" --tags '2.7.1[0-9]*' \
-	--src-creds "$sec_user" --src-password-stdin >"$TMPD/auth1.out" 2>"$TMPD/auth1.err"
+	"$CD" --src-creds "$sec_user" --src-password-stdin >"$TMPD/auth1.out" 2>"$TMPD/auth1.err"
 is "$?" 0 "htpasswd, password on stdin: exit 0"
 is "$(grep -v '^#' "$TMPD/auth1.out")" "$want" "htpasswd: the same tags as offline"
-tm preview "$sec_addr/lib/python" --tags '*' --src-creds "$sec_user:$sec_pass" \
+tm preview "$sec_addr/lib/python" --tags '*' "$CD" --src-creds "$sec_user:$sec_pass" \
 	>"$TMPD/auth2.out" 2>"$TMPD/auth2.err"
 is "$?" 0 "htpasswd, USER:PASS: exit 0"
 is "$(grep -vc '^#' "$TMPD/auth2.out")" 1201 "htpasswd: every tag"
-prev "$sec_addr/lib/python" --tags '*' --src-creds "$sec_user:wrong-$sec_pass"
+prev "$sec_addr/lib/python" --tags '*' "$CD" --src-creds "$sec_user:wrong-$sec_pass"
 is "$rc" 2 "wrong password: exit 2"
 like "$errout" "$sec_addr.*401.*UNAUTHORIZED" "names host, 401 and UNAUTHORIZED"
 cp "$TMPD/err" "$TMPD/auth3.err"
-prev "$sec_addr/lib/python" --tags '*'
+prev "$sec_addr/lib/python" --tags '*' "$CD"
 is "$rc" 2 "no credentials: exit 2"
 like "$errout" "$sec_addr.*401.*UNAUTHORIZED" "names host, 401 and UNAUTHORIZED"
-TL_PASS="$sec_pass" "$LISTER" --async --user "$sec_user" "$sec_addr/lib/python" >"$TMPD/auth4.out"
+TL_PASS="$sec_pass" "$LISTER" --async --cert-dir "$sec_certdir" --user "$sec_user" \
+	"$sec_addr/lib/python" >"$TMPD/auth4.out"
 is "$(tail -2 "$TMPD/auth4.out" | tr '\n' ' ')" "done 1201 0 snapshot 1201 " \
-	"taglist_start with htpasswd credentials"
+	"taglist_start with htpasswd credentials and a CA directory"
 
 # --- a token service that wants a password ---
 TM_HUB_PASS="pw-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"

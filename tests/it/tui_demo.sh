@@ -8,7 +8,7 @@ command -v docker-registry >/dev/null 2>&1 || skip_all "no docker-registry"
 mkdir -p "$TMPD/tmp"
 tmx new-session -d -x 80 -y 24 "cd '$TMPD' && TMPDIR='$TMPD/tmp' \
 	'$TAGMIRROR' --demo 2>'$TMPD/tui.err'; echo \$? >'$TMPD/tui.rc'; sleep 600"
-ok "the demo opens the form filled in" wait_screen 40 "Matched 26 of 40"
+ok "the demo opens the form filled in" wait_screen 60 "Matched 26 of 40"
 s=$(screen)
 like "$s" "Source +127\.0\.0\.1:[0-9]+/demo/app" "source: a local registry"
 like "$s" "Destination +127\.0\.0\.1:[0-9]+/demo/app" "destination: another"
@@ -20,12 +20,12 @@ is "$(tm preview "$src" --tags '1.*, 2.*, latest, stable, nightly-*, !*-alpine, 
 	2>/dev/null | grep -vc '^#')" 26 "the headless preview agrees"
 
 keys C-r
-ok "some demo tags fail for real" wait_screen 60 "some tags failed"
+ok "some demo tags fail for real" wait_screen 90 "some tags failed"
 s=$(screen)
 like "$s" "23 of 26 tags are in" "the others are mirrored"
 like "$s" "1\.1\.0 +HTTP 404 BLOB_UNKNOWN" "a broken layer is a 404 from the source"
 keys k
-ok "kept" wait_screen 10 "Kept\. Status PARTIAL_MIRROR"
+ok "kept" wait_screen 30 "Kept\. Status PARTIAL_MIRROR"
 keys q
 is "$(tui_exit 10)" 0 "quit"
 is "$(ls "$TMPD/tmp")" "" "the demo's storage is removed"

@@ -29,14 +29,14 @@ expr='1.*, 2.*, !*-rc*, latest, zzz*'
 colour_sgr=$'\033\\[([0-9]+;)*(3[0-7]|4[0-7]|38|48|9[0-7]|10[0-7])(;[0-9]+)*m'
 
 tui_start 80 24
-wait_screen 10 "set up a mirror" || bail "the TUI did not start"
+wait_screen 30 "set up a mirror" || bail "the TUI did not start"
 type_text "$up_addr/app/x"
 keys Tab
 type_text "$dst_addr/app/x"
 keys Tab
 type_text "$expr"
 ok "the listing runs in the background and the preview counts" \
-	wait_screen 10 "Matched [0-9]+ of 12"
+	wait_screen 30 "Matched [0-9]+ of 12"
 tui_n=$(screen | sed -n 's/.*Matched \([0-9]*\) of 12.*/\1/p')
 cli_n=$(tm preview "$up_addr/app/x" --tags "$expr" 2>/dev/null | grep -vc '^#')
 is "$tui_n" "$cli_n" "preview count equals tagmirror preview's ($cli_n)"
@@ -52,32 +52,32 @@ like "$(screen)" "!\*-rc\* .1" "an exclusion shows what it removed"
 # Line editing: Ctrl-W drops the last item, typing re-matches at once.
 keys C-w C-w
 type_text "nightly-*"
-ok "Ctrl-W and typing re-match on every key" wait_screen 5 "nightly-\* 2"
+ok "Ctrl-W and typing re-match on every key" wait_screen 20 "nightly-\* 2"
 
 # The list: Esc leaves the text field, / searches.
 keys Escape
-ok "Esc leaves the field for the list" wait_screen 5 "Preview \(list has focus\)"
+ok "Esc leaves the field for the list" wait_screen 20 "Preview \(list has focus\)"
 keys /
-type_text "2.2"
+type_text "1"
 keys Enter
-nok "search finds a matched tag" wait_screen 1 "No matched tag contains"
+ok "search finds the matched tags" wait_screen 20 "Found 5 matched tags containing '1'"
 keys /
 keys C-u
 type_text "9.9"
 keys Enter
-ok "search says when nothing matches" wait_screen 5 "No matched tag contains '9\.9'"
+ok "search says when nothing matches" wait_screen 20 "No matched tag contains '9\.9'"
 
 # Help lists every key.
 keys '?'
-ok "? opens the help" wait_screen 5 "Ctrl-R, F5"
+ok "? opens the help" wait_screen 20 "Ctrl-R, F5"
 like "$(screen)" "show every key" "help comes from the action table"
 keys Escape
 
 # Resize: the layout follows, the preview moves beside the form.
 tmx resize-window -t 0 -x 140 -y 30
-ok "resize to 140x30: preview beside the form" wait_screen 5 "│ Preview"
+ok "resize to 140x30: preview beside the form" wait_screen 20 "│ Preview"
 tmx resize-window -t 0 -x 80 -y 24
-ok "back to 80x24: preview below the form" wait_screen 5 "── Preview"
+ok "back to 80x24: preview below the form" wait_screen 20 "── Preview"
 like "$(screen | head -1)" "^ tagmirror · set up a mirror" "no garbage on the title"
 
 # Save with a password: secrets in NAME.secrets, mode 0600.
@@ -86,10 +86,10 @@ type_text "alice"
 keys Tab
 type_text "s3cret-pw"
 keys C-s
-wait_screen 5 "Name:" || true
+ok "Ctrl-S asks for a name" wait_screen 20 "Name:"
 type_text "mine"
 keys Enter
-ok "saved" wait_screen 5 "Saved as mine"
+ok "saved" wait_screen 20 "Saved as mine"
 conf="$XDG_CONFIG_HOME/tagmirror/mirrors/mine.conf"
 sec="$XDG_CONFIG_HOME/tagmirror/mirrors/mine.secrets"
 ok "mine.conf written" test -f "$conf"
@@ -100,10 +100,10 @@ nok "the password is never drawn" _screen_has "s3cret-pw"
 
 # Theme chosen in the app is remembered.
 keys C-t
-wait_screen 5 "Colour theme" || true
+ok "Ctrl-T offers the themes" wait_screen 20 "Colour theme"
 keys Down Down
 keys Enter
-ok "theme picked" wait_screen 5 "Theme [a-z-]+ \(remembered"
+ok "theme picked" wait_screen 20 "Theme [a-z-]+ \(remembered"
 like "$(cat "$XDG_CONFIG_HOME/tagmirror/tui.conf" 2>/dev/null)" "^theme " \
 	"remembered in tui.conf"
 like "$(screen -e)" "$colour_sgr" "colours are drawn"
@@ -112,11 +112,11 @@ is "$(tui_exit 10)" 0 "Ctrl-C quits when no run is active"
 
 # Load it back in a new session; NO_COLOR: attributes only, no colour.
 tui_start 80 24 --theme default
-wait_screen 10 "set up a mirror" || bail "second start"
+wait_screen 30 "set up a mirror" || bail "second start"
 keys C-o
-ok "saved mirrors are listed" wait_screen 5 "mine"
+ok "saved mirrors are listed" wait_screen 20 "mine"
 keys Enter
-ok "loading fills the form and lists" wait_screen 10 "Matched [0-9]+ of 12"
+ok "loading fills the form and lists" wait_screen 30 "Matched [0-9]+ of 12"
 like "$(screen)" "alice" "the user came back"
 keys C-c
 tui_exit 10 >/dev/null
@@ -124,7 +124,7 @@ tui_exit 10 >/dev/null
 tmx kill-server
 NO_COLOR=1 tmx new-session -d -x 80 -y 24 \
 	"cd '$TMPD' && NO_COLOR=1 '$TAGMIRROR' '$up_addr/app/x' '$dst_addr/app/x' --tags '1.*'; sleep 60"
-wait_screen 10 "Matched" || true
+ok "NO_COLOR: starts" wait_screen 30 "Matched"
 unlike "$(screen -e)" "$colour_sgr" "NO_COLOR: no colour escapes"
 like "$(screen -e)" $'\033\\[[0-9;]*7m' "NO_COLOR: reverse video marks the title"
 tmx kill-server
@@ -132,7 +132,7 @@ tmx kill-server
 # tmux itself needs UTF-8; only the program runs in the C locale.
 tmx new-session -d -x 80 -y 24 \
 	"cd '$TMPD' && LC_ALL=C '$TAGMIRROR' '$up_addr/app/x' --tags '1.*'; sleep 60"
-ok "C locale: starts" wait_screen 10 "Matched"
+ok "C locale: starts" wait_screen 30 "Matched"
 like "$(screen)" "^-- Preview ---" "C locale: ASCII rules"
 unlike "$(screen)" "─|·" "C locale: no UTF-8 glyphs"
 done_testing

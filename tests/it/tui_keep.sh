@@ -22,21 +22,21 @@ proxy_rules src "[{\"match\": \"^GET /v2/app/x/blobs/$bad\", \"action\": \"statu
 
 tui_start 80 24 "$src_addr/app/x" "$dst_addr/app/x" --tags '*' \
 	--report "$TMPD/report.json"
-wait_screen 10 "Matched 8 of 8" || bail "no preview"
+wait_screen 30 "Matched 8 of 8" || bail "no preview"
 keys C-r
 ok "the run screen shows tags being copied" \
-	wait_screen 15 "copying [0-9]+/[0-9]+ blobs"
+	wait_screen 40 "copying [0-9]+/[0-9]+ blobs"
 like "$(screen)" "[0-9]+%.* (B|KiB|MiB)/s" "with a per-tag bar, percentage and speed"
 like "$(screen | sed -n 2p)" "^ 8 tags: [0-9]+ done" "the header counts tags"
 like "$(screen | sed -n 3p)" "ETA" "and shows throughput and ETA"
 
-ok "partial failure: the decision prompt" wait_screen 60 "some tags failed"
+ok "partial failure: the decision prompt" wait_screen 90 "some tags failed"
 like "$(screen)" "2\.1 +HTTP 404 BLOB_UNKNOWN" "the failed tag and its reason"
 like "$(screen)" "7 of 8 tags are in" "what was mirrored"
 like "$(screen)" "Highlighted: keep" "keep is the default without --rollback"
 
 keys d
-ok "d opens the troubleshoot screen" wait_screen 5 "troubleshoot failed tags"
+ok "d opens the troubleshoot screen" wait_screen 20 "troubleshoot failed tags"
 s=$(screen)
 like "$s" "Code +BLOB_UNKNOWN" "registry code"
 like "$s" "HTTP +404" "HTTP status"
@@ -44,17 +44,17 @@ like "$s" "Side +source" "which side failed"
 like "$s" "URL +127\.0\.0\.1:[0-9]+/v2/app/x/blobs/sha256:" "the URL, no secrets"
 like "$s" "Object +blob sha256:" "the object"
 keys x
-wait_screen 5 "File:" || true
+ok "x asks where to write" wait_screen 20 "File:"
 keys C-u
 type_text "$TMPD/failed.txt"
 keys Enter
-ok "failed list exported" wait_screen 5 "1 failed tag written"
+ok "failed list exported" wait_screen 20 "1 failed tag written"
 is "$(cat "$TMPD/failed.txt" 2>/dev/null)" "2.1" "the plain list of failed tags"
 keys Escape
-ok "back to the prompt" wait_screen 5 "What now\?"
+ok "back to the prompt" wait_screen 20 "What now\?"
 
 keys k
-ok "k keeps" wait_screen 10 "Kept\. Status PARTIAL_MIRROR"
+ok "k keeps" wait_screen 30 "Kept\. Status PARTIAL_MIRROR"
 is "$(repo_tags "$dst_addr" app/x)" "1.0 1.1 1.2 2.0 2.2 3.0 latest" \
 	"the destination has every good tag"
 like "$(cat "$TMPD/report.json" 2>/dev/null)" '"final_status":[[:space:]]*"PARTIAL_MIRROR"' \
@@ -63,14 +63,14 @@ like "$(cat "$TMPD/report.json" 2>/dev/null)" '"final_status":[[:space:]]*"PARTI
 # Retry: the layer is back, the retry copies 2.1.
 proxy_rules src '[]'
 keys d
-wait_screen 5 "troubleshoot failed tags" || true
+ok "d again" wait_screen 20 "troubleshoot failed tags"
 keys t
-ok "retrying switches to the run screen" wait_screen 5 "Retrying one tag|RUNNING"
-ok "the retried tag is done" wait_screen 20 "Done: every matched tag"
+ok "retrying switches to the run screen" wait_screen 20 "Retrying one tag|RUNNING"
+ok "the retried tag is done" wait_screen 40 "Done: every matched tag"
 is "$(repo_tags "$dst_addr" app/x)" "1.0 1.1 1.2 2.0 2.1 2.2 3.0 latest" \
 	"after the retry the destination is complete"
 keys f
-ok "f filters to failed tags" wait_screen 5 "No tag matches the filter"
+ok "f filters to failed tags" wait_screen 20 "No tag matches the filter"
 
 keys q
 is "$(tui_exit 10)" 0 "q quits once the run is over"

@@ -22,35 +22,35 @@ proxy_rules src '[{"match": "^GET /v2/app/x/blobs/", "action": "delay", "seconds
 
 args=("$src_addr/app/x" "$dst_addr/app/x" --tags "*" --rollback --jobs 2)
 tui_start 80 24 "${args[@]}"
-wait_screen 10 "Matched 6 of 6" || bail "no preview"
+wait_screen 30 "Matched 6 of 6" || bail "no preview"
 keys C-r
-wait_screen 15 "copying [0-9]+/[0-9]+ blobs" || bail "no copying seen"
+wait_screen 40 "copying [0-9]+/[0-9]+ blobs" || bail "no copying seen"
 wait_for 10 sh -c "grep -q '^done ' '$XDG_STATE_HOME'/tagmirror/*.journal" ||
 	bail "nothing journaled"
 kill -9 "$(tui_pid)"
 tui_start 80 24 "${args[@]}" --report "$TMPD/report.json"
 ok "the next start offers the interrupted run" \
-	wait_screen 10 "An earlier run was interrupted"
+	wait_screen 30 "An earlier run was interrupted"
 like "$(screen)" "It changed [1-9][0-9]* tags? there" "saying what it changed"
 keys r
-ok "rolled back from the journal" wait_screen 30 "interrupted run is rolled back"
+ok "rolled back from the journal" wait_screen 60 "interrupted run is rolled back"
 is "$(repo_state "$dst_addr" app/x)" "$before" \
 	"after kill -9 and roll back the destination is exactly as before"
 
 keys C-r
-wait_screen 15 "copying [0-9]+/[0-9]+ blobs" || bail "no copying seen"
+wait_screen 40 "copying [0-9]+/[0-9]+ blobs" || bail "no copying seen"
 
 keys q
-ok "q during a run asks first" wait_screen 5 "Quit while a run is active\?"
+ok "q during a run asks first" wait_screen 20 "Quit while a run is active\?"
 keys n
-ok "no: the run goes on" wait_screen 5 "c cancel"
+ok "no: the run goes on" wait_screen 20 "c cancel"
 keys c
-ok "c asks before cancelling" wait_screen 5 "Cancel the run\?"
+ok "c asks before cancelling" wait_screen 20 "Cancel the run\?"
 keys y
-ok "a cancelled run offers keep or roll back" wait_screen 30 "the run was cancelled"
+ok "a cancelled run offers keep or roll back" wait_screen 60 "the run was cancelled"
 like "$(screen)" "Highlighted: roll back" "--rollback highlights roll back"
 keys r
-ok "r rolls back" wait_screen 30 "Rolled back: the destination is as it was"
+ok "r rolls back" wait_screen 60 "Rolled back: the destination is as it was"
 is "$(repo_state "$dst_addr" app/x)" "$before" \
 	"after cancel and roll back the destination is exactly as before"
 
@@ -58,11 +58,11 @@ is "$(repo_state "$dst_addr" app/x)" "$before" \
 proxy_rules src "[{\"match\": \"^GET /v2/app/x/blobs/$bad\", \"action\": \"status\",
 	\"status\": 404, \"code\": \"BLOB_UNKNOWN\", \"message\": \"blob unknown\"}]"
 keys e
-ok "e goes back to the form" wait_screen 5 "set up a mirror"
+ok "e goes back to the form" wait_screen 20 "set up a mirror"
 keys C-r
-ok "partial failure: the prompt" wait_screen 60 "some tags failed"
+ok "partial failure: the prompt" wait_screen 90 "some tags failed"
 keys r
-ok "r rolls back" wait_screen 30 "Rolled back: the destination is as it was"
+ok "r rolls back" wait_screen 60 "Rolled back: the destination is as it was"
 is "$(repo_state "$dst_addr" app/x)" "$before" \
 	"after a partial run and roll back the destination is exactly as before"
 like "$(cat "$TMPD/report.json" 2>/dev/null)" '"final_status":[[:space:]]*"ROLLED_BACK"' \
