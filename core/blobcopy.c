@@ -112,7 +112,7 @@ get_write(char *p, size_t size, size_t nitems, void *ud)
 		return http_body_write(p, size, nitems, &cp->get);
 	if (cp->blob->size >= 0 && (cp->received + (int64_t)len > cp->blob->size ||
 	    (cp->get.content_length >= 0 && cp->get.content_length != cp->blob->size))) {
-		cp->get_long = 1;
+		cp->get_long = 1;	/* too much, or announces the wrong size */
 		return CURL_WRITEFUNC_ERROR;
 	}
 	if (ring_free(cp) < len) {
@@ -260,6 +260,11 @@ static int
 get_failed(struct copy *cp, struct tm_err *err)
 {
 	side_err(cp->src, cp, err);
+	if (cp->get_long && cp->get.content_length >= 0 &&
+	    cp->get.content_length != cp->blob->size)
+		return tm_err_set(err, TM_CAT_DIGEST_MISMATCH, "source announces "
+		    "%lld bytes, expected %lld", (long long)cp->get.content_length,
+		    (long long)cp->blob->size);
 	if (cp->get_long)
 		return tm_err_set(err, TM_CAT_DIGEST_MISMATCH, "source sent more "
 		    "than the blob's %lld bytes", (long long)cp->blob->size);

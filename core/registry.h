@@ -56,6 +56,7 @@ void	reg_opts_init(struct reg_opts *o);
  */
 struct registry	*registry_new(const char *host, const struct reg_opts *,
 		    struct tm_err *);
+/* Free every reg_conn of a registry before the registry itself. */
 void		 registry_free(struct registry *);
 const char	*registry_host(const struct registry *);
 /* "https" or "http", known after the first successful request. */

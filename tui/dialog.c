@@ -181,20 +181,27 @@ dlg_key(struct app *a, void *p, int key)
 	struct dlg	*d = p;
 	int		 i;
 
-	if (key == K_ESC)
+	switch (keys_action(KS_DIALOG, key)) {
+	case ACT_DLG_DISMISS:
 		return finish(a, d, -1);
-	if (key == K_ENTER || key == '\n')
+	case ACT_DLG_ACCEPT:
 		return finish(a, d, d->kind == DLG_CONFIRM ? d->sel : 0);
+	case ACT_DLG_MOVE:
+		if (d->kind == DLG_CONFIRM) {
+			d->sel = (d->sel + (key == K_FN(KEY_LEFT) ?
+			    d->nbuttons - 1 : 1)) % d->nbuttons;
+			return D_NOW;
+		}
+		break;
+	default:
+		break;
+	}
 	switch (d->kind) {
 	case DLG_CONFIRM:
 		for (i = 0; i < d->nbuttons; i++)
 			if (d->hotkey[i] != -1 && (key == d->hotkey[i] ||
 			    key == (d->hotkey[i] ^ 0x20)))
 				return finish(a, d, i);
-		if (key == K_FN(KEY_LEFT) || key == K_FN(KEY_BTAB) || key == 'h')
-			d->sel = (d->sel + d->nbuttons - 1) % d->nbuttons;
-		else if (key == K_FN(KEY_RIGHT) || key == K_TAB || key == 'l')
-			d->sel = (d->sel + 1) % d->nbuttons;
 		break;
 	case DLG_PROMPT:
 		if (a->pasting && (key == '\r' || key == '\n' || key == '\t'))
@@ -202,12 +209,8 @@ dlg_key(struct app *a, void *p, int key)
 		le_key(&d->le, key);
 		break;
 	case DLG_PICK:
-		if ((key == K_FN(KEY_UP) || key == 'k') && d->cur > 0)
-			d->cur--;
-		else if ((key == K_FN(KEY_DOWN) || key == 'j') &&
-		    d->cur + 1 < d->nitems)
-			d->cur++;
-		else if (key == 'q')
+		list_move(keys_action(KS_LIST, key), &d->cur, d->nitems, 10);
+		if (key == 'q')
 			return finish(a, d, -1);
 		break;
 	}

@@ -77,8 +77,9 @@ enum key_scope {
 	_(EXPORT, DETAIL, "e", "report", "export the JSON report") \
 	_(EXPORT_FAILED, DETAIL, "x", "failed list", "export a plain list of the failed tags") \
 	_(BACK, DETAIL, "Esc Bksp", "back", "back to the previous screen") \
-	_(YES, DIALOG, "y Enter", "yes", "confirm (Enter takes the highlighted button)") \
-	_(NO, DIALOG, "n Esc", "no", "dismiss")
+	_(DLG_ACCEPT, DIALOG, "Enter", "ok", "take the highlighted button (or the text typed)") \
+	_(DLG_DISMISS, DIALOG, "Esc", "cancel", "close the dialog without choosing") \
+	_(DLG_MOVE, DIALOG, "Left Right Tab", "choose", "move between buttons; a button's first letter picks it")
 
 enum action {
 	ACT_NONE,

@@ -250,17 +250,7 @@ preview_set_expr(struct preview *pv, const char *expr)
 	return D_NOW;
 }
 
-size_t
-preview_matched(const struct preview *pv)
-{
-	return pv->have_res ? pv->res.n_matched : 0;
-}
 
-size_t
-preview_listed(const struct preview *pv)
-{
-	return pv->n;
-}
 
 static void
 draw_status(struct preview *pv, int y, int x, int w)

@@ -28,8 +28,6 @@ int		 preview_events(struct preview *);
 int		 preview_busy(const struct preview *);
 /* Match expr against what is listed; cheap when nothing changed. */
 int		 preview_set_expr(struct preview *, const char *expr);
-size_t		 preview_matched(const struct preview *);
-size_t		 preview_listed(const struct preview *);
 void		 preview_draw(struct preview *, int y, int x, int h, int w,
 		    int focused);
 /* A key while the grid has focus: dirty bits, or -1 when not taken. */

@@ -69,11 +69,6 @@ theme_free(struct theme *t)
 	free(t);
 }
 
-const char *
-theme_name(const struct theme *t)
-{
-	return t->name;
-}
 
 static int
 parse_colour(const char *s, short *out)
@@ -329,11 +324,6 @@ th(enum theme_el el)
 	return COLOR_PAIR(el + 1) | current->attr[el] | extra_bold[el];
 }
 
-int
-theme_in_colour(void)
-{
-	return colour;
-}
 
 const char *
 theme_current_name(void)

@@ -69,7 +69,6 @@ struct theme	*theme_default(void);
  */
 struct theme	*theme_load(const char *name, theme_warn_fn *, void *ud);
 void		 theme_free(struct theme *);
-const char	*theme_name(const struct theme *);
 
 /*
  * Make t current: colour pairs when the terminal has colours and colour
@@ -79,8 +78,6 @@ const char	*theme_name(const struct theme *);
 void		 theme_use(struct theme *t);
 /* The attributes to draw element el with under the current theme. */
 attr_t		 th(enum theme_el el);
-/* 1 when the current theme draws in colour. */
-int		 theme_in_colour(void);
 const char	*theme_current_name(void);
 
 /* Theme names available (sorted, "default" first).  Caller frees. */

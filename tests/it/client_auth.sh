@@ -129,6 +129,11 @@ is "$(proxy_count b '^GET /v2/lib/app/blobs/')" 1 "the registry (with the token)
 is "$(cat "$TMPD/other.log")" "GET auth=[]" "the other host got no Authorization header"
 is "$("$RT" blob-exists "$dst_addr" copy/app "$layer")" present "the blob arrived"
 
+# A mount's token needs push on the target and pull on the source; the
+# proxy turns a mount it may not read from into a plain upload.
+out=$("$RT" --user tok --password-env B_PASS blob-mount "$b_addr" other/app "$layer" lib/app 2>&1)
+is "$out" mounted "bearer: cross-repository mount with a two-scope token"
+
 # Basic credentials are the real secret: same check through a proxy in
 # front of the htpasswd registry.
 "$RT" --user "$a_user" --password-env A_PASS blob-put "$a_addr" lib/app "$TMPD/layer" \
