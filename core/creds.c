@@ -53,8 +53,8 @@ tm_creds_from_option(const char *userpass, struct tm_creds *c, struct tm_err *er
 	return 0;
 }
 
-static void
-wipe(char **s)
+void
+tm_secret_free(char **s)
 {
 	if (*s != NULL) {
 		explicit_bzero(*s, strlen(*s));
@@ -66,9 +66,9 @@ wipe(char **s)
 void
 tm_creds_clear(struct tm_creds *c)
 {
-	wipe(&c->user);
-	wipe(&c->pass);
-	wipe(&c->identity_token);
+	tm_secret_free(&c->user);
+	tm_secret_free(&c->pass);
+	tm_secret_free(&c->identity_token);
 }
 
 /* cJSON frees without wiping, and a parsed config holds secrets. */

@@ -35,6 +35,9 @@ int	tm_creds_from_option(const char *userpass, struct tm_creds *, struct tm_err 
  */
 int	tm_creds_lookup(const char *host, struct tm_creds *, struct tm_err *);
 
+/* Zero and free one secret string and set *s to NULL (NULL is fine). */
+void	tm_secret_free(char **s);
+
 /* Zero and free the secrets; the struct can be reused. */
 void	tm_creds_clear(struct tm_creds *);
 

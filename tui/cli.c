@@ -331,21 +331,11 @@ cli_parse(struct cli *c, int argc, char **argv, const char *usage)
 	return 0;
 }
 
-static void
-wipe(char **s)
-{
-	if (*s != NULL) {
-		explicit_bzero(*s, strlen(*s));
-		free(*s);
-		*s = NULL;
-	}
-}
-
 void
 cli_free(struct cli *c)
 {
-	wipe(&c->src_user);
-	wipe(&c->src_pass);
-	wipe(&c->dst_user);
-	wipe(&c->dst_pass);
+	tm_secret_free(&c->src_user);
+	tm_secret_free(&c->src_pass);
+	tm_secret_free(&c->dst_user);
+	tm_secret_free(&c->dst_pass);
 }
