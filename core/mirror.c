@@ -1000,6 +1000,8 @@ mirror_totals(const struct mirror *cm, struct mirror_totals *t)
 	t->blobs_copied = atomic_load(&m->blobs_copied);
 	t->blobs_mounted = atomic_load(&m->blobs_mounted);
 	t->blobs_skipped = atomic_load(&m->blobs_skipped);
+	t->requests_src = registry_request_count(m->sreg);
+	t->requests_dst = registry_request_count(m->dreg);
 }
 
 void

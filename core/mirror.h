@@ -144,6 +144,7 @@ struct mirror_totals {
 	 * put back, and 1 while the run waits for the source's rate limit. */
 	size_t			deleted, conflicts, rolled_back;
 	int			paused;
+	unsigned long		requests_src, requests_dst;	/* HTTP requests sent */
 };
 
 /* The outcome of a rollback (automatic, decided, or from a journal). */

@@ -183,6 +183,9 @@ build(const struct mirror *m)
 	cJSON_AddNumberToObject(sum, "blobs_mounted", (double)tot.blobs_mounted);
 	cJSON_AddNumberToObject(sum, "blobs_skipped", (double)tot.blobs_skipped);
 	cJSON_AddNumberToObject(sum, "bytes_copied", (double)tot.bytes_done);
+	cJSON_AddNumberToObject(sum, "requests_source", (double)tot.requests_src);
+	cJSON_AddNumberToObject(sum, "requests_destination",
+	    (double)tot.requests_dst);
 	cJSON_AddItemToObject(root, "failed_tags", failed);
 	cJSON_AddItemToObject(root, "tags", tags);
 	return root;

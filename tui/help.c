@@ -52,6 +52,8 @@ help_draw(struct app *a, void *p)
 	total = help_lines();
 	if (h->top > total - rows)
 		h->top = total - rows > 0 ? total - rows : 0;
+	for (y = 1; y < LINES - 1; y++)
+		draw_fill(y, 0, COLS, th(EL_NORMAL));
 	draw_box(1, 2, LINES - 2, w, th(EL_DIALOG), "Keys");
 	y = 2;
 #define EMIT(at, ...) do {						\

@@ -23,9 +23,8 @@ struct run {
 	size_t			 rb_done;
 	struct tm_err		 run_err, rb_err;
 	/* speed: sampled every half second */
-	double			 t_sample, rate, work_rate, paused_until;
-	int64_t			 b_sample, w_sample;	/* moved, work done */
-	int64_t			 work_done, work_total;
+	double			 t_sample, rate, paused_until;
+	int64_t			 b_sample;
 	double			*tag_rate;
 	int64_t			*tag_bytes;
 	size_t			 ntrack;
@@ -172,7 +171,7 @@ finished(struct app *a, const struct mirror_event *ev)
 	r->status = ev->status;
 	r->run_err = ev->err;
 	r->cancelling = 0;
-	r->rate = r->work_rate = 0;
+	r->rate = 0;
 	mirror_wait(r->m);
 	auto_report(r);
 	if (a->quit_when_idle)
@@ -246,7 +245,6 @@ run_tick(struct app *a)
 	struct mirror_totals	 t;
 	struct mirror_tag_info	 ti;
 	double			 now = ui_now(), dt = now - r->t_sample;
-	int64_t			 wd = 0, wt = 0;
 	size_t			 i;
 
 	if (r->phase != RP_RUNNING || dt < 0.5)
@@ -258,9 +256,6 @@ run_tick(struct app *a)
 	for (i = 0; i < r->ntrack && i < t.tags; i++) {
 		if (mirror_tag_info(r->m, i, &ti) == -1)
 			break;
-		/* Work: blobs found present count as done, as the bars show. */
-		wd += ti.bytes_done;
-		wt += ti.bytes_total;
 		if (ti.state != TAG_COPYING && ti.state != TAG_PUSHING)
 			r->tag_rate[i] = 0;
 		else
@@ -268,10 +263,6 @@ run_tick(struct app *a)
 			    (double)(ti.bytes_done - r->tag_bytes[i]) / dt, 0.6);
 		r->tag_bytes[i] = ti.bytes_done;
 	}
-	r->work_rate = smooth(r->work_rate, (double)(wd - r->w_sample) / dt,
-	    0.7);
-	r->w_sample = r->work_done = wd;
-	r->work_total = wt;
 	r->t_sample = now;
 	return D_DRAW;
 }
@@ -295,12 +286,6 @@ run_view(const struct run *r, struct run_view *v)
 	v->decision = r->decision;
 	mirror_totals(r->m, &v->tot);
 	v->rate = r->rate;
-	v->work_done = r->work_done;
-	v->work_total = r->work_total;
-	if (r->phase != RP_RUNNING)
-		v->work_done = v->work_total;
-	v->eta = r->work_rate > 1 && r->phase == RP_RUNNING ?
-	    (double)(r->work_total - r->work_done) / r->work_rate : -1;
 	v->paused = r->paused_until > now ? r->paused_until - now : 0;
 	v->rb_done = r->rb_done;
 	v->run_err = r->run_err;
@@ -369,11 +354,10 @@ run_retry(struct app *a, const size_t *tags, size_t n)
 	r->phase = RP_RUNNING;
 	r->status = MIRROR_RUNNING;
 	r->decision = 0;
-	r->rate = r->work_rate = 0;
+	r->rate = 0;
 	r->t_sample = ui_now();
 	mirror_totals(r->m, &t);
 	r->b_sample = t.bytes_done;
-	r->w_sample = r->work_done;
 	app_switch(a, &run_screen);
 	app_msg(a, EL_ACTIVE, "Retrying %s", n == 1 ? "one tag" :
 	    n == 0 ? "every failed tag" : "the selected tags");

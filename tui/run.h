@@ -31,9 +31,6 @@ struct run_view {
 	int			rollback_default; /* the highlighted answer */
 	struct mirror_totals	tot;
 	double			rate;		/* bytes moved per second, smoothed */
-	int64_t			work_done;	/* bytes of the tags' blobs in place */
-	int64_t			work_total;
-	double			eta;		/* seconds; < 0 unknown */
 	double			paused;		/* seconds left of a rate-limit pause */
 	size_t			rb_done;	/* tags restored so far */
 	struct tm_err		run_err;	/* whole-run failure, cat NONE if none */

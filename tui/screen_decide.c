@@ -85,9 +85,13 @@ draw_choices(const struct run_view *v, int y)
 		    th(EL_BUTTON_FOCUS) : th(EL_BUTTON), b);
 		x += 3;
 	}
-	if (ds.sel == 0)
+	if (ds.sel == 0 && good == 0)
+		draw_fmt(y + 2, 3, COLS - 4, th(EL_NORMAL), "Keep: nothing was "
+		    "copied; the run ends as %s.", mirror_status_name(v->status));
+	else if (ds.sel == 0)
 		draw_fmt(y + 2, 3, COLS - 4, th(EL_NORMAL), "Keep: the %zu good "
-		    "tags stay; the run ends as PARTIAL_MIRROR.", good);
+		    "tags stay; the run ends as %s.", good,
+		    mirror_status_name(v->status));
 	else
 		draw_text(y + 2, 3, COLS - 4, th(EL_NORMAL), "Roll back: every "
 		    "tag the run changed is put back; tags it created go.");
@@ -134,9 +138,10 @@ draw_outcome(struct app *a, const struct run_view *v, int y)
 	if (v->report_err[0] != '\0')
 		draw_fmt(y + 2, 3, COLS - 4, th(EL_ERROR), "The report could not "
 		    "be written: %s", v->report_err);
-	else
-		draw_fmt(y + 2, 3, COLS - 4, th(EL_NORMAL), "Report: %s",
-		    v->report);
+	else {
+		snprintf(buf, sizeof buf, "Report: %s", v->report);
+		draw_wrap(y + 2, 3, COLS - 4, 2, th(EL_NORMAL), buf);
+	}
 }
 
 static void

@@ -122,10 +122,9 @@ draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
 		return;
 	y += field(y, x, w, "Tag", ti.name, 1, th(EL_NUMBER));
 	tag_state_text(&ti, buf, sizeof buf);
-	if (ti.attempts > 0)
+	if (ti.attempts > 1)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-		    " (%d attempt%s%s)", ti.attempts, ti.attempts == 1 ? "" : "s",
-		    ti.err.waited > 0 ? ", with waits" : "");
+		    " (tried %d times)", ti.attempts);
 	y += field(y, x, w, "State", buf, 1, th(tag_state_el(ti.state)));
 	if (is_problem(ti.state) || ti.state == TAG_RETRYING) {
 		const struct tm_err	*e = &ti.err;
@@ -141,9 +140,9 @@ draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
 		y += field(y, x, w, "Code", e->code, 1, th(EL_ERROR));
 		y += field(y, x, w, "Message", e->msg, 3, th(EL_NORMAL));
 		if (e->attempts > 0) {
-			snprintf(buf, sizeof buf, "%d request%s, %.1f s waited "
-			    "between them", e->attempts, e->attempts == 1 ? "" :
-			    "s", e->waited);
+			snprintf(buf, sizeof buf, "%d request%s for this step, "
+			    "%.1f s of waits between them", e->attempts,
+			    e->attempts == 1 ? "" : "s", e->waited);
 			y += field(y, x, w, "Attempts", buf, 1, th(EL_NORMAL));
 		}
 		failed_url(v, e, url, sizeof url);

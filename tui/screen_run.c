@@ -48,8 +48,8 @@ collect(struct mirror *m)
 static void
 draw_header(const struct run_view *v)
 {
-	char	total[32], moved[32], rate[32], eta[32], el[32];
-	double	pct;
+	char	moved[32], rate[32], eta[32], el[32];
+	size_t	over;
 	int	x = 1;
 
 	x += draw_fmt(1, x, COLS - x, th(EL_NUMBER), "%zu tags:", v->tot.tags);
@@ -66,20 +66,21 @@ draw_header(const struct run_view *v)
 		draw_fmt(1, x, COLS - x, th(EL_WARN), " %s %zu stale deleted",
 		    glyph(G_DOT), v->tot.deleted);
 
-	fmt_bytes(total, sizeof total, v->work_total);
 	fmt_bytes(moved, sizeof moved, v->tot.bytes_done);
 	fmt_bytes(rate, sizeof rate, (int64_t)v->rate);
 	fmt_duration(el, sizeof el, v->tot.elapsed);
-	if (v->eta >= 0)
-		fmt_duration(eta, sizeof eta, v->eta);
+	/* Tags finish at a steadier pace than blobs, so the ETA counts tags. */
+	over = v->tot.done + v->tot.uptodate + v->tot.failed + v->tot.deleted +
+	    v->tot.conflicts;
+	if (v->phase == RP_RUNNING && over > 0 && over < v->tot.tags)
+		fmt_duration(eta, sizeof eta, v->tot.elapsed / (double)over *
+		    (double)(v->tot.tags - over));
 	else
 		snprintf(eta, sizeof eta, "-");
-	pct = v->work_total > 0 ? 100.0 * (double)v->work_done /
-	    (double)v->work_total : 0;
-	draw_bar(2, 1, COLS / 5, v->work_done, v->work_total);
+	draw_bar(2, 1, COLS / 5, (int64_t)over, (int64_t)v->tot.tags);
 	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
-	    "%3.0f%% of %s  copied %s  %s/s  ETA %s  %s", pct > 100 ? 100 : pct,
-	    total, moved, rate, eta, el);
+	    "%zu of %zu tags  copied %s  %s/s  ETA %s  elapsed %s", over,
+	    v->tot.tags, moved, rate, eta, el);
 }
 
 static void
@@ -163,7 +164,8 @@ draw_rows(struct run *r, int y, int h)
 				    "%3.0f%%", done >= tot ? 100.0 :
 				    100.0 * (double)done / (double)tot);
 		}
-		if (ti.state == TAG_COPYING || ti.state == TAG_PUSHING) {
+		if ((ti.state == TAG_COPYING || ti.state == TAG_PUSHING) &&
+		    run_tag_rate(r, i) >= 1) {
 			fmt_bytes(sp, sizeof sp, (int64_t)run_tag_rate(r, i));
 			draw_fmt(y + row, COLS - 11, 10, th(EL_NORMAL),
 			    "%8s/s", sp);

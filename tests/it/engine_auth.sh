@@ -1,7 +1,9 @@
 # Credentials: a destination behind Docker Hub style token auth.  Wrong
 # credentials fail every tag as auth, on the destination side, without
 # retries and without a journal; right ones mirror.  No password ever
-# reaches the output, the report or the journal.
+# reaches the output, the report or the journal.  TLS: a destination with
+# its own CA needs --dest-cert-dir (or --dest-tls-verify=false), for the
+# run and for its rollback.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/engine_lib.sh"
 
@@ -28,4 +30,20 @@ echo "$DN_PW" | "$TAGMIRROR" run "$up_addr/lib/app" "$dn_addr/lib/app" --tags '*
 is "$?" 0 "right credentials (password from stdin): SUCCESS"
 is "$(listing "$down_addr" lib/app)" "$(seeded "$TMPD/up")" "every tag mirrored"
 assert_no_secret "$TMPD/good.out" "$TMPD/good.json" "$XDG_STATE_HOME" "$TMPD/bad.out"
+
+registry_start sec --tls
+tmrun run "$up_addr/lib/app" "$sec_addr/lib/app" --tags '*' --report "$TMPD/tls.json"
+is "$rc" 2 "an unknown CA: FAIL"
+jq_is "$TMPD/tls.json" '[.tags[].error.category] | unique | join(",")' tls "every tag failed as tls"
+tmrun run "$up_addr/lib/app" "$sec_addr/lib/app" --tags '*' --dest-cert-dir "$sec_certdir"
+is "$rc" 0 "--dest-cert-dir: SUCCESS"
+tmrun rollback --last
+is "$rc" 2 "rollback without the CA cannot read the registry: incomplete, exit 2"
+like "$err" 'tls|TLS|certificate' "and says why"
+tmrun rollback --last --dest-cert-dir "$sec_certdir"
+is "$rc" 0 "rollback --last --dest-cert-dir: ROLLED_BACK"
+is "$(curl -s --cacert "$TM_CA" "https://$sec_addr/v2/lib/app/tags/list" | jq -c '.tags // []')" \
+	"[]" "the TLS destination is empty again"
+tmrun run "$up_addr/lib/app" "$sec_addr/lib/other" --tags '*' --dest-tls-verify=false
+is "$rc" 0 "--dest-tls-verify=false: SUCCESS"
 done_testing

@@ -26,9 +26,11 @@ wait_screen 30 "Matched 8 of 8" || bail "no preview"
 keys C-r
 ok "the run screen shows tags being copied" \
 	wait_screen 40 "copying [0-9]+/[0-9]+ blobs"
-like "$(screen)" "[0-9]+%.* (B|KiB|MiB)/s" "with a per-tag bar, percentage and speed"
+ok "with a per-tag bar, percentage and speed" \
+	wait_screen 20 "copying [0-9]+/[0-9]+ blobs .*[0-9]+% +[0-9.]+ (B|KiB|MiB)/s"
 like "$(screen | sed -n 2p)" "^ 8 tags: [0-9]+ done" "the header counts tags"
-like "$(screen | sed -n 3p)" "ETA" "and shows throughput and ETA"
+like "$(screen | sed -n 3p)" "[0-9]+ of 8 tags .*/s +ETA [0-9-]" \
+	"a bar over all tags with throughput and ETA"
 
 ok "partial failure: the decision prompt" wait_screen 90 "some tags failed"
 like "$(screen)" "2\.1 +HTTP 404 BLOB_UNKNOWN" "the failed tag and its reason"
