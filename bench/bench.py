@@ -632,7 +632,7 @@ def targets(stats, facts):
                          "; %.2fx the floor of 2 HEADs per tag" % (tm["wall"] / fl["wall"])
                          if fl else ""))
     rss = []
-    for sc in sorted(s for s in stats if s.startswith("3-")):
+    for sc in sorted((s for s in stats if s.startswith("3-")), key=lambda s: facts[s]["mib"]):
         tm, fl = stats[sc].get("tagmirror"), stats[sc].get("floor")
         if tm and fl:
             b = facts[sc]["blob_bytes"]
@@ -700,7 +700,7 @@ def render(a, results, facts, started, load0):
     tmv = "?"
     try:
         tmv = subprocess.run([a.tagmirror, "--version"], capture_output=True, text=True,
-                             timeout=10).stdout.strip() or "?"
+                             timeout=10).stdout.strip().split(" (")[0] or "?"
     except OSError:
         pass
     commit = "?"

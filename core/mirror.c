@@ -504,7 +504,10 @@ compute_status(struct mirror *m)
 			bad++;
 			break;
 		case TAG_QUEUED:
-			/* A dry run leaves planned work queued. */
+			/* Planned work a dry run leaves queued counts as good;
+			 * a stale tag the run chose to keep, as neither. */
+			if (m->opts.dry_run && m->tags[i].i.action == TAG_ACT_COPY)
+				good++;
 			break;
 		default:
 			good++;

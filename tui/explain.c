@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,4 +97,6 @@ explain_err(const struct tm_err *e, char *buf, size_t n)
 		    "Unknown error", code);
 		break;
 	}
+	if (n > 0)
+		buf[0] = (char)toupper((unsigned char)buf[0]);
 }

@@ -61,8 +61,8 @@ help_draw(struct app *a, void *p)
 		draw_fmt(y + line - h->top, 4, w - 4, at, __VA_ARGS__);	\
 	line++;								\
 } while (0)
-	EMIT(th(EL_DIALOG), "Text fields take every printable key; Esc "
-	    "leaves them so that ? and q work.");
+	EMIT(th(EL_DIALOG), "Text fields take printable keys; Esc leaves "
+	    "them, then ? and q work.");
 	EMIT(th(EL_DIALOG), "No key needs an F-key: F1 and F5 are only "
 	    "shortcuts.");
 	for (s = 0; s < KS_COUNT; s++) {

@@ -73,23 +73,10 @@ static int
 field(int y, int x, int w, const char *label, const char *value, int max,
     attr_t at)
 {
-	char	chunk[512];
-	size_t	len = strlen(value), off = 0, take;
-	int	lines = 0, vw = w - 11;
-
-	if (value[0] == '\0' || vw < 8)
+	if (value[0] == '\0' || w < 20)
 		return 0;
 	draw_text(y, x, 10, th(EL_LABEL), label);
-	while (off < len && lines < max) {
-		take = len - off;
-		if (take > (size_t)vw)
-			take = (size_t)vw;
-		snprintf(chunk, sizeof chunk, "%.*s", (int)take, value + off);
-		draw_text(y + lines, x + 11, vw, at, chunk);
-		off += take;
-		lines++;
-	}
-	return lines;
+	return draw_wrap(y, x + 11, w - 11, max, at, value);
 }
 
 /* The request that failed, rebuilt from the error: no query, no secrets. */
@@ -143,7 +130,7 @@ draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
 			snprintf(buf, sizeof buf, "%d request%s for this step, "
 			    "%.1f s of waits between them", e->attempts,
 			    e->attempts == 1 ? "" : "s", e->waited);
-			y += field(y, x, w, "Attempts", buf, 1, th(EL_NORMAL));
+			y += field(y, x, w, "Attempts", buf, 2, th(EL_NORMAL));
 		}
 		failed_url(v, e, url, sizeof url);
 		y += field(y, x, w, "URL", url, 3, th(EL_NORMAL));

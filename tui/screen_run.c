@@ -79,7 +79,7 @@ draw_header(const struct run_view *v)
 		snprintf(eta, sizeof eta, "-");
 	draw_bar(2, 1, COLS / 5, (int64_t)over, (int64_t)v->tot.tags);
 	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
-	    "%zu of %zu tags  copied %s  %s/s  ETA %s  elapsed %s", over,
+	    "%zu/%zu tags  copied %s  %s/s  ETA %s  elapsed %s", over,
 	    v->tot.tags, moved, rate, eta, el);
 }
 

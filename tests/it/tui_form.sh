@@ -17,6 +17,13 @@ like "$out" "^tagmirror: bad\.theme:2: unknown element 'nope'" \
 	"a bad theme names the file, the line and the element"
 like "$out" "bad\.theme:3: unknown colour 'mauve'" "and every bad line"
 
+mkdir -p "$XDG_CONFIG_HOME/tagmirror/themes"
+printf '# mine\ncolor title white red bold\ncolor ok green default blink\n' \
+	>"$XDG_CONFIG_HOME/tagmirror/themes/mine.theme"
+out=$(tm --theme mine </dev/null 2>&1)
+like "$out" "tagmirror/themes/mine\.theme:3: unknown attribute 'blink'" \
+	"custom themes come from \$XDG_CONFIG_HOME/tagmirror/themes"
+
 # --- a source with tags ---------------------------------------------------
 registry_start up
 # The destination is only typed, never contacted: no run starts here.
@@ -128,6 +135,22 @@ ok "NO_COLOR: starts" wait_screen 30 "Matched"
 unlike "$(screen -e)" "$colour_sgr" "NO_COLOR: no colour escapes"
 like "$(screen -e)" $'\033\\[[0-9;]*7m' "NO_COLOR: reverse video marks the title"
 tmx kill-server
+
+# Errors in place, in words, with the registry's code; and nothing a
+# registry sends reaches the terminal: the proxy answers the tag list with
+# escape sequences that would retitle the pane and clear the screen.
+tui_start 80 24 "$up_addr/no/such" --tags '*'
+ok "a missing repository is explained in place" \
+	wait_screen 30 "not found on the source registry"
+like "$(screen)" "registry code NAME_UNKNOWN" "with the registry's own code"
+proxy_start evil "$up_url"
+proxy_rules evil '[{"match": "/tags/list", "action": "status", "status": 403,
+	"code": "DENIED", "message": "\u001b]2;pwned\u0007\u001b[2J\u001b[31mdenied"}]'
+tui_start 80 24 "$evil_addr/app/x" --tags '*'
+ok "a refusal is explained" wait_screen 30 "refused access"
+like "$(screen)" "DENIED" "with its code"
+like "$(screen)" "\?\]2;pwned\?\?\[2J\?\[31mdenied" "control characters drawn as '?'"
+isnt "$(tmx display -p -t 0 '#{pane_title}')" "pwned" "the pane title is untouched"
 
 # tmux itself needs UTF-8; only the program runs in the C locale.
 tmx new-session -d -x 80 -y 24 \

@@ -29,7 +29,7 @@ ok "the run screen shows tags being copied" \
 ok "with a per-tag bar, percentage and speed" \
 	wait_screen 20 "copying [0-9]+/[0-9]+ blobs .*[0-9]+% +[0-9.]+ (B|KiB|MiB)/s"
 like "$(screen | sed -n 2p)" "^ 8 tags: [0-9]+ done" "the header counts tags"
-like "$(screen | sed -n 3p)" "[0-9]+ of 8 tags .*/s +ETA [0-9-]" \
+like "$(screen | sed -n 3p)" "[0-9]+/8 tags .*/s +ETA [0-9-]" \
 	"a bar over all tags with throughput and ETA"
 
 ok "partial failure: the decision prompt" wait_screen 90 "some tags failed"
