@@ -23,8 +23,12 @@ export HOME="$TMPD/home" XDG_CONFIG_HOME="$TMPD/home/.config" \
 unset REGISTRY_AUTH_FILE DOCKER_CONFIG REPO_MIRROR_ROLLBACK NO_COLOR \
 	http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 export no_proxy='*'
-mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$TMPD/bin"
 chmod 700 "$XDG_RUNTIME_DIR"
+# A version manager's python3 shim can cost a second per start; tests start
+# python3 often, so put the real interpreter first in PATH.
+_tm_py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) &&
+	ln -s "$_tm_py" "$TMPD/bin/python3" && PATH="$TMPD/bin:$PATH"
 
 _tap_n=0
 _tap_failed=0
