@@ -86,6 +86,16 @@ xmalloc(size_t n)
 	return p;
 }
 
+static void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n)) == NULL) {
+		perror("floor");
+		exit(2);
+	}
+	return p;
+}
+
 static char *
 xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -189,7 +199,7 @@ add_blob(const cJSON *desc)
 	if (!cJSON_IsString(d) || !cJSON_IsNumber(s))
 		return;
 	pthread_mutex_lock(&list_lock);
-	blobs = realloc(blobs, (n_blobs + 1) * sizeof *blobs);
+	blobs = xrealloc(blobs, (n_blobs + 1) * sizeof *blobs);
 	blobs[n_blobs].digest = strdup(d->valuestring);
 	blobs[n_blobs].size = (int64_t)s->valuedouble;
 	n_blobs++;
@@ -214,7 +224,7 @@ parse_manifest(struct man *m)
 			if (!cJSON_IsString(d))
 				continue;
 			pthread_mutex_lock(&list_lock);
-			kids = realloc(kids, (n_kids + 1) * sizeof *kids);
+			kids = xrealloc(kids, (n_kids + 1) * sizeof *kids);
 			kids[n_kids++] = strdup(d->valuestring);
 			pthread_mutex_unlock(&list_lock);
 		}
@@ -473,7 +483,7 @@ add_children(void)
 			free(kids[i]);
 			continue;
 		}
-		mans = realloc(mans, (n_mans + 1) * sizeof *mans);
+		mans = xrealloc(mans, (n_mans + 1) * sizeof *mans);
 		memset(&mans[n_mans], 0, sizeof *mans);
 		mans[n_mans++].ref = kids[i];
 		last = kids[i];
@@ -541,7 +551,7 @@ main(int argc, char **argv)
 		if ((len = strcspn(line, "\r\n")) == 0)
 			continue;
 		line[len] = '\0';
-		mans = realloc(mans, (n_mans + 1) * sizeof *mans);
+		mans = xrealloc(mans, (n_mans + 1) * sizeof *mans);
 		memset(&mans[n_mans], 0, sizeof *mans);
 		mans[n_mans++].ref = strdup(line);
 	}

@@ -94,12 +94,41 @@ start_demo(struct app *a)
 	return 0;
 }
 
-static void
+/*
+ * Test mode without a terminal (TAGMIRROR_NO_DISPLAY): curses draws into
+ * its in-memory screen and writes to /dev/null, as tig's TIG_NO_DISPLAY;
+ * no /dev/tty is ever opened.
+ */
+static int
+screen_start(void)
+{
+	const char	*term = getenv("TERM");
+	FILE		*out, *in;
+
+	if (getenv("TAGMIRROR_NO_DISPLAY") == NULL) {
+		initscr();
+		/* Bracketed paste: a pasted line break must not submit a field. */
+		putp("\033[?2004h");
+		return 0;
+	}
+	setenv("LINES", "24", 0);
+	setenv("COLUMNS", "80", 0);
+	if ((out = fopen("/dev/null", "w")) == NULL ||
+	    (in = fopen("/dev/null", "r")) == NULL)
+		return -1;
+	if ((term == NULL || newterm(term, out, in) == NULL) &&
+	    newterm("xterm", out, in) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
 curses_start(struct theme *t)
 {
 	const char	*nc = getenv("NO_COLOR");
 
-	initscr();
+	if (screen_start() == -1)
+		return -1;
 	raw();
 	noecho();
 	nonl();
@@ -111,16 +140,16 @@ curses_start(struct theme *t)
 		use_default_colors();
 	}
 	theme_use(t);
-	/* Bracketed paste: a pasted line break must not submit a field. */
 	define_key("\033[200~", KEY_MAX + 1);
 	define_key("\033[201~", KEY_MAX + 2);
-	putp("\033[?2004h");
+	return 0;
 }
 
 static void
 curses_stop(void)
 {
-	putp("\033[?2004l");
+	if (getenv("TAGMIRROR_NO_DISPLAY") == NULL)
+		putp("\033[?2004l");
 	endwin();
 }
 
@@ -130,6 +159,7 @@ tui_main(int argc, char **argv)
 	struct app	 a;
 	struct theme	*t;
 	char		 first[512] = "";
+	const char	*script = getenv("TAGMIRROR_SCRIPT");
 	int		 rc;
 
 	/* Before any thread: the demo's libcurl may start resolver threads. */
@@ -147,7 +177,12 @@ tui_main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	draw_init(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
 	t = pick_theme(&a, first);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	if (script != NULL && script_open(script) == -1) {
+		theme_free(t);
+		cli_free(&a.cli);
+		return cli_error("cannot read the script %s", script);
+	}
+	if (script == NULL && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		theme_free(t);
 		cli_free(&a.cli);
 		return cli_error("not a terminal: the interactive mode needs one; "
@@ -164,13 +199,19 @@ tui_main(int argc, char **argv)
 		cli_free(&a.cli);
 		return 1;
 	}
-	curses_start(t);
+	if (curses_start(t) == -1) {
+		if (a.demo != NULL)
+			demo_stop(a.demo);
+		preview_free(a.pv);
+		cli_free(&a.cli);
+		return cli_error("cannot start the terminal screen");
+	}
 	a.screen = &setup_screen;
 	setup_init(&a);
 	if (first[0] != '\0')
 		app_msg(&a, EL_ERROR, "%s", first);
 	interrupted_check(&a);
-	rc = ui_loop(&a) == 0 ? 0 : 1;
+	rc = ui_loop(&a) == 0 && !script_failed() ? 0 : 1;
 	modal_close(&a);
 	curses_stop();
 	interrupted_wait();

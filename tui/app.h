@@ -96,6 +96,17 @@ void	 dialog_prompt(struct app *, const char *title, const char *label,
 void	 dialog_pick(struct app *, const char *title, char *const *items,
 	    size_t n, size_t sel, dialog_fn *);
 
+/* Draw now, outside the loop's schedule (test mode's screen dumps). */
+void	 ui_redraw(struct app *);
+
+/* script.c: test mode (TAGMIRROR_SCRIPT), keys and commands from a file. */
+int	 script_open(const char *path);
+int	 script_active(void);
+int	 script_failed(void);
+/* Run the next line (or go on waiting); key applies a key.  Dirty bits. */
+int	 script_step(struct app *, int (*key)(struct app *, int));
+double	 script_timeout(void);
+
 /* help.c */
 void	 help_open(struct app *);
 
@@ -110,6 +121,8 @@ void	 setup_free(struct app *);
 int	 setup_start_run(struct app *);
 /* Once a second or so: start a pending listing when typing has paused. */
 int	 setup_tick(struct app *);
+/* 1 while source fields changed and their listing has not started. */
+int	 setup_pending(void);
 
 /* Open the troubleshoot screen at tag (-1: the first failed one). */
 void	 detail_open(struct app *, long tag);

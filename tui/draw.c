@@ -166,7 +166,8 @@ draw_wrap(int y, int x, int w, int max, attr_t at, const char *text)
 				cut = end;
 			end++;
 		}
-		if (end < len && cut > start)
+		/* Break at a space unless that wastes half the line. */
+		if (end < len && cut > start + (size_t)w / 2)
 			end = cut;
 		snprintf(line, sizeof line, "%.*s", (int)(end - start),
 		    text + start);

@@ -46,7 +46,9 @@ explain_err(const struct tm_err *e, char *buf, size_t n)
 			snprintf(buf, n, "A layer is missing on %s%s: the tag "
 			    "is listed but its data cannot be read (%s).", reg,
 			    code, e->object);
-		else if (e->object[0] != '\0')
+		else if (e->object[0] != '\0' &&
+		    strcmp(e->code, "NAME_UNKNOWN") != 0 &&
+		    strncmp(e->object, "tags", 4) != 0)
 			snprintf(buf, n, "%s has no %s%s.", reg, e->object, code);
 		else
 			snprintf(buf, n, "The repository was not found on %s%s. "

@@ -150,6 +150,12 @@ setup_tick(struct app *a)
 	return 0;
 }
 
+int
+setup_pending(void)
+{
+	return form.list_stale;
+}
+
 static void
 set_toggle(enum field_id f, int v)
 {

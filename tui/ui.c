@@ -282,6 +282,12 @@ list_move(enum action act, size_t *sel, size_t n, int rows)
 	}
 }
 
+void
+ui_redraw(struct app *a)
+{
+	draw_all(a, 0);
+}
+
 static int
 handle_key(struct app *a, int key)
 {
@@ -358,6 +364,8 @@ ui_loop(struct app *a)
 		wait = busy(a) ? 0.1 : 0.5;
 		if (dirty & D_DRAW)
 			wait = 0.1 - (t - last_draw);
+		if (script_active() && script_timeout() < wait)
+			wait = script_timeout();
 		if (wait < 0)
 			wait = 0;
 		ts.tv_sec = (time_t)wait;
@@ -366,8 +374,10 @@ ui_loop(struct app *a)
 		fds[0] = preview_fd(a->pv);
 		fds[1] = a->run != NULL ? run_fd(a->run) : -1;
 		fds[2] = interrupted_fd(a);
-		pfd[0].fd = STDIN_FILENO;
+		/* A script replaces the keyboard entirely. */
+		pfd[0].fd = script_active() ? -1 : STDIN_FILENO;
 		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
 		for (n = 1, i = 0; i < 3; i++) {
 			if (fds[i] == -1)
 				continue;
@@ -384,7 +394,10 @@ ui_loop(struct app *a)
 		if (a->run != NULL)
 			dirty |= run_events(a);
 		dirty |= interrupted_events(a);
-		dirty |= read_keys(a);
+		if (script_active())
+			dirty |= script_step(a, handle_key);
+		else
+			dirty |= read_keys(a);
 		t = ui_now();
 		if (t - last_tick >= 0.1) {
 			last_tick = t;

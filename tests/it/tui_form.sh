@@ -128,13 +128,12 @@ like "$(screen)" "alice" "the user came back"
 keys C-c
 tui_exit 10 >/dev/null
 
-tmx kill-server
+tui_server
 NO_COLOR=1 tmx new-session -d -x 80 -y 24 \
 	"cd '$TMPD' && NO_COLOR=1 '$TAGMIRROR' '$up_addr/app/x' '$dst_addr/app/x' --tags '1.*'; sleep 60"
 ok "NO_COLOR: starts" wait_screen 30 "Matched"
 unlike "$(screen -e)" "$colour_sgr" "NO_COLOR: no colour escapes"
 like "$(screen -e)" $'\033\\[[0-9;]*7m' "NO_COLOR: reverse video marks the title"
-tmx kill-server
 
 # Errors in place, in words, with the registry's code; and nothing a
 # registry sends reaches the terminal: the proxy answers the tag list with
@@ -153,6 +152,7 @@ like "$(screen)" "\?\]2;pwned\?\?\[2J\?\[31mdenied" "control characters drawn as
 isnt "$(tmx display -p -t 0 '#{pane_title}')" "pwned" "the pane title is untouched"
 
 # tmux itself needs UTF-8; only the program runs in the C locale.
+tui_server
 tmx new-session -d -x 80 -y 24 \
 	"cd '$TMPD' && LC_ALL=C '$TAGMIRROR' '$up_addr/app/x' --tags '1.*'; sleep 60"
 ok "C locale: starts" wait_screen 30 "Matched"
