@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 PKGS="build-essential autoconf automake libtool pkg-config
 libncurses-dev libcurl4-openssl-dev libcjson-dev libssl-dev
-docker-registry skopeo tmux python3 apache2-utils openssl curl ca-certificates valgrind"
+docker-registry skopeo tmux python3 apache2-utils openssl curl ca-certificates valgrind time"
 
 missing=""
 for p in $PKGS; do
