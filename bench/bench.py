@@ -714,9 +714,10 @@ def render(a, results, facts, started, load0):
     except OSError:
         pass
     lines = [
-        "Measured %s with `sh bench/run.sh %s` (%d runs each, alternating, medians; "
+        "Measured %s with `%s` (%d runs each, alternating, medians; "
         "jobs %d for scenarios 1-2, 16 for 3; %s)." % (
-            time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)), " ".join(a.argv),
+            time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+            " ".join(["sh bench/run.sh"] + a.argv),
             a.runs, a.jobs,
             "own network namespace: bytes are exact" if os.environ.get("BENCH_NETNS") == "1"
             else "shared loopback: bytes include other traffic"),

@@ -58,7 +58,7 @@ shared="${TM_SHARED:-$top/../shared}"
 set -- python3 bench/bench.py --work "$work" --srcdir "$top" \
     --tagmirror "$work/tagmirror" --floor "$work/floor" \
     --tags "$shared/data/python-tags.txt" --all-tags "$shared/data/python-tags-all.txt" \
-    --expr "$expr" --argv "$orig" "$@"
+    --expr "$expr" --argv="$orig" "$@"
 if command -v ip >/dev/null 2>&1 && unshare -n true 2>/dev/null; then
 	unshare -n -- sh -c 'ip link set lo up && BENCH_NETNS=1 exec "$@"' sh "$@"
 else

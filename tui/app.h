@@ -64,7 +64,10 @@ struct app {
 /* ui.c: the loop and the things every screen shares. */
 /* Block the signals the loop handles; before any thread starts. */
 void	 ui_signals_init(void);
+/* The loop: 0 when the person quit, -1 when the terminal went away. */
 int	 ui_loop(struct app *);
+/* Draw now, outside the loop's schedule (test mode's screen dumps). */
+void	 ui_redraw(struct app *);
 double	 ui_now(void);
 void	 app_msg(struct app *, enum theme_el, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -96,9 +99,6 @@ void	 dialog_prompt(struct app *, const char *title, const char *label,
 void	 dialog_pick(struct app *, const char *title, char *const *items,
 	    size_t n, size_t sel, dialog_fn *);
 
-/* Draw now, outside the loop's schedule (test mode's screen dumps). */
-void	 ui_redraw(struct app *);
-
 /* script.c: test mode (TAGMIRROR_SCRIPT), keys and commands from a file. */
 int	 script_open(const char *path);
 int	 script_active(void);
@@ -119,7 +119,7 @@ int	 setup_init(struct app *);
 void	 setup_free(struct app *);
 /* Ctrl-R: check the form, start the engine, switch to the run screen. */
 int	 setup_start_run(struct app *);
-/* Once a second or so: start a pending listing when typing has paused. */
+/* Every 100 ms or so: start a pending listing once typing has paused. */
 int	 setup_tick(struct app *);
 /* 1 while source fields changed and their listing has not started. */
 int	 setup_pending(void);

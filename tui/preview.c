@@ -56,11 +56,14 @@ wipe_free(char *s)
 	}
 }
 
-static void *
-reap(void *p)
-{
-	struct listing	*l = p;
+/* Helper threads still freeing old listings; preview_free waits for them. */
+static pthread_mutex_t	reap_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	reap_done = PTHREAD_COND_INITIALIZER;
+static int		reaping;
 
+static void
+listing_free(struct listing *l)
+{
 	if (l->tl != NULL)
 		taglist_free(l->tl);
 	if (l->q != NULL)
@@ -68,10 +71,23 @@ reap(void *p)
 	wipe_free(l->user);
 	wipe_free(l->pass);
 	free(l);
+}
+
+static void *
+reap(void *p)
+{
+	listing_free(p);
+	pthread_mutex_lock(&reap_lock);
+	reaping--;
+	pthread_cond_broadcast(&reap_done);
+	pthread_mutex_unlock(&reap_lock);
 	return NULL;
 }
 
-/* taglist_free joins a thread that may be inside a slow request. */
+/*
+ * taglist_free joins a thread that may be inside a request; it cancels
+ * promptly, but the UI must not wait even for that.
+ */
 static void
 listing_drop(struct listing *l)
 {
@@ -80,6 +96,9 @@ listing_drop(struct listing *l)
 
 	if (l == NULL)
 		return;
+	pthread_mutex_lock(&reap_lock);
+	reaping++;
+	pthread_mutex_unlock(&reap_lock);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, reap, l) != 0)
@@ -110,7 +129,13 @@ preview_free(struct preview *pv)
 {
 	if (pv == NULL)
 		return;
-	listing_drop(pv->cur);
+	/* At exit: every listing thread gone before libcurl is cleaned up. */
+	if (pv->cur != NULL)
+		listing_free(pv->cur);
+	pthread_mutex_lock(&reap_lock);
+	while (reaping > 0)
+		pthread_cond_wait(&reap_done, &reap_lock);
+	pthread_mutex_unlock(&reap_lock);
 	names_clear(pv);
 	if (pv->te != NULL)
 		tagexpr_free(pv->te);
@@ -157,13 +182,13 @@ preview_list(struct preview *pv, const char *src, const struct reg_opts *o)
 	ro.user = l->user;
 	ro.pass = l->pass;
 	if ((l->q = evq_new(sizeof(struct tl_event))) == NULL) {
-		reap(l);
+		listing_free(l);
 		tm_err_set(&pv->err, TM_CAT_IO, "out of memory");
 		pv->state = PV_FAILED;
 		return;
 	}
 	if ((l->tl = taglist_start(src, &ro, l->q, &pv->err)) == NULL) {
-		reap(l);
+		listing_free(l);
 		pv->state = PV_FAILED;
 		return;
 	}

@@ -16,6 +16,7 @@ struct run {
 	struct evq		*q;
 	char			 src[512], dst[512];
 	int			 rollback_default;
+	int			 dry_run;
 	enum run_phase		 phase;
 	enum mirror_status	 status;
 	int			 cancelling;
@@ -66,6 +67,7 @@ run_start(struct app *a, const struct mirror_opts *mo, struct tm_err *err)
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	/* The UI asks after the run instead; the setting picks the default. */
 	r->rollback_default = mo->rollback;
+	r->dry_run = mo->dry_run;
 	o.rollback = 0;
 	snprintf(r->src, sizeof r->src, "%s", mo->src);
 	snprintf(r->dst, sizeof r->dst, "%s", mo->dst);
@@ -288,6 +290,7 @@ run_view(const struct run *r, struct run_view *v)
 	v->rate = r->rate;
 	v->paused = r->paused_until > now ? r->paused_until - now : 0;
 	v->rb_done = r->rb_done;
+	v->dry_run = r->dry_run;
 	v->run_err = r->run_err;
 	v->rb_err = r->rb_err;
 	v->src = r->src;

@@ -29,6 +29,7 @@ struct run_view {
 	int			cancelling;
 	int			decision;	/* 0, 'k' kept, 'r' rolled back */
 	int			rollback_default; /* the highlighted answer */
+	int			dry_run;	/* plan only: nothing changes */
 	struct mirror_totals	tot;
 	double			rate;		/* bytes moved per second, smoothed */
 	double			paused;		/* seconds left of a rate-limit pause */

@@ -100,8 +100,12 @@ draw_banner(struct app *a, const struct run_view *v)
 		    "limiting us: waiting %.0fs before going on", v->paused);
 	else if (v->phase == RP_RUNNING)
 		draw_fmt(3, 1, COLS - 2, th(EL_ACTIVE), "%s %s", spinner(),
-		    v->tot.tags == 0 ? "Listing and comparing tags" :
+		    v->status == MIRROR_PLANNING ? "Listing and comparing tags" :
 		    "Copying");
+	else if (v->dry_run && v->status == MIRROR_SUCCESS)
+		draw_fmt(3, 1, COLS - 2, th(EL_OK), "Dry run: nothing changed; "
+		    "%zu tags would be copied, %zu are up to date.",
+		    v->tot.queued, v->tot.uptodate);
 	else if (v->phase == RP_FINISHED && v->status == MIRROR_SUCCESS)
 		draw_fmt(3, 1, COLS - 2, th(EL_OK), "Done: every matched tag is "
 		    "in the destination.  Report: %s", v->report_err[0] != '\0' ?

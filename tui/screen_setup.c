@@ -507,6 +507,11 @@ setup_start_run(struct app *a)
 		app_msg(a, EL_WARN, "A run is already active");
 		return D_NOW;
 	}
+	if (interrupted_busy(a)) {
+		app_msg(a, EL_WARN, "Wait: the interrupted run is still being "
+		    "rolled back");
+		return D_NOW;
+	}
 	if (text(F_SRC)[0] == '\0')
 		return invalid(a, F_SRC, "Fill in the source repository first");
 	if (text(F_DST)[0] == '\0')

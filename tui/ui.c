@@ -150,6 +150,11 @@ app_quit(struct app *a)
 {
 	if (a->quit_when_idle)
 		return D_QUIT;
+	if (interrupted_busy(a)) {
+		app_msg(a, EL_WARN, "Wait: the interrupted run is still being "
+		    "rolled back");
+		return D_NOW;
+	}
 	if (a->run != NULL && run_busy(a->run)) {
 		dialog_confirm(a, "Quit while a run is active?",
 		    "Tags being copied stop now; tags already copied stay.\n"

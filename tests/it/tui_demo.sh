@@ -7,7 +7,7 @@ command -v docker-registry >/dev/null 2>&1 || skip_all "no docker-registry"
 
 mkdir -p "$TMPD/tmp"
 tmx new-session -d -x 80 -y 24 "cd '$TMPD' && TMPDIR='$TMPD/tmp' \
-	'$TAGMIRROR' --demo 2>'$TMPD/tui.err'; echo \$? >'$TMPD/tui.rc'; sleep 600"
+	'$TAGMIRROR' --demo 2>'$TMPD/tui.err'; echo \$? >'$TMPD/tui.$_tui_n.rc'; sleep 600"
 ok "the demo opens the form filled in" wait_screen 60 "Matched 26 of 40"
 s=$(screen)
 like "$s" "Source +127\.0\.0\.1:[0-9]+/demo/app" "source: a local registry"

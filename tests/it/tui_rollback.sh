@@ -19,7 +19,7 @@ before=$(repo_state "$dst_addr" app/x)
 # The tag that fails in the last run: its manifest, by tag or by digest
 # (a failing blob could already be in the destination from the runs
 # before, and then nothing would ask for it).
-bad="3\\.0|$(sed -n 's/^3\.0 \([^ ]*\) .*/\1/p' "$TMPD/up")"
+bad="3[.]0|$(sed -n 's/^3\.0 \([^ ]*\) .*/\1/p' "$TMPD/up")"
 proxy_start src "$up_url"
 proxy_rules src '[{"match": "^GET /v2/app/x/blobs/", "action": "delay", "seconds": 0, "rate": 60000}]'
 
