@@ -78,7 +78,11 @@ names_unique(char **names, size_t *n)
 {
 	size_t	i, o = 0;
 
-	qsort(names, *n, sizeof *names, str_cmp);
+	/* Registries usually send names sorted and unique: check before sorting. */
+	for (i = 1; i < *n && strcmp(names[i - 1], names[i]) < 0; i++)
+		;
+	if (i < *n)
+		qsort(names, *n, sizeof *names, str_cmp);
 	for (i = 0; i < *n; i++) {
 		if (o > 0 && strcmp(names[o - 1], names[i]) == 0)
 			free(names[i]);
