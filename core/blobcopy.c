@@ -22,6 +22,12 @@
  */
 
 #define RING_SIZE	(2 * 1024 * 1024)
+/*
+ * curl's receive and send buffers during a copy, and the ring space the
+ * GET waits for before it resumes: 16 KiB pieces cost a pause, a wake-up
+ * and a syscall each and kept large blobs well below the wire's speed.
+ */
+#define XFER_BUF	(512 * 1024)
 #define POLL_MS		100
 
 enum { GET_ANSWER = 1 };	/* drive(): the GET answered non-2xx */
@@ -177,6 +183,14 @@ side_err(struct reg_conn *c, struct copy *cp, struct tm_err *err)
 	return -1;
 }
 
+/* Large buffers for one transfer (http_prepare resets them for the next). */
+static void
+big_buffers(CURL *e)
+{
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, (long)XFER_BUF);
+	curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, (long)XFER_BUF);
+}
+
 /* Start the PUT that completes the upload session. */
 static int
 put_start(struct copy *cp, struct tm_err *err)
@@ -201,6 +215,7 @@ put_start(struct copy *cp, struct tm_err *err)
 	if (http_prepare(cp->dst, cp->dst->easy, "PUT", url, authz, &rq, &cp->put,
 	    &cp->put_hdrs, err) == -1)
 		goto out;
+	big_buffers(cp->dst->easy);
 	curl_easy_setopt(cp->dst->easy, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(cp->dst->easy, CURLOPT_READFUNCTION, put_read);
 	curl_easy_setopt(cp->dst->easy, CURLOPT_READDATA, cp);
@@ -356,7 +371,7 @@ drive(struct copy *cp, struct tm_err *err)
 			return -1;
 		}
 		/* Unpausing may call the callbacks at once: clear flags first. */
-		if (cp->get_paused && cp->get_added && ring_free(cp) >= CURL_MAX_WRITE_SIZE) {
+		if (cp->get_paused && cp->get_added && ring_free(cp) >= XFER_BUF) {
 			cp->get_paused = 0;
 			curl_easy_pause(cp->src->easy, CURLPAUSE_CONT);
 		}
@@ -440,6 +455,7 @@ copy_attempt(struct copy *cp, const char *scope, struct tm_err *err)
 		if (http_prepare(cp->src, cp->src->easy, "GET", url, authz, &rq, &cp->get,
 		    &hdrs, err) == -1)
 			goto out;
+		big_buffers(cp->src->easy);
 		curl_easy_setopt(cp->src->easy, CURLOPT_WRITEFUNCTION, get_write);
 		curl_easy_setopt(cp->src->easy, CURLOPT_WRITEDATA, cp);
 		if (curl_multi_add_handle(cp->multi, cp->src->easy) != CURLM_OK) {

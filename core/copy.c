@@ -41,7 +41,10 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 		atomic_fetch_add(&m->blobs_skipped, 1);
 		break;
 	case BS_MINE:
-		if ((r = reg_blob_exists(w->dst, m->dst.repo, d->digest, err)) == 1)
+		/* An empty destination has no blob worth a HEAD. */
+		r = m->dst_empty ? 0 :
+		    reg_blob_exists(w->dst, m->dst.repo, d->digest, err);
+		if (r == 1)
 			atomic_fetch_add(&m->blobs_skipped, 1);
 		else if (r == 0 && m->same_registry &&
 		    reg_blob_mount(w->dst, m->dst.repo, d->digest, m->src.repo,
@@ -125,7 +128,10 @@ copy_child(struct worker *w, size_t i, const struct mf_desc *d, int depth,
 	return rc;
 }
 
-/* Skipped when the destination has it: then its blobs are there too. */
+/*
+ * Skipped when the destination has it: then its blobs are there too.  An
+ * empty destination is not asked: the blob set keeps copies single.
+ */
 static int
 copy_child_content(struct worker *w, size_t i, const struct mf_desc *d,
     int depth, struct tm_err *err)
@@ -136,7 +142,8 @@ copy_child_content(struct worker *w, size_t i, const struct mf_desc *d,
 	int			 r, rc = -1;
 
 	memset(&p, 0, sizeof p);
-	if ((r = reg_manifest_head(w->dst, m->dst.repo, d->digest, &h, err)) != 0) {
+	if (!m->dst_empty &&
+	    (r = reg_manifest_head(w->dst, m->dst.repo, d->digest, &h, err)) != 0) {
 		reg_manifest_free(&h);
 		return r == 1 ? 0 : -1;
 	}

@@ -54,6 +54,15 @@ struct mirror {
 	struct registry		*sreg, *dreg;
 	struct tagexpr		*expr;		/* NULL: every tag (only_tags) */
 	struct blobset		*blobs;
+	/*
+	 * The destination's tags, sorted by strcmp, during plan_run only:
+	 * a tag it lacks needs no HEAD.  dst_empty: it had none at all, so
+	 * blobs and child manifests go up without asking first.
+	 */
+	char			**dst_tags;
+	size_t			 ndst_tags;
+	int			 dst_listed;
+	int			 dst_empty;
 	struct worker		*w;
 	size_t			 nw;
 

@@ -125,44 +125,51 @@ match(struct mirror *m, struct names *src, size_t **out, size_t *nout,
 	return 0;
 }
 
+/*
+ * The destination's tags, once, into m->dst_tags.  A 404 is a repository
+ * not made yet: no tags.  -1 (err filled) for any other failure.
+ */
+static int
+list_dst(struct mirror *m, struct names *dst, struct tm_err *err)
+{
+	if (reg_list_tags(m->w[0].dst, m->dst.repo, names_page, dst, NULL,
+	    err) == -1) {
+		names_free(dst);
+		memset(dst, 0, sizeof *dst);
+		if (err->http != 404)
+			return -1;
+		tm_err_clear(err);
+	}
+	if (dst->n > 1)
+		qsort(dst->v, dst->n, sizeof *dst->v, str_cmp);
+	m->dst_tags = dst->v;
+	m->ndst_tags = dst->n;
+	m->dst_listed = 1;
+	m->dst_empty = dst->n == 0;
+	return 0;
+}
+
 /* Destination tags that match but are gone upstream, natural order. */
 static int
 stale(struct mirror *m, struct names *src, struct names *out,
     struct tm_err *err)
 {
-	struct names	 dst = { 0 };
-	char		**sorted;
-	size_t		 i;
+	char	**sorted;
+	size_t	  i;
 
-	if (reg_list_tags(m->w[0].dst, m->dst.repo, names_page, &dst, NULL,
-	    err) == -1) {
-		names_free(&dst);
-		if (err->http != 404)
-			return -1;
-		/* No repository yet: nothing is stale. */
-		tm_err_clear(err);
-		return 0;
-	}
-	if ((sorted = calloc(src->n + 1, sizeof *sorted)) == NULL) {
-		names_free(&dst);
+	if ((sorted = calloc(src->n + 1, sizeof *sorted)) == NULL)
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
-	}
 	memcpy(sorted, src->v, src->n * sizeof *sorted);
 	qsort(sorted, src->n, sizeof *sorted, str_cmp);
-	for (i = 0; i < dst.n; i++) {
-		if (tagexpr_match(m->expr, dst.v[i]) &&
-		    !contains(sorted, src->n, dst.v[i])) {
-			if (names_push(out, dst.v[i]) == -1) {
-				dst.v[i] = NULL;
-				free(sorted);
-				names_free(&dst);
-				return tm_err_set(err, TM_CAT_IO, "out of memory");
-			}
-			dst.v[i] = NULL;
+	for (i = 0; i < m->ndst_tags; i++) {
+		if (tagexpr_match(m->expr, m->dst_tags[i]) &&
+		    !contains(sorted, src->n, m->dst_tags[i]) &&
+		    names_push(out, strdup(m->dst_tags[i])) == -1) {
+			free(sorted);
+			return tm_err_set(err, TM_CAT_IO, "out of memory");
 		}
 	}
 	free(sorted);
-	names_free(&dst);
 	qsort(out->v, out->n, sizeof *out->v, nat_cmp);
 	return 0;
 }
@@ -179,7 +186,7 @@ int
 plan_run(struct mirror *m, struct tm_err *err)
 {
 	struct mirror_event	 ev;
-	struct names		 src = { 0 }, old = { 0 };
+	struct names		 src = { 0 }, dst = { 0 }, old = { 0 };
 	struct mtag		*tags;
 	size_t			*matched = NULL, n = 0, i;
 	int			 rc = -1;
@@ -190,9 +197,12 @@ plan_run(struct mirror *m, struct tm_err *err)
 	if (match(m, &src, &matched, &n, err) == -1)
 		goto out;
 	if (m->opts.delete_stale && m->expr != NULL && m->opts.n_only == 0) {
-		if (stale(m, &src, &old, err) == -1)
+		if (list_dst(m, &dst, err) == -1 ||
+		    stale(m, &src, &old, err) == -1)
 			goto out;
-	}
+	} else if (list_dst(m, &dst, err) == -1)
+		/* Not fatal: each tag's destination HEAD tells instead. */
+		tm_err_clear(err);
 	if ((tags = calloc(n + old.n + 1, sizeof *tags)) == NULL) {
 		tm_err_set(err, TM_CAT_IO, "out of memory");
 		goto out;
@@ -219,8 +229,13 @@ plan_run(struct mirror *m, struct tm_err *err)
 	pool_run(m->nw, m->ntags, plan_one, m, &m->cancel);
 	rc = 0;
 out:
+	/* Later rounds plan late: the listing may be out of date by then. */
+	m->dst_listed = 0;
+	m->dst_tags = NULL;
+	m->ndst_tags = 0;
 	free(matched);
 	names_free(&src);
+	names_free(&dst);
 	names_free(&old);
 	return rc;
 }
@@ -302,6 +317,19 @@ plan_stale(struct worker *w, size_t i, struct tm_err *e)
 	return 0;
 }
 
+/* The destination tag; one the planning listing lacks is new (0). */
+static int
+dst_head(struct worker *w, const char *tag, struct reg_manifest *d,
+    struct tm_err *e)
+{
+	struct mirror	*m = w->m;
+
+	if (m->dst_listed && (m->ndst_tags == 0 ||
+	    !contains(m->dst_tags, m->ndst_tags, tag)))
+		return 0;
+	return reg_manifest_head(w->dst, m->dst.repo, tag, d, e);
+}
+
 int
 plan_tag(struct worker *w, size_t i)
 {
@@ -326,7 +354,7 @@ plan_tag(struct worker *w, size_t i)
 		not_found(&e, TM_SIDE_SOURCE, m->src.api_host, t->i.name,
 		    "listed, but the manifest is missing");
 	if (r != 1 || target_digest(w, t->i.name, &s, target, &e) == -1 ||
-	    (r = reg_manifest_head(w->dst, m->dst.repo, t->i.name, &d, &e)) == -1)
+	    (r = dst_head(w, t->i.name, &d, &e)) == -1)
 		goto fail;
 	pthread_mutex_lock(&m->lock);
 	snprintf(t->i.src_digest, sizeof t->i.src_digest, "%s", s.digest);
