@@ -134,6 +134,11 @@ NO_COLOR=1 tmx new-session -d -x 80 -y 24 \
 ok "NO_COLOR: starts" wait_screen 30 "Matched"
 unlike "$(screen -e)" "$colour_sgr" "NO_COLOR: no colour escapes"
 like "$(screen -e)" $'\033\\[[0-9;]*7m' "NO_COLOR: reverse video marks the title"
+tui_server
+tmx new-session -d -x 80 -y 24 \
+	"cd '$TMPD' && TERM=vt100 '$TAGMIRROR' '$up_addr/app/x' --tags '1.*'; sleep 60"
+ok "a terminal without colours (vt100): starts" wait_screen 30 "Matched"
+unlike "$(screen -e)" "$colour_sgr" "vt100: no colour escapes"
 
 # Errors in place, in words, with the registry's code; and nothing a
 # registry sends reaches the terminal: the proxy answers the tag list with

@@ -73,4 +73,25 @@ like "$(cat "$TMPD/report.json" 2>/dev/null)" '"final_status":[[:space:]]*"ROLLE
 like "$(screen)" "Report: $TMPD/report.json" "the outcome names the report"
 keys q
 is "$(tui_exit 10)" 0 "quit"
+
+# Killed again; this time the next start keeps what it did, and the journal
+# is closed so it is not offered a third time.
+proxy_rules src '[{"match": "^GET /v2/app/x/blobs/", "action": "delay", "seconds": 0, "rate": 60000}]'
+journals=$(ls "$XDG_STATE_HOME"/tagmirror/*.journal | wc -l)
+tui_start 80 24 "${args[@]}"
+wait_screen 30 "Matched 6 of 6" || bail "no preview"
+keys C-r
+wait_for 20 sh -c "[ \$(ls '$XDG_STATE_HOME'/tagmirror/*.journal | wc -l) -gt $journals ] &&
+	grep -q '^done ' \$(ls -t '$XDG_STATE_HOME'/tagmirror/*.journal | head -1)" ||
+	bail "nothing journaled"
+kill -9 "$(tui_pid)"
+tui_start 80 24 "${args[@]}"
+ok "offered again after another kill -9" wait_screen 30 "An earlier run was interrupted"
+keys k
+ok "k keeps it" wait_screen 30 "Kept what the interrupted run copied"
+like "$(tail -1 "$(ls -t "$XDG_STATE_HOME"/tagmirror/*.journal | head -1)")" \
+	"^end PARTIAL_MIRROR" "the journal is closed as PARTIAL_MIRROR"
+tui_start 80 24 "${args[@]}"
+wait_screen 30 "Matched 6 of 6" || bail "no preview"
+nok "and not offered a third time" _screen_has "interrupted"
 done_testing
