@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "creds.h"
 #include "http.h"
+#include "clock.h"
 
 #define AUTH_TOKENS_MAX		64
 #define TOKEN_TTL_DEFAULT	60	/* seconds, when expires_in is absent */
@@ -27,7 +28,7 @@ enum auth_kind {
 struct token {
 	char	*scope;		/* cache key; "" for none */
 	char	*value;		/* "Bearer ..." */
-	double	 expires;	/* http_now() time to stop using it */
+	double	 expires;	/* tm_now() time to stop using it */
 };
 
 struct auth {
@@ -498,7 +499,7 @@ auth_header(struct reg_conn *c, const char *scope, char **authz, struct tm_err *
 			rc = tm_err_set(err, TM_CAT_IO, "out of memory");
 		break;
 	case AUTH_BEARER:
-		if ((t = token_find(a, key)) != NULL && http_now() < t->expires) {
+		if ((t = token_find(a, key)) != NULL && tm_now() < t->expires) {
 			if ((*authz = strdup(t->value)) == NULL)
 				rc = tm_err_set(err, TM_CAT_IO, "out of memory");
 			break;
@@ -516,7 +517,7 @@ auth_header(struct reg_conn *c, const char *scope, char **authz, struct tm_err *
 		return rc;
 	}
 	/* Fetch outside the lock; creds never change once loaded. */
-	t0 = http_now();
+	t0 = tm_now();
 	obj = strdup(err->object);
 	rc = token_fetch(c, a, realm, service, scope, &value, &ttl, err);
 	if (obj != NULL)

@@ -9,6 +9,7 @@
 #include "blobset.h"
 #include "journal.h"
 #include "untag.h"
+#include "clock.h"
 
 /* Nested indexes are legal OCI; deeper than this is hostile. */
 #define MAX_DEPTH	2
@@ -64,7 +65,7 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 	pthread_mutex_lock(&m->lock);
 	t->i.blobs_done++;
 	t->i.bytes_done = base + d->size;
-	if (engine_now_ms() - t->last_event >= 100)
+	if (tm_now_ms() - t->last_event >= 100)
 		engine_emit_tag(m, i, MEV_PROGRESS);
 	pthread_mutex_unlock(&m->lock);
 	return 0;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "creds.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -202,15 +203,6 @@ oom(struct tm_creds *c, struct tm_err *err)
 }
 
 static long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static long
 helper_timeout_ms(void)
 {
 	const char	*s = getenv(HELPER_TIMEOUT_ENV);
@@ -300,7 +292,7 @@ helper_collect(pid_t pid, int fd, long deadline, char *buf, size_t *len, int *st
 
 	*len = 0;
 	while (rc == 0) {
-		if ((left = deadline - now_ms()) <= 0 ||
+		if ((left = deadline - tm_now_ms()) <= 0 ||
 		    (poll(&p, 1, (int)left) == -1 && errno != EINTR)) {
 			rc = -1;
 			break;
@@ -318,7 +310,7 @@ helper_collect(pid_t pid, int fd, long deadline, char *buf, size_t *len, int *st
 	buf[*len] = '\0';
 	/* EOF need not mean exit: wait for that too, under the same deadline. */
 	while (rc == 0 && (w = waitpid(pid, status, WNOHANG)) != pid) {
-		if ((w == -1 && errno != EINTR) || now_ms() >= deadline)
+		if ((w == -1 && errno != EINTR) || tm_now_ms() >= deadline)
 			rc = -1;
 		else
 			nanosleep(&nap, NULL);
@@ -403,7 +395,7 @@ helper_get(const char *name, const char *host, const char *path, struct tm_creds
 		close(fd);
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	}
-	rc = helper_collect(pid, fd, now_ms() + timeout, out, &len, &status);
+	rc = helper_collect(pid, fd, tm_now_ms() + timeout, out, &len, &status);
 	close(fd);
 	if (rc == -1)
 		tm_err_set(err, TM_CAT_AUTH, "credential helper %s (from %s) did not answer "

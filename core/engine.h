@@ -101,8 +101,6 @@ struct mirror {
 	double			 rl_wait;
 };
 
-/* mirror.c */
-int64_t		 engine_now_ms(void);
 /* Under m->lock: push a MEV_TAG (or type) event for tag i. */
 void		 engine_emit_tag(struct mirror *, size_t i, enum mirror_event_type);
 void		 engine_emit(struct mirror *, const struct mirror_event *);

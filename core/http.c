@@ -14,6 +14,7 @@
 
 #include "auth.h"
 #include "http.h"
+#include "clock.h"
 
 #define CA_FILE_MAX	(4 * 1024 * 1024)
 #define CA_TOTAL_MAX	(32 * 1024 * 1024)
@@ -23,16 +24,6 @@
 /*
  * Clocks and small helpers.
  */
-
-double
-http_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 http_cancelled(const struct reg_conn *c)
 {
@@ -1018,9 +1009,9 @@ http_backoff(struct reg_conn *c, int attempt, double retry_after, struct tm_err 
 		wait = cap;
 	if (c->retry != NULL)
 		c->retry(c->retry_ud, err, wait);
-	end = http_now() + wait;
+	end = tm_now() + wait;
 	for (;;) {
-		double		left = end - http_now();
+		double		left = end - tm_now();
 		struct timespec	ts;
 
 		if (http_cancelled(c)) {

@@ -187,8 +187,6 @@ int	 http_ratelimit(const char *value, long *remaining, long *window);
 
 /* CA bundle for cert_dir / ca_file (system bundle first).  0 or -1. */
 int	 http_ca_load(struct registry *, struct tm_err *);
-/* A monotonic clock in seconds. */
-double	 http_now(void);
 
 /*
  * Upload sessions, shared by registry.c and blobcopy.c.  Start one on

@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "pool.h"
 #include "tagexpr.h"
+#include "clock.h"
 
 static const char *const status_names[] = {
 #define MIRROR_STATUS_NAME(name, str) str,
@@ -41,16 +42,6 @@ tag_state_name(enum tag_state s)
 		return "unknown";
 	return state_names[s];
 }
-
-int64_t
-engine_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static double
 since(const struct timespec *t0)
 {
@@ -93,7 +84,7 @@ engine_emit_tag(struct mirror *m, size_t i, enum mirror_event_type type)
 		snprintf(ev.digest, sizeof ev.digest, "%s", t->dst_digest);
 	else if (t->state != TAG_STALE_DELETED)
 		snprintf(ev.digest, sizeof ev.digest, "%s", t->prev_digest);
-	m->tags[i].last_event = engine_now_ms();
+	m->tags[i].last_event = tm_now_ms();
 	evq_push(m->q, &ev);
 }
 
@@ -362,7 +353,7 @@ on_progress(void *ud, int64_t delta)
 		t->i.state = TAG_COPYING;
 		t->i.retry_in = 0;
 		engine_emit_tag(m, w->cur, MEV_TAG);
-	} else if (engine_now_ms() - t->last_event >= 100)
+	} else if (tm_now_ms() - t->last_event >= 100)
 		engine_emit_tag(m, w->cur, MEV_PROGRESS);
 	pthread_mutex_unlock(&m->lock);
 }

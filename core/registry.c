@@ -57,6 +57,13 @@ dup_opt(char **dst, const char *src)
 	return src != NULL && (*dst = strdup(src)) == NULL ? -1 : 0;
 }
 
+void
+reg_opts_init(struct reg_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->tls_verify = 1;
+}
+
 struct registry *
 registry_new(const char *host, const struct reg_opts *o, struct tm_err *err)
 {

@@ -68,7 +68,6 @@ void	 ui_signals_init(void);
 int	 ui_loop(struct app *);
 /* Draw now, outside the loop's schedule (test mode's screen dumps). */
 void	 ui_redraw(struct app *);
-double	 ui_now(void);
 void	 app_msg(struct app *, enum theme_el, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 app_switch(struct app *, const struct screen_ops *);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "evq.h"
 #include "mirror.h"
+#include "clock.h"
 
 static const char usage[] =
 "Usage: tagmirror run SOURCE DEST --tags EXPR [options]\n"
@@ -73,15 +74,6 @@ struct out {
 	enum mirror_status copy_status;
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 progress_clear(struct out *o)
 {
@@ -96,9 +88,9 @@ progress_show(struct out *o)
 {
 	struct mirror_totals	t;
 
-	if (!o->tty || now_ms() - o->progress_at < 200)
+	if (!o->tty || tm_now_ms() - o->progress_at < 200)
 		return;
-	o->progress_at = now_ms();
+	o->progress_at = tm_now_ms();
 	mirror_totals(o->m, &t);
 	fprintf(stderr, "\r\033[K[%zu/%zu] %zu copying, %.1f MB, %.0fs%s",
 	    t.done + t.uptodate + t.failed + t.deleted, t.tags, t.active,

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "evq.h"
 #include "paths.h"
+#include "clock.h"
 
 struct run {
 	struct mirror		*m;
@@ -82,7 +83,7 @@ run_start(struct app *a, const struct mirror_opts *mo, struct tm_err *err)
 	}
 	r->phase = RP_RUNNING;
 	r->status = MIRROR_PLANNING;
-	r->t_sample = ui_now();
+	r->t_sample = tm_now();
 	report_path(a, r);
 	a->run = r;
 	return 0;
@@ -210,7 +211,7 @@ run_events(struct app *a)
 				break;
 			case MEV_PAUSED:
 				r->paused_until = ev[i].wait > 0 ?
-				    ui_now() + ev[i].wait : 0;
+				    tm_now() + ev[i].wait : 0;
 				break;
 			case MEV_FINISHED:
 				dirty |= finished(a, &ev[i]);
@@ -246,7 +247,7 @@ run_tick(struct app *a)
 	struct run		*r = a->run;
 	struct mirror_totals	 t;
 	struct mirror_tag_info	 ti;
-	double			 now = ui_now(), dt = now - r->t_sample;
+	double			 now = tm_now(), dt = now - r->t_sample;
 	size_t			 i;
 
 	if (r->phase != RP_RUNNING || dt < 0.5)
@@ -278,7 +279,7 @@ run_tag_rate(const struct run *r, size_t i)
 void
 run_view(const struct run *r, struct run_view *v)
 {
-	double	now = ui_now();
+	double	now = tm_now();
 
 	memset(v, 0, sizeof *v);
 	v->phase = r->phase;
@@ -358,7 +359,7 @@ run_retry(struct app *a, const size_t *tags, size_t n)
 	r->status = MIRROR_RUNNING;
 	r->decision = 0;
 	r->rate = 0;
-	r->t_sample = ui_now();
+	r->t_sample = tm_now();
 	mirror_totals(r->m, &t);
 	r->b_sample = t.bytes_done;
 	app_switch(a, &run_screen);

@@ -11,6 +11,7 @@
 #include "preview.h"
 #include "run.h"
 #include "saved.h"
+#include "clock.h"
 
 enum field_kind {
 	FK_TEXT,
@@ -130,7 +131,7 @@ changed(struct app *a, enum field_id f)
 	case F_SRC_PASS:
 	case F_SRC_TLS:
 		form.list_stale = 1;
-		form.last_edit = ui_now();
+		form.last_edit = tm_now();
 		return D_NOW;
 	case F_TAGS:
 		return preview_set_expr(a->pv, text(F_TAGS)) | D_NOW;
@@ -143,7 +144,7 @@ int
 setup_tick(struct app *a)
 {
 	/* List once typing in the source fields pauses. */
-	if (form.list_stale && ui_now() - form.last_edit > 0.8) {
+	if (form.list_stale && tm_now() - form.last_edit > 0.8) {
 		start_listing(a);
 		return D_DRAW;
 	}

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "preview.h"
 #include "run.h"
+#include "clock.h"
 
 /*
  * Test mode, after tig's: TAGMIRROR_SCRIPT names a file of lines that
@@ -172,12 +173,12 @@ command(struct app *a, char *cmd)
 		return 0;
 	}
 	if (strcmp(cmd, ":wait-idle") == 0) {
-		sc.until = ui_now() + wait_secs(arg);
+		sc.until = tm_now() + wait_secs(arg);
 		sc.waiting = 'i';
 		return 0;
 	}
 	if (strcmp(cmd, ":wait-screen") == 0) {
-		sc.until = ui_now() + wait_secs(arg);
+		sc.until = tm_now() + wait_secs(arg);
 		if (regcomp(&sc.re, arg, REG_EXTENDED | REG_NOSUB) != 0)
 			return fail("bad regex '%s'", arg);
 		sc.waiting = 's';
@@ -205,7 +206,7 @@ script_step(struct app *a, int (*key)(struct app *, int))
 			if (sc.waiting == 's')
 				regfree(&sc.re);
 			sc.waiting = 0;
-		} else if (ui_now() > sc.until)
+		} else if (tm_now() > sc.until)
 			return fail("%s timed out", sc.waiting == 'i' ?
 			    ":wait-idle" : ":wait-screen");
 		return 0;

@@ -14,6 +14,7 @@
 #include "draw.h"
 #include "preview.h"
 #include "run.h"
+#include "clock.h"
 
 /* Set by the handlers; read by the loop after ppoll returns. */
 static volatile sig_atomic_t	got_term;
@@ -57,16 +58,6 @@ ui_signals_init(void)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
-
-double
-ui_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void
 app_msg(struct app *a, enum theme_el el, const char *fmt, ...)
 {
@@ -76,7 +67,7 @@ app_msg(struct app *a, enum theme_el el, const char *fmt, ...)
 	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
 	va_end(ap);
 	a->msg_el = el;
-	a->msg_until = ui_now() + (el == EL_ERROR ? 8 : 5);
+	a->msg_until = tm_now() + (el == EL_ERROR ? 8 : 5);
 }
 
 void
@@ -122,7 +113,7 @@ app_title(struct app *a, const char *left, const char *right)
 void
 app_keybar(struct app *a, const enum action *acts, size_t n)
 {
-	if (a->msg[0] != '\0' && ui_now() < a->msg_until) {
+	if (a->msg[0] != '\0' && tm_now() < a->msg_until) {
 		draw_fill(LINES - 1, 0, COLS, th(EL_NORMAL));
 		draw_text(LINES - 1, 1, COLS - 2, th(a->msg_el), a->msg);
 		return;
@@ -358,7 +349,7 @@ ui_loop(struct app *a)
 			dirty |= D_QUIT;
 		if (dirty & D_QUIT)
 			return 0;
-		t = ui_now();
+		t = tm_now();
 		if ((dirty & (D_NOW | D_CLEAR)) ||
 		    ((dirty & D_DRAW) && t - last_draw >= 0.1)) {
 			draw_all(a, dirty & D_CLEAR);
@@ -403,7 +394,7 @@ ui_loop(struct app *a)
 			dirty |= script_step(a, handle_key);
 		else
 			dirty |= read_keys(a);
-		t = ui_now();
+		t = tm_now();
 		if (t - last_tick >= 0.1) {
 			last_tick = t;
 			if (a->run != NULL)
