@@ -136,6 +136,9 @@ enum rb_result {
 };
 typedef void	 rb_fn(void *ud, const char *tag, enum rb_result,
 		    const char *digest_now, const struct tm_err *);
+/* Fill ev as the MEV_ROLLBACK_TAG event for one rb_fn report (tag 0). */
+void		 rollback_event(struct mirror_event *ev, const char *tag,
+		    enum rb_result, const char *digest_now, const struct tm_err *);
 /*
  * Undo what the journal at path records.  reg NULL: a registry for the
  * journal's destination is made with opts.  info gets the counts.

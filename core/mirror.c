@@ -555,14 +555,7 @@ rollback_cb(void *ud, const char *tag, enum rb_result r,
 	struct mirror_event	 ev;
 	size_t			 i;
 
-	memset(&ev, 0, sizeof ev);
-	ev.type = MEV_ROLLBACK_TAG;
-	ev.state = r == RB_CONFLICT ? TAG_CONFLICT :
-	    r == RB_FAILED ? TAG_FAILED : TAG_ROLLED_BACK;
-	snprintf(ev.name, sizeof ev.name, "%s", tag);
-	snprintf(ev.digest, sizeof ev.digest, "%s", digest_now);
-	if (e != NULL)
-		ev.err = *e;
+	rollback_event(&ev, tag, r, digest_now, e);
 	pthread_mutex_lock(&m->lock);
 	ev.count = m->ntags;
 	ev.tag = m->ntags;

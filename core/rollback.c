@@ -398,6 +398,20 @@ out:
 	return rc;
 }
 
+void
+rollback_event(struct mirror_event *ev, const char *tag, enum rb_result r,
+    const char *digest_now, const struct tm_err *e)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->type = MEV_ROLLBACK_TAG;
+	ev->state = r == RB_CONFLICT ? TAG_CONFLICT :
+	    r == RB_FAILED ? TAG_FAILED : TAG_ROLLED_BACK;
+	snprintf(ev->name, sizeof ev->name, "%s", tag);
+	snprintf(ev->digest, sizeof ev->digest, "%s", digest_now);
+	if (e != NULL)
+		ev->err = *e;
+}
+
 struct rb_events {
 	struct evq	*q;
 	size_t		 n;
@@ -410,15 +424,8 @@ journal_cb(void *ud, const char *tag, enum rb_result r, const char *digest_now,
 	struct rb_events	*x = ud;
 	struct mirror_event	 ev;
 
-	memset(&ev, 0, sizeof ev);
-	ev.type = MEV_ROLLBACK_TAG;
+	rollback_event(&ev, tag, r, digest_now, e);
 	ev.tag = x->n++;
-	ev.state = r == RB_CONFLICT ? TAG_CONFLICT :
-	    r == RB_FAILED ? TAG_FAILED : TAG_ROLLED_BACK;
-	snprintf(ev.name, sizeof ev.name, "%s", tag);
-	snprintf(ev.digest, sizeof ev.digest, "%s", digest_now);
-	if (e != NULL)
-		ev.err = *e;
 	if (x->q != NULL)
 		evq_push(x->q, &ev);
 }
