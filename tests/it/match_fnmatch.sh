@@ -2,13 +2,13 @@
 # (the matcher Quay uses) on the shared python tag lists and on thousands
 # of generated patterns, plus the expression layer (commas, blanks, "!").
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/match.lib"
 
 CLI="$top_builddir/tests/tools/tagexpr-cli"
 [ -x "$CLI" ] || bail "tests/tools/tagexpr-cli is not built"
 TAGS="$TM_SHARED/data/python-tags.txt"
 ALL="$TM_SHARED/data/python-tags-all.txt"
 [ -r "$TAGS" ] && [ -r "$ALL" ] || bail "shared tag lists not found under $TM_SHARED"
-SEED_EXPR="latest,3.[789].?,3.[789].??,3.??.?,3.??.??,3.??.??-*,3.??.?-*,3-*,3.[789].?-*,3.[789].??-*,3.6-*,3.9.??-slim-*,3.10.?-slim*'"
 
 # The oracle.  All files are latin-1 so that Python matches bytes, as we
 # do.  One run prepares every case, one more judges our answers: each

@@ -1,22 +1,12 @@
 # `tagmirror preview` offline (--tag-list): the seed report's expression,
 # JSON, exit codes, hostile names.  Registries: match_registry.sh.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/match.lib"
 
 TAGS="$TM_SHARED/data/python-tags.txt"
 ALL="$TM_SHARED/data/python-tags-all.txt"
 [ -r "$TAGS" ] && [ -r "$ALL" ] || bail "shared tag lists not found under $TM_SHARED"
 CLI="$top_builddir/tests/tools/tagexpr-cli"
-SEED_EXPR="latest,3.[789].?,3.[789].??,3.??.?,3.??.??,3.??.??-*,3.??.?-*,3-*,3.[789].?-*,3.[789].??-*,3.6-*,3.9.??-slim-*,3.10.?-slim*'"
-ESC=$(printf '\033')
-
-# prev ARGS...: run preview; stdout in $out, stderr in $errout, status in $rc.
-prev() {
-	tm preview "$@" >"$TMPD/out" 2>"$TMPD/err"
-	rc=$?
-	out=$(cat "$TMPD/out")
-	errout=$(cat "$TMPD/err")
-}
-tags_of() { printf '%s\n' "$1" | grep -v '^#'; }
 
 # --- offline: the seed report's expression on the shared list ---
 prev --tag-list "$TAGS" --tags "$SEED_EXPR"

@@ -2,21 +2,11 @@
 # pages with Link headers behind a bearer-token service, htpasswd over TLS,
 # hostile names, and exit 2 messages that name host, status and code.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/match.lib"
 
 ALL="$TM_SHARED/data/python-tags-all.txt"
 [ -r "$ALL" ] || bail "shared tag lists not found under $TM_SHARED"
 LISTER="$top_builddir/tests/tools/taglist-cli"
-SEED_EXPR="latest,3.[789].?,3.[789].??,3.??.?,3.??.??,3.??.??-*,3.??.?-*,3-*,3.[789].?-*,3.[789].??-*,3.6-*,3.9.??-slim-*,3.10.?-slim*'"
-ESC=$(printf '\033')
-
-# prev ARGS...: run preview; stdout in $out, stderr in $errout, status in $rc.
-prev() {
-	tm preview "$@" >"$TMPD/out" 2>"$TMPD/err"
-	rc=$?
-	out=$(cat "$TMPD/out")
-	errout=$(cat "$TMPD/err")
-}
-tags_of() { printf '%s\n' "$1" | grep -v '^#'; }
 no_esc() { case "$1" in *"$ESC"*) return 1 ;; esac; }
 
 registry_start src
