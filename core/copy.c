@@ -280,7 +280,10 @@ copy_content(struct worker *w, size_t i, struct reg_manifest *s,
 	memset(&p, 0, sizeof p);
 	/* By digest: exactly the manifest the plan compared. */
 	r = -1;
-	if (plan_rate_gate(w, t->i.name, e) == -1 ||
+	if (t->src_mf.bytes != NULL) {
+		*s = t->src_mf;
+		memset(&t->src_mf, 0, sizeof t->src_mf);
+	} else if (plan_rate_gate(w, t->i.name, e) == -1 ||
 	    reg_manifest_get(w->src, m->src.repo, t->i.src_digest, s, e) == -1)
 		goto out;
 	if (m->opts.platforms != NULL && mf_is_index_type(s->media_type)) {
@@ -349,6 +352,7 @@ fail:
 	engine_tag_failed(m, i, &e);
 out:
 	reg_manifest_free(&s);
+	reg_manifest_free(&t->src_mf);
 	w->busy = 0;
 }
 

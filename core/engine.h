@@ -28,6 +28,9 @@ struct mtag {
 	char			 prev_type[128];
 	char			*prev_bytes;	/* until journaled */
 	size_t			 prev_len;
+	/* The source manifest when the plan had to GET it anyway: the copy
+	 * takes it instead of fetching it again.  Its worker's alone. */
+	struct reg_manifest	 src_mf;
 	int64_t			 last_event;	/* ms: progress coalescing */
 };
 
@@ -116,8 +119,16 @@ int		 engine_sleep(struct mirror *, double secs);
 /* The journal, created (or reopened) on first use.  NULL with err. */
 struct journal	*engine_journal(struct mirror *, struct tm_err *);
 
-/* plan.c: list, match, publish the tags, then HEAD both sides. */
-int		 plan_run(struct mirror *, struct tm_err *);
+/*
+ * plan.c: list both sides, match, publish the tags.  Tags to delete are
+ * planned here, tags to copy too with plan_copies (a dry run); otherwise
+ * copy_tag plans each one as it takes it, so the first blob moves while
+ * later tags are still unexamined.  The destination's listing stays in m
+ * until plan_forget_listing.
+ */
+int		 plan_run(struct mirror *, int plan_copies, struct tm_err *);
+/* Drop the listing: later rounds must HEAD, the repository may have moved. */
+void		 plan_forget_listing(struct mirror *);
 /* Plan one tag (also used for tags whose plan failed, in later rounds). */
 int		 plan_tag(struct worker *, size_t i);
 /* Wait while the source's rate-limit budget is nearly spent. */

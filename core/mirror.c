@@ -320,9 +320,12 @@ mirror_free(struct mirror *m)
 	}
 	workers_close(m);
 	journal_close(m->journal);
-	for (i = 0; i < m->ntags; i++)
+	for (i = 0; i < m->ntags; i++) {
 		free(m->tags[i].prev_bytes);
+		reg_manifest_free(&m->tags[i].src_mf);
+	}
 	free(m->tags);
+	plan_forget_listing(m);
 	free(m->task_tags);
 	blobset_free(m->blobs);
 	tagexpr_free(m->expr);
@@ -461,6 +464,8 @@ copy_rounds(struct mirror *m, size_t *list, size_t n)
 		}
 		pthread_mutex_unlock(&m->lock);
 		pool_run(m->nw, n, round_one, &r, &m->cancel);
+		/* Later rounds plan late: the listing may be out of date by then. */
+		plan_forget_listing(m);
 		if (m->cancel || m->round >= m->opts.retries)
 			break;
 		if ((n = collect(m, TAG_RETRYING, list)) == 0)
@@ -685,7 +690,7 @@ run(struct mirror *m)
 	size_t			*list, n;
 
 	if (engine_workers(m, 1, &m->run_err) == -1 ||
-	    plan_run(m, &m->run_err) == -1) {
+	    plan_run(m, m->opts.dry_run, &m->run_err) == -1) {
 		if (m->cancel)
 			tm_err_clear(&m->run_err);
 		finish(m);

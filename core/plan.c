@@ -146,7 +146,19 @@ list_dst(struct mirror *m, struct names *dst, struct tm_err *err)
 	m->ndst_tags = dst->n;
 	m->dst_listed = 1;
 	m->dst_empty = dst->n == 0;
+	memset(dst, 0, sizeof *dst);
 	return 0;
+}
+
+void
+plan_forget_listing(struct mirror *m)
+{
+	struct names	s = { m->dst_tags, m->ndst_tags, m->ndst_tags };
+
+	names_free(&s);
+	m->dst_tags = NULL;
+	m->ndst_tags = 0;
+	m->dst_listed = 0;
 }
 
 /* Destination tags that match but are gone upstream, natural order. */
@@ -174,19 +186,26 @@ stale(struct mirror *m, struct names *src, struct names *out,
 	return 0;
 }
 
-static void
-plan_one(void *ud, size_t worker, size_t i)
-{
-	struct mirror	*m = ud;
+struct plan_range {
+	struct mirror	*m;
+	size_t		 from;
+};
 
-	plan_tag(&m->w[worker], i);
+static void
+plan_one(void *ud, size_t worker, size_t k)
+{
+	struct plan_range	*r = ud;
+
+	plan_tag(&r->m->w[worker], r->from + k);
 }
 
 int
-plan_run(struct mirror *m, struct tm_err *err)
+plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 {
+	struct plan_range	 range = { m, 0 };
 	struct mirror_event	 ev;
 	struct names		 src = { 0 }, dst = { 0 }, old = { 0 };
+	size_t			 nplan;
 	struct mtag		*tags;
 	size_t			*matched = NULL, n = 0, i;
 	int			 rc = -1;
@@ -226,13 +245,13 @@ plan_run(struct mirror *m, struct tm_err *err)
 	engine_emit(m, &ev);
 	if (engine_workers(m, m->ntags, err) == -1)
 		goto out;
-	pool_run(m->nw, m->ntags, plan_one, m, &m->cancel);
+	range.from = plan_copies ? 0 : n;
+	nplan = m->ntags - range.from;
+	pool_run(m->nw, nplan, plan_one, &range, &m->cancel);
 	rc = 0;
 out:
-	/* Later rounds plan late: the listing may be out of date by then. */
-	m->dst_listed = 0;
-	m->dst_tags = NULL;
-	m->ndst_tags = 0;
+	if (rc == -1)
+		plan_forget_listing(m);
 	free(matched);
 	names_free(&src);
 	names_free(&dst);
@@ -257,7 +276,8 @@ not_found(struct tm_err *e, enum tm_side side, const char *host,
 
 /*
  * What the destination tag should point at: the source digest, or with
- * --arch the digest of the filtered index (a GET, counted by Docker Hub).
+ * --arch the digest of the filtered index (a GET, counted by Docker Hub,
+ * unless the plan has the bytes already).
  */
 static int
 target_digest(struct worker *w, const char *tag, const struct reg_manifest *s,
@@ -265,6 +285,7 @@ target_digest(struct worker *w, const char *tag, const struct reg_manifest *s,
 {
 	struct mirror		*m = w->m;
 	struct reg_manifest	 full = { 0 };
+	const struct reg_manifest *idx = s;
 	char			*f = NULL;
 	size_t			 flen;
 	int			 kept;
@@ -272,10 +293,13 @@ target_digest(struct worker *w, const char *tag, const struct reg_manifest *s,
 	snprintf(out, TM_DIGEST_MAX + 1, "%s", s->digest);
 	if (m->opts.platforms == NULL || !mf_is_index_type(s->media_type))
 		return 0;
-	if (plan_rate_gate(w, tag, e) == -1 ||
-	    reg_manifest_get(w->src, m->src.repo, s->digest, &full, e) == -1)
-		return -1;
-	kept = mf_filter_index(full.bytes, full.len, m->opts.platforms, &f,
+	if (s->bytes == NULL) {
+		if (plan_rate_gate(w, tag, e) == -1 || reg_manifest_get(w->src,
+		    m->src.repo, s->digest, &full, e) == -1)
+			return -1;
+		idx = &full;
+	}
+	kept = mf_filter_index(idx->bytes, idx->len, m->opts.platforms, &f,
 	    &flen, e);
 	if (kept > 0)
 		mf_digest(f, flen, out);
@@ -317,6 +341,14 @@ plan_stale(struct worker *w, size_t i, struct tm_err *e)
 	return 0;
 }
 
+/* The planning listing says the destination has no such tag. */
+static int
+dst_lacks(const struct mirror *m, const char *tag)
+{
+	return m->dst_listed && (m->ndst_tags == 0 ||
+	    !contains(m->dst_tags, m->ndst_tags, tag));
+}
+
 /* The destination tag; one the planning listing lacks is new (0). */
 static int
 dst_head(struct worker *w, const char *tag, struct reg_manifest *d,
@@ -324,10 +356,31 @@ dst_head(struct worker *w, const char *tag, struct reg_manifest *d,
 {
 	struct mirror	*m = w->m;
 
-	if (m->dst_listed && (m->ndst_tags == 0 ||
-	    !contains(m->dst_tags, m->ndst_tags, tag)))
+	if (dst_lacks(m, tag))
 		return 0;
 	return reg_manifest_head(w->dst, m->dst.repo, tag, d, e);
+}
+
+/*
+ * The source tag's manifest: 1, 0 when missing, -1.  Usually a HEAD: free
+ * on Docker Hub, and all a warm re-run needs.  A tag the destination lacks
+ * is copied whatever its digest, so there one GET does the HEAD's work and
+ * the copy's, unless the source counts GETs as pulls (Docker Hub, or any
+ * registry announcing a budget): there a HEAD lets aliases share a pull.
+ */
+static int
+src_lookup(struct worker *w, const char *tag, struct reg_manifest *s,
+    struct tm_err *e)
+{
+	struct mirror	*m = w->m;
+
+	if (m->opts.dry_run || !dst_lacks(m, tag) ||
+	    tm_ref_is_docker_hub(&m->src) ||
+	    registry_ratelimit_remaining(m->sreg) >= 0)
+		return reg_manifest_head(w->src, m->src.repo, tag, s, e);
+	if (reg_manifest_get(w->src, m->src.repo, tag, s, e) == 0)
+		return 1;
+	return e->http == 404 ? 0 : -1;
 }
 
 int
@@ -349,8 +402,7 @@ plan_tag(struct worker *w, size_t i)
 		w->busy = 0;
 		return rc;
 	}
-	/* Two HEADs: free on Docker Hub, and all a warm re-run needs. */
-	if ((r = reg_manifest_head(w->src, m->src.repo, t->i.name, &s, &e)) == 0)
+	if ((r = src_lookup(w, t->i.name, &s, &e)) == 0)
 		not_found(&e, TM_SIDE_SOURCE, m->src.api_host, t->i.name,
 		    "listed, but the manifest is missing");
 	if (r != 1 || target_digest(w, t->i.name, &s, target, &e) == -1 ||
@@ -374,6 +426,8 @@ plan_tag(struct worker *w, size_t i)
 	if (r == 1 && reg_manifest_get(w->dst, m->dst.repo, d.digest, &prev,
 	    &e) == -1)
 		goto fail;
+	t->src_mf = s;
+	memset(&s, 0, sizeof s);
 	pthread_mutex_lock(&m->lock);
 	if (r == 1) {
 		snprintf(t->prev_type, sizeof t->prev_type, "%s",

@@ -385,3 +385,9 @@ tm_ref_format(const struct tm_ref *ref, char *buf, size_t n)
 	    ref->tag[0] != '\0' ? ":" : "", ref->tag,
 	    ref->digest[0] != '\0' ? "@" : "", ref->digest);
 }
+
+int
+tm_ref_is_docker_hub(const struct tm_ref *r)
+{
+	return strcmp(r->api_host, DOCKER_API_HOST) == 0;
+}

@@ -38,5 +38,7 @@ int	tm_tag_valid(const char *tag);
 int	tm_digest_valid(const char *d);
 /* 1 for localhost, 127.0.0.0/8 and ::1 (with or without a port). */
 int	tm_host_is_loopback(const char *host);
+/* Docker Hub, where every manifest GET counts against a pull limit. */
+int	tm_ref_is_docker_hub(const struct tm_ref *);
 
 #endif

@@ -1,5 +1,5 @@
-# Docker Hub's pull limit: when ratelimit-remaining (read from HEADs, which
-# do not count) says the budget is nearly spent, the run pauses, visibly,
+# Docker Hub's pull limit: when ratelimit-remaining (read from the listing
+# and from HEADs, which do not count) says the budget is nearly spent, the run pauses, visibly,
 # before any GET instead of failing tags on 429; and a 429 with
 # Retry-After that does come is waited out, not a failed tag.
 . "$top_srcdir/tests/lib.sh"
@@ -12,9 +12,13 @@ seed "$up_addr" lib/app "$TMPD/up" --tags a,b,c,d --alias-every 0 --multiarch-ev
 	>/dev/null || bail "seed"
 src="$hub_addr/lib/app"
 
-# The plan's four HEADs say 2 pulls are left; the next HEAD says 90.
+# The listing and the first two HEADs say 2 pulls are left; later ones say
+# 90.  A source that announces a budget is treated as Docker Hub is: HEAD
+# first, even for tags the empty destination lacks, so aliases share a pull.
 proxy_rules hub '[
- {"match": "^HEAD /v2/lib/app/manifests/", "times": 4, "action": "headers",
+ {"match": "^GET /v2/lib/app/tags/list", "action": "headers",
+  "headers": {"ratelimit-limit": "100;w=21600", "ratelimit-remaining": "2;w=21600"}},
+ {"match": "^HEAD /v2/lib/app/manifests/", "times": 2, "action": "headers",
   "headers": {"ratelimit-limit": "100;w=21600", "ratelimit-remaining": "2;w=21600"}},
  {"match": "^(HEAD|GET) /v2/lib/app/manifests/", "action": "headers",
   "headers": {"ratelimit-limit": "100;w=21600", "ratelimit-remaining": "90;w=21600"}}]'
@@ -26,7 +30,7 @@ order=$(proxy_stats hub | python3 -c 'import json, sys
 log = [m + " " + p for m, p, s in json.load(sys.stdin)["log"]]
 first_get = min(i for i, l in enumerate(log) if l.startswith("GET /v2/lib/app/manifests/"))
 print(sum(1 for l in log[:first_get] if l.startswith("HEAD /v2/lib/app/manifests/")))')
-is "$order" 5 "no GET before a fifth HEAD showed the budget back"
+ok "no GET before a third HEAD showed the budget back (HEADs first: $order)" test "$order" -ge 3
 is "$(listing "$down_addr" lib/app)" "$(seeded "$TMPD/up")" "every tag mirrored"
 
 # A 429 with Retry-After on two manifest GETs.

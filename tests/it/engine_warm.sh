@@ -37,6 +37,9 @@ is "$(dups dn '^PUT /v2/lib/python/blobs/uploads/')" 0 "no blob was uploaded twi
 is "$(dups hub '^GET /v2/lib/python/manifests/sha256:')" 0 \
 	"no manifest was fetched twice (aliases and shared children included)"
 jq_is "$TMPD/r1.json" '.summary.blobs_copied > 0' true "report counts copied blobs"
+is "$(proxy_count hub '^HEAD /v2/lib/python/manifests/')" 0 \
+	"into an empty repository no source HEAD: every manifest is needed anyway"
+is "$(proxy_count hub '^GET /v2/lib/python/manifests/[^s]')" 24 "each tag's manifest GET once, by tag"
 
 proxy_reset hub
 proxy_reset dn
@@ -50,6 +53,17 @@ is "$(proxy_count hub '^HEAD /v2/lib/python/manifests/')" 24 "one HEAD per tag u
 is "$(proxy_count dn '^HEAD /v2/lib/python/manifests/')" 24 "one HEAD per tag downstream"
 ok "nothing else but the tag listing (and auth probes)" \
 	test "$(proxy_count hub .)" -le 27 -a "$(proxy_count dn .)" -le 26
+
+# A repository holding some of the tags: those get HEADs (they may be up to
+# date), the ones it lacks only their GET.
+tmrun run "$src" "$dn_addr/half" --tags '3.1*'
+is "$rc" 0 "a first run with 11 of the tags: SUCCESS"
+proxy_reset hub
+tmrun run "$src" "$dn_addr/half" --tags '*'
+like "$out" '^SUCCESS: 24 tags: 13 copied, 11 up to date, 0 failed$' "then all 24: 13 copied"
+is "$(proxy_count hub '^HEAD /v2/lib/python/manifests/')" 11 "a HEAD for each tag already there"
+is "$(proxy_count hub '^GET /v2/lib/python/manifests/[^s]')" 13 "a GET by tag for each new one"
+is "$(listing "$down_addr" half)" "$(seeded "$TMPD/up")" "every tag at its source digest"
 
 # Same registry, another repository: mount instead of copy.
 tmrun run "$up_addr/lib/python" "$up_addr/mirror/python" --tags '3.1*' --report "$TMPD/r3.json"
