@@ -11,6 +11,7 @@
 #include "http.h"
 #include "manifest.h"
 #include "registry.h"
+#include "tagsjson.h"
 
 #define TAGS_PAGE	1000
 #define TAGS_MAX_PAGES	10000
@@ -324,57 +325,29 @@ url_hash(const char *s)
 	return h;
 }
 
-/*
- * cJSON keeps "\u0000" as a NUL inside the string, so "x\u0000y" would
- * read as the valid tag "x".  Make it "\u0001": same length, never valid.
- */
-static void
-defuse_nul_escapes(char *body, size_t len)
-{
-	char	*p = body;
-
-	while ((p = memmem(p, len - (size_t)(p - body), "\\u0000", 6)) != NULL) {
-		p[5] = '1';
-		p += 6;
-	}
-}
-
 /* One page: valid names to cb, the others counted.  1 stop, 0 go on, -1. */
 static int
 tags_page(struct reg_conn *c, struct http_resp *r, reg_tags_fn *cb, void *ud,
     size_t *rejected, size_t *total, struct tm_err *err)
 {
-	cJSON		*root;
-	const cJSON	*tags, *t;
-	const char	**names = NULL;
-	size_t		 n = 0, cap;
-	int		 rc = 0;
+	const char	**names;
+	char		  none[1] = "";
+	size_t		  n, count;
+	int		  rc = 0;
 
-	if (r->body != NULL)
-		defuse_nul_escapes(r->body, r->len);
-	root = cJSON_ParseWithLength(r->body != NULL ? r->body : "", r->len);
-
-	tags = cJSON_GetObjectItemCaseSensitive(root, "tags");
-	if (!cJSON_IsObject(root) || (!cJSON_IsArray(tags) && !cJSON_IsNull(tags) &&
-	    tags != NULL)) {
-		cJSON_Delete(root);
+	switch (tags_json_parse(r->body != NULL ? r->body : none, r->len,
+	    &names, &n, &count)) {
+	case -2:
+		return oom(c, "tags/list", err);
+	case -1:
 		http_err_begin(c, "tags/list", err);
 		err->http = r->status;
 		return tm_err_set(err, TM_CAT_PROTOCOL, "tags page is not a JSON "
 		    "object with a tags list");
 	}
-	cap = (size_t)cJSON_GetArraySize(tags);
-	if (cap > 0 && (names = calloc(cap, sizeof *names)) == NULL) {
-		cJSON_Delete(root);
-		return oom(c, "tags/list", err);
-	}
-	cJSON_ArrayForEach(t, tags) {
-		if (cJSON_IsString(t) && tm_tag_valid(t->valuestring))
-			names[n++] = t->valuestring;
-		else if (rejected != NULL)
-			(*rejected)++;
-	}
-	*total += cap;
+	if (rejected != NULL)
+		*rejected += count - n;
+	*total += count;
 	if (*total > TAGS_MAX_NAMES) {
 		http_err_begin(c, "tags/list", err);
 		rc = tm_err_set(err, TM_CAT_PROTOCOL, "more than %d tag names",
@@ -382,7 +355,6 @@ tags_page(struct reg_conn *c, struct http_resp *r, reg_tags_fn *cb, void *ud,
 	} else if (n > 0 && cb(ud, names, n) != 0)
 		rc = 1;
 	free(names);
-	cJSON_Delete(root);
 	return rc;
 }
 

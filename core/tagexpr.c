@@ -537,13 +537,27 @@ is_digit(unsigned char c)
  * any length); a digit run against a byte compares as the digit '0' would,
  * which is consistent because no other byte lies among the digits.  Equal
  * token sequences ("3.01" and "3.1") fall back to strcmp.
+ *
+ * Sorting tens of thousands of tags calls this a million times, and tags
+ * that sort near each other share long prefixes: skip the common bytes,
+ * back to the start of the digit run they may end inside, and tokenise
+ * only from there.
  */
 int
 tm_natcmp(const char *a, const char *b)
 {
 	const unsigned char	*p = (const unsigned char *)a;
 	const unsigned char	*q = (const unsigned char *)b;
+	size_t			 i = 0;
 
+	while (p[i] != '\0' && p[i] == q[i])
+		i++;
+	if (p[i] == q[i])
+		return 0;
+	while (i > 0 && is_digit(p[i - 1]))
+		i--;
+	p += i;
+	q += i;
 	while (*p != '\0' && *q != '\0') {
 		if (is_digit(*p) && is_digit(*q)) {
 			int	first = 0;

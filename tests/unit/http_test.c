@@ -152,6 +152,13 @@ main(void)
 	ok(!http_same_origin("https://r:5000/", "https://r:5001/"), "port differs");
 	ok(!http_same_origin("https://localhost:5000/", "https://127.0.0.1:5000/"),
 	    "different host names are different origins");
+	ok(http_same_origin("http://127.0.0.1:5000/v2/a/tags/list?n=1",
+	    "http://127.0.0.1:5000/"), "spelled alike: same origin");
+	ok(!http_same_origin("https://r@evil.example/v2/", "https://r/"),
+	    "userinfo before another host: not the same origin");
+	ok(!http_same_origin("https://r.evil.example/v2/", "https://r/"),
+	    "a longer host sharing a prefix: not the same origin");
+	ok(!http_same_origin("ftp://r/", "ftp://r/"), "not http: never an origin of ours");
 	s = reg_upload_put_url("https://r/v2/a/blobs/uploads/u?_state=x", "sha256:ab");
 	is_str(s, "https://r/v2/a/blobs/uploads/u?_state=x&digest=sha256:ab",
 	    "digest appended to an existing query");

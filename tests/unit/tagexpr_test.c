@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,75 @@ test_natcmp(void)
 	    "ties fall back to strcmp");
 }
 
+/* The plain token walk from the start: the oracle for the fast version. */
+static int
+ref_natcmp(const char *a, const char *b)
+{
+	const unsigned char	*p = (const unsigned char *)a;
+	const unsigned char	*q = (const unsigned char *)b;
+
+	while (*p != '\0' && *q != '\0') {
+		if (isdigit(*p) && isdigit(*q)) {
+			const unsigned char	*ep = p, *eq = q;
+			size_t			 lp, lq;
+			int			 c;
+
+			while (*p == '0' && isdigit(p[1]))
+				p++;
+			while (*q == '0' && isdigit(q[1]))
+				q++;
+			for (ep = p; isdigit(*ep); ep++)
+				;
+			for (eq = q; isdigit(*eq); eq++)
+				;
+			lp = (size_t)(ep - p);
+			lq = (size_t)(eq - q);
+			if (lp != lq)
+				return lp < lq ? -1 : 1;
+			if ((c = memcmp(p, q, lp)) != 0)
+				return c;
+			p = ep;
+			q = eq;
+			continue;
+		}
+		if ((isdigit(*p) ? '0' : *p) != (isdigit(*q) ? '0' : *q))
+			return (isdigit(*p) ? '0' : *p) < (isdigit(*q) ? '0' : *q) ? -1 : 1;
+		p++;
+		q++;
+	}
+	if (*p != *q)
+		return *p == '\0' ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static void
+test_natcmp_random(void)
+{
+	static const char	alpha[] = "0019.-a";
+	char			a[12], b[12];
+	size_t			i, k, bad = 0;
+	unsigned		seed = 12345;
+
+	for (i = 0; i < 300000; i++) {
+		size_t	la = (seed = seed * 1103515245 + 12345) >> 16 & 7;
+		size_t	lb = (seed = seed * 1103515245 + 12345) >> 16 & 7;
+
+		for (k = 0; k < la; k++)
+			a[k] = alpha[((seed = seed * 1103515245 + 12345) >> 16) % 7];
+		a[la] = '\0';
+		/* Often a shared prefix: the case the fast path takes. */
+		memcpy(b, a, lb < la ? lb : la);
+		for (k = ((seed >> 20) & 1) ? (lb < la ? lb : la) / 2 : 0; k < lb; k++)
+			b[k] = alpha[((seed = seed * 1103515245 + 12345) >> 16) % 7];
+		b[lb] = '\0';
+		if ((tm_natcmp(a, b) > 0) - (tm_natcmp(a, b) < 0) !=
+		    (ref_natcmp(a, b) > 0) - (ref_natcmp(a, b) < 0) && bad++ < 5)
+			printf("#   natcmp('%s','%s') = %d, oracle %d\n", a, b,
+			    tm_natcmp(a, b), ref_natcmp(a, b));
+	}
+	is_int(bad, 0, "300,000 random pairs: same order as the plain token walk");
+}
+
 static double
 now(void)
 {
@@ -331,6 +401,7 @@ main(void)
 	test_errors();
 	test_apply();
 	test_natcmp();
+	test_natcmp_random();
 	test_speed();
 	return tap_done();
 }
