@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "http.h"
 #include "manifest.h"
+#include "nameset.h"
 #include "registry.h"
 #include "tagsjson.h"
 
@@ -325,15 +326,19 @@ url_hash(const char *s)
 	return h;
 }
 
-/* One page: valid names to cb, the others counted.  1 stop, 0 go on, -1. */
+/*
+ * One page: valid names not seen before to cb, the invalid ones counted.
+ * 1 stop, 0 go on, -1.
+ */
 static int
-tags_page(struct reg_conn *c, struct http_resp *r, reg_tags_fn *cb, void *ud,
-    size_t *rejected, size_t *total, struct tm_err *err)
+tags_page(struct reg_conn *c, struct http_resp *r, struct nameset *seen,
+    reg_tags_fn *cb, void *ud, size_t *rejected, size_t *total,
+    struct tm_err *err)
 {
 	const char	**names;
 	char		  none[1] = "";
-	size_t		  n, count;
-	int		  rc = 0;
+	size_t		  n, count, i, k;
+	int		  rc = 0, added;
 
 	switch (tags_json_parse(r->body != NULL ? r->body : none, r->len,
 	    &names, &n, &count)) {
@@ -348,6 +353,15 @@ tags_page(struct reg_conn *c, struct http_resp *r, reg_tags_fn *cb, void *ud,
 	if (rejected != NULL)
 		*rejected += count - n;
 	*total += count;
+	for (i = k = 0; i < n && *total <= TAGS_MAX_NAMES; i++) {
+		if ((added = nameset_add(seen, names[i])) == -1) {
+			free(names);
+			return oom(c, "tags/list", err);
+		}
+		if (added)
+			names[k++] = names[i];
+	}
+	n = k;
 	if (*total > TAGS_MAX_NAMES) {
 		http_err_begin(c, "tags/list", err);
 		rc = tm_err_set(err, TM_CAT_PROTOCOL, "more than %d tag names",
@@ -366,6 +380,7 @@ reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
 				    .accept = "application/json", .max_body = HTTP_JSON_MAX };
 	struct http_resp	 r;
 	uint64_t		*seen = NULL;
+	struct nameset		*seen_names;
 	size_t			 pages = 0, total = 0;
 	char			*url = NULL, *next, *scope;
 	int			 rc = -1, i;
@@ -376,7 +391,9 @@ reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
 		return usage_err(c, "tags/list", "repository", repo, err);
 	if (asprintf(&url, "/v2/%s/tags/list?n=%d", repo, TAGS_PAGE) == -1)
 		return oom(c, "tags/list", err);
-	if ((scope = read_scope(c, repo)) == NULL) {
+	if ((scope = read_scope(c, repo)) == NULL ||
+	    (seen_names = nameset_new()) == NULL) {
+		free(scope);
 		free(url);
 		return oom(c, "tags/list", err);
 	}
@@ -386,7 +403,8 @@ reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
 		rq.url = url;
 		if (http_do(c, &rq, &r, err) == -1)
 			break;
-		if ((i = tags_page(c, &r, cb, ud, rejected, &total, err)) != 0) {
+		if ((i = tags_page(c, &r, seen_names, cb, ud, rejected, &total,
+		    err)) != 0) {
 			rc = i == 1 ? 0 : -1;
 			break;
 		}
@@ -431,6 +449,7 @@ reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
 		http_resp_free(&r);
 	}
 	http_resp_free(&r);
+	nameset_free(seen_names);
 	free(seen);
 	free(scope);
 	free(url);

@@ -92,9 +92,9 @@ int	reg_ping(struct reg_conn *, struct tm_err *);
 
 /*
  * All tags of repo, page by page (n=1000, Link header).  cb receives each
- * page's valid tag names; it returns 0 to go on, non-zero to stop.  Names
- * that are not valid tags are skipped and counted into *rejected (may be
- * NULL).  Loops and pages past the limits are errors (TM_CAT_PROTOCOL).
+ * page's valid tag names, each once (a name repeated, in a page or a later
+ * one, is dropped); it returns 0 to go on, non-zero to stop.  Names that
+ * are not valid tags are skipped and counted into *rejected (may be NULL).  Loops and pages past the limits are errors (TM_CAT_PROTOCOL).
  */
 typedef int	 reg_tags_fn(void *ud, const char *const *tags, size_t n);
 int	reg_list_tags(struct reg_conn *, const char *repo, reg_tags_fn *,

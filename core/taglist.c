@@ -225,6 +225,20 @@ taglist_snapshot(struct taglist *tl, char ***names)
 }
 
 size_t
+taglist_take(struct taglist *tl, char ***names)
+{
+	size_t	n;
+
+	pthread_mutex_lock(&tl->lock);
+	*names = tl->names;
+	n = tl->n;
+	tl->names = NULL;
+	tl->n = tl->cap = 0;
+	pthread_mutex_unlock(&tl->lock);
+	return n;
+}
+
+size_t
 taglist_rejected(struct taglist *tl)
 {
 	size_t	n;

@@ -47,6 +47,11 @@ struct taglist	*taglist_fetch(const char *ref, const struct reg_opts *,
  * of memory.  Any thread.
  */
 size_t		 taglist_snapshot(struct taglist *, char ***names);
+/*
+ * The names themselves, handed over (the taglist keeps none): for a listing
+ * that is over, so 50,000 names are not copied once more.  Any thread.
+ */
+size_t		 taglist_take(struct taglist *, char ***names);
 void		 taglist_names_free(char **names, size_t n);
 /* Names the registry sent that are not valid tags (skipped).  Any thread. */
 size_t		 taglist_rejected(struct taglist *);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nameset.h"
 #include "ref.h"
 #include "tagexpr.h"
 #include "taglist.h"
@@ -54,7 +55,7 @@ struct warning {
 	int	 about_item;
 };
 
-/* What to show: names (sorted, unique), the result and the warnings. */
+/* What to show: names (each once), the result and the warnings. */
 struct preview_out {
 	const char		*source;
 	char			**names;
@@ -66,46 +67,27 @@ struct preview_out {
 	size_t			 nwarn;
 };
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sort and drop repeated names: a list may repeat, a preview must not. */
-static void
-names_unique(char **names, size_t *n)
-{
-	size_t	i, o = 0;
-
-	/* Registries usually send names sorted and unique: check before sorting. */
-	for (i = 1; i < *n && strcmp(names[i - 1], names[i]) < 0; i++)
-		;
-	if (i < *n)
-		qsort(names, *n, sizeof *names, str_cmp);
-	for (i = 0; i < *n; i++) {
-		if (o > 0 && strcmp(names[o - 1], names[i]) == 0)
-			free(names[i]);
-		else
-			names[o++] = names[i];
-	}
-	*n = o;
-}
-
 /*
  * Read tag names, one a line.  Blanks around a name are dropped; a line
- * that is not a valid tag is counted, never shown.  0, or 1 (usage).
+ * that is not a valid tag is counted, never shown; a repeat is dropped.
+ * 0, or 1 (usage).
  */
 static int
 read_tag_list(const char *path, struct preview_out *po)
 {
-	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char	*line = NULL, *s, *e;
-	size_t	 cap = 0, vcap = 0;
-	int	 rc = 0;
+	FILE		*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	struct nameset	*seen;
+	char		*line = NULL, *s, *e;
+	size_t		 cap = 0, vcap = 0;
+	int		 rc = 0, added;
 
 	if (f == NULL)
 		return cli_error("cannot read the tag list '%s': %m", path);
+	if ((seen = nameset_new()) == NULL) {
+		if (f != stdin)
+			fclose(f);
+		return cli_error("out of memory");
+	}
 	while (getline(&line, &cap, f) != -1) {
 		for (s = line; *s == ' ' || *s == '\t'; s++)
 			;
@@ -118,6 +100,10 @@ read_tag_list(const char *path, struct preview_out *po)
 			po->rejected++;
 			continue;
 		}
+		if ((added = nameset_add(seen, s)) == -1)
+			break;
+		if (added == 0)
+			continue;
 		if (po->n == vcap) {
 			char	**v;
 
@@ -133,6 +119,7 @@ read_tag_list(const char *path, struct preview_out *po)
 	}
 	if (ferror(f) || !feof(f))
 		rc = cli_error("cannot read the tag list '%s'", path);
+	nameset_free(seen);
 	free(line);
 	if (f != stdin)
 		fclose(f);
@@ -153,7 +140,7 @@ read_registry(const char *source, const struct reg_opts *ro,
 		cli_error("cannot list tags of %s: %s", source, buf);
 		return err.cat == TM_CAT_USAGE ? 1 : 2;
 	}
-	po->n = taglist_snapshot(tl, &po->names);
+	po->n = taglist_take(tl, &po->names);
 	po->rejected = taglist_rejected(tl);
 	taglist_free(tl);
 	return 0;
@@ -362,7 +349,6 @@ cmd_preview(int argc, char **argv)
 		rc = read_registry(po.source, &c.mo.src_reg, &po);
 	if (rc != 0)
 		goto out;
-	names_unique(po.names, &po.n);
 	if (tagexpr_apply(po.te, (const char *const *)po.names, po.n, &po.res,
 	    &err) == -1) {
 		rc = cli_error("%s", err.msg);

@@ -82,6 +82,13 @@ is "$(cat "$TMPD/h.out" | tr '\n' ' ')" "good ok-2 " "only valid tag names come 
 is "$(cat "$TMPD/h.err")" "rejected 8" "the others are counted"
 is "$(tr -d '\n -~' <"$TMPD/h.out" | wc -c | tr -d ' ')" 0 "nothing but printable ASCII reaches stdout"
 
+hostile '[{"match": "'"$tl"'\\?n=1000$", "action": "respond", "body": {"tags": ["a", "b", "a"]},
+	"headers": {"Link": "</v2/lib/many/tags/list?n=1000&last=b>; rel=\"next\""}},
+ {"match": "'"$tl"'.*last=b", "action": "respond", "body": {"tags": ["b", "c"]}}]'
+is "$?" 0 "names repeated within and across pages: still a listing"
+is "$(cat "$TMPD/h.out" | tr '\n' ' ')" "a b c " "each name once, in first-seen order"
+is "$(proxy_count p "$tl")" 2 "both pages read"
+
 hostile '[{"match": "'"$tl"'", "action": "respond", "body": {"name": "lib/many", "tags": null}}]'
 is "$?" 0 "tags: null is an empty repository"
 is "$(wc -c <"$TMPD/h.out" | tr -d ' ')" 0 "with no names"

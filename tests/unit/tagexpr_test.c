@@ -336,6 +336,50 @@ test_natcmp_random(void)
 	is_int(bad, 0, "300,000 random pairs: same order as the plain token walk");
 }
 
+static int
+natcmp_ptr(const void *a, const void *b)
+{
+	return tm_natcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* tagexpr_apply sorts by byte keys: the same order tm_natcmp gives. */
+static void
+test_apply_order(void)
+{
+	static const char	alpha[] = "00129.-ab_";
+	enum { N = 6000 };
+	static char		names[N][10];
+	const char		*v[N], *want[N];
+	struct tagexpr		*e;
+	struct tagexpr_result	 r;
+	struct tm_err		 err;
+	unsigned		 seed = 7;
+	size_t			 i, k, len, bad = 0;
+
+	for (i = 0; i < N; i++) {
+		seed = seed * 1103515245 + 12345;
+		len = 1 + (seed >> 16) % 8;
+		names[i][0] = 'v';	/* a valid first byte */
+		for (k = 1; k < len; k++) {
+			seed = seed * 1103515245 + 12345;
+			names[i][k] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+		}
+		names[i][len] = '\0';
+		v[i] = want[i] = names[i];
+	}
+	qsort(want, N, sizeof *want, natcmp_ptr);
+	e = tagexpr_compile("*", &err);
+	ok(e != NULL && tagexpr_apply(e, v, N, &r, &err) == 0 &&
+	    r.n_matched == N, "6,000 random names all match '*'");
+	for (i = 0; e != NULL && i < r.n_matched; i++)
+		if (strcmp(v[r.matched[i]], want[i]) != 0 && bad++ < 3)
+			printf("#   at %zu: '%s', tm_natcmp order has '%s'\n", i,
+			    v[r.matched[i]], want[i]);
+	is_int(bad, 0, "in exactly tm_natcmp's order");
+	tagexpr_result_free(&r);
+	tagexpr_free(e);
+}
+
 static double
 now(void)
 {
@@ -402,6 +446,7 @@ main(void)
 	test_apply();
 	test_natcmp();
 	test_natcmp_random();
+	test_apply_order();
 	test_speed();
 	return tap_done();
 }
