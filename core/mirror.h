@@ -3,8 +3,10 @@
  * rollback.  Best effort by default: whatever copied stays, failures are
  * named with their exact reason, rollback only when asked.
  *
- * Threads: mirror_start() returns at once; a coordinator thread plans
- * (lists, matches, HEADs both sides) then runs opts.jobs workers.  Progress
+ * Threads: mirror_start() returns at once; a coordinator thread lists both
+ * sides and matches, then runs opts.jobs workers, each of which examines a
+ * tag (HEADs, or a GET when the destination lacks it) and copies it at
+ * once; a dry run examines every tag and copies none.  Progress
  * goes to the evq as struct mirror_event.  Every accessor may be called
  * from any thread at any time and returns a consistent copy.
  */

@@ -315,17 +315,6 @@ reg_ping(struct reg_conn *c, struct tm_err *err)
 	return rc;
 }
 
-/* FNV-1a: remember the pages we fetched without keeping their URLs. */
-static uint64_t
-url_hash(const char *s)
-{
-	uint64_t	h = 0xcbf29ce484222325ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
 /*
  * One page: valid names not seen before to cb, the invalid ones counted.
  * 1 stop, 0 go on, -1.
@@ -379,8 +368,7 @@ reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
 	struct http_req		 rq = { .method = "GET", .object = "tags/list",
 				    .accept = "application/json", .max_body = HTTP_JSON_MAX };
 	struct http_resp	 r;
-	uint64_t		*seen = NULL;
-	struct nameset		*seen_names;
+	struct nameset		*seen_names = NULL, *seen_pages = NULL;
 	size_t			 pages = 0, total = 0;
 	char			*url = NULL, *next, *scope;
 	int			 rc = -1, i;
@@ -392,7 +380,9 @@ reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
 	if (asprintf(&url, "/v2/%s/tags/list?n=%d", repo, TAGS_PAGE) == -1)
 		return oom(c, "tags/list", err);
 	if ((scope = read_scope(c, repo)) == NULL ||
-	    (seen_names = nameset_new()) == NULL) {
+	    (seen_names = nameset_new()) == NULL ||
+	    (seen_pages = nameset_new()) == NULL) {
+		nameset_free(seen_names);
 		free(scope);
 		free(url);
 		return oom(c, "tags/list", err);
@@ -421,27 +411,21 @@ reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
 			    "invalid or non-HTTP next page");
 			break;
 		}
-		/* A registry that sends us in circles, or on forever. */
+		/* A registry that sends us on forever. */
 		if (pages == TAGS_MAX_PAGES) {
 			http_err_begin(c, "tags/list", err);
 			tm_err_set(err, TM_CAT_PROTOCOL, "more than %d tags pages",
 			    TAGS_MAX_PAGES);
 			break;
 		}
-		if (pages % 64 == 0) {
-			uint64_t	*n = realloc(seen, (pages + 64) * sizeof *seen);
-
-			if (n == NULL) {
-				oom(c, "tags/list", err);
-				break;
-			}
-			seen = n;
+		/* A registry that sends us in circles: a page asked for twice. */
+		if (nameset_add(seen_pages, r.url) == -1 ||
+		    (i = nameset_add(seen_pages, url)) == -1) {
+			oom(c, "tags/list", err);
+			break;
 		}
-		seen[pages++] = url_hash(r.url);
-		for (i = 0; (size_t)i < pages; i++)
-			if (seen[i] == url_hash(url))
-				break;
-		if ((size_t)i < pages) {
+		pages++;
+		if (i == 0) {
 			http_err_begin(c, "tags/list", err);
 			tm_err_set(err, TM_CAT_PROTOCOL, "tags pages link in a loop");
 			break;
@@ -450,7 +434,7 @@ reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
 	}
 	http_resp_free(&r);
 	nameset_free(seen_names);
-	free(seen);
+	nameset_free(seen_pages);
 	free(scope);
 	free(url);
 	return rc;
