@@ -617,6 +617,10 @@ http_body_write(char *p, size_t size, size_t nitems, void *ud)
 	}
 	if (r->len + len + 1 > r->body_alloc) {
 		want = r->body_alloc > 0 ? r->body_alloc : 16384;
+		/* An announced length (within the cap) sizes the buffer once. */
+		if (r->body_alloc == 0 && r->content_length > 0 &&
+		    (uint64_t)r->content_length < cap)
+			want = (size_t)r->content_length + 1;
 		while (want < r->len + len + 1)
 			want *= 2;
 		if (want > cap + 1)
