@@ -455,63 +455,17 @@ tagexpr_match(const struct tagexpr *e, const char *tag)
 	return evaluate(e, tag, NULL) == EV_INCLUDED;
 }
 
-static int
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/*
- * Sorting tens of thousands of matches compares each pair of names many
- * times: compare byte keys instead, built once, whose memcmp order is
- * tm_natcmp's for tag names.  A digit run becomes '0' (it sorts as that
- * digit would against any other byte), its length without leading zeros,
- * then those digits; ties ("3.01", "3.1") go to strcmp, as in tm_natcmp.
- */
 struct ranked {
-	size_t		 key;		/* offset in the key buffer */
-	size_t		 klen;
 	const char	*name;
 	size_t		 idx;
 };
 
-/* out needs 3 bytes per byte of name (a lone digit becomes 3). */
-static size_t
-nat_key(const char *name, unsigned char *out)
-{
-	const unsigned char	*p = (const unsigned char *)name;
-	size_t			 o = 0, n;
-
-	while (*p != '\0') {
-		if (!is_digit(*p)) {
-			out[o++] = *p++;
-			continue;
-		}
-		while (*p == '0' && is_digit(p[1]))
-			p++;
-		for (n = 0; is_digit(p[n]); n++)
-			;
-		out[o++] = '0';
-		out[o++] = (unsigned char)(n < 255 ? n : 255);
-		memcpy(out + o, p, n);
-		o += n;
-		p += n;
-	}
-	return o;
-}
-
 static int
-ranked_cmp(const void *va, const void *vb, void *keys)
+ranked_cmp(const void *va, const void *vb)
 {
 	const struct ranked	*a = va, *b = vb;
-	const unsigned char	*k = keys;
-	int			 c;
+	int			 c = tm_natcmp(a->name, b->name);
 
-	c = memcmp(k + a->key, k + b->key, a->klen < b->klen ? a->klen : b->klen);
-	if (c == 0 && a->klen != b->klen)
-		c = a->klen < b->klen ? -1 : 1;
-	if (c == 0)
-		c = strcmp(a->name, b->name);
 	if (c != 0)
 		return c;
 	return (a->idx > b->idx) - (a->idx < b->idx);
@@ -522,8 +476,8 @@ tagexpr_apply(const struct tagexpr *e, const char *const *tags, size_t n,
     struct tagexpr_result *r, struct tm_err *err)
 {
 	struct ranked	*rk = NULL;
-	unsigned char	*hits = NULL, *keys = NULL, *nk;
-	size_t		 t, i, nm = 0, kused = 0, kcap = 0, need;
+	unsigned char	*hits = NULL;
+	size_t		 t, i, nm = 0;
 	int		 ev;
 
 	memset(r, 0, sizeof *r);
@@ -540,26 +494,13 @@ tagexpr_apply(const struct tagexpr *e, const char *const *tags, size_t n,
 			    (ev & EV_INCLUDED)))
 				r->item_counts[i]++;
 		}
-		if (ev != EV_INCLUDED)
-			continue;
-		if ((need = 3 * strlen(tags[t])) > kcap - kused) {
-			kcap = kcap ? kcap * 2 : 65536;
-			if (kcap - kused < need)
-				kcap = kused + need;
-			if ((nk = realloc(keys, kcap)) == NULL)
-				goto oom;
-			keys = nk;
+		if (ev == EV_INCLUDED) {
+			rk[nm].name = tags[t];
+			rk[nm].idx = t;
+			nm++;
 		}
-		rk[nm].key = kused;
-		rk[nm].klen = nat_key(tags[t], keys + kused);
-		kused += rk[nm].klen;
-		rk[nm].name = tags[t];
-		rk[nm].idx = t;
-		nm++;
 	}
-	qsort_r(rk, nm, sizeof *rk, ranked_cmp, keys);
-	free(keys);
-	keys = NULL;
+	qsort(rk, nm, sizeof *rk, ranked_cmp);
 	r->matched = calloc(nm + 1, sizeof *r->matched);
 	if (r->matched == NULL)
 		goto oom;
@@ -570,7 +511,6 @@ tagexpr_apply(const struct tagexpr *e, const char *const *tags, size_t n,
 	free(hits);
 	return 0;
 oom:
-	free(keys);
 	free(rk);
 	free(hits);
 	tagexpr_result_free(r);
@@ -583,6 +523,12 @@ tagexpr_result_free(struct tagexpr_result *r)
 	free(r->matched);
 	free(r->item_counts);
 	memset(r, 0, sizeof *r);
+}
+
+static int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 /*
