@@ -181,55 +181,67 @@ add_name(struct scan *s, const char *name)
 	return 0;
 }
 
-/* [ ... ]: when it is the tags list, its valid names go to s->names. */
+/*
+ * At an opening bracket: one level deeper.  1 when close follows at once
+ * (an empty container, consumed), 0 when members follow, -1 when too deep.
+ */
 static int
-array(struct scan *s, int is_tags)
+enter(struct scan *s, char close)
 {
 	if (s->depth >= NEST_MAX)
 		return -1;
 	s->depth++;
 	s->p++;
 	skip_ws(s);
-	if (s->p < s->end && *s->p == ']') {
+	if (s->p < s->end && *s->p == close) {
 		s->p++;
 		s->depth--;
-		return 0;
+		return 1;
 	}
-	for (;;) {
+	return 0;
+}
+
+/* After a member: 0 at a comma, 1 at close (the level left), else -1. */
+static int
+next_member(struct scan *s, char close)
+{
+	skip_ws(s);
+	if (s->p >= s->end)
+		return -1;
+	if (*s->p == close) {
+		s->p++;
+		s->depth--;
+		return 1;
+	}
+	return *s->p++ == ',' ? 0 : -1;
+}
+
+/* [ ... ]: when it is the tags list, its valid names go to s->names. */
+static int
+array(struct scan *s, int is_tags)
+{
+	int	r;
+
+	if ((r = enter(s, ']')) != 0)
+		return r == 1 ? 0 : -1;
+	do {
 		skip_ws(s);
 		if (value(s, is_tags) == -1)
 			return -1;
-		skip_ws(s);
-		if (s->p >= s->end)
-			return -1;
-		if (*s->p == ']')
-			break;
-		if (*s->p++ != ',')
-			return -1;
-	}
-	s->p++;
-	s->depth--;
-	return 0;
+	} while ((r = next_member(s, ']')) == 0);
+	return r == 1 ? 0 : -1;
 }
 
 /* { ... }: at the top (depth 0 on entry), the first "tags" is the list. */
 static int
 object(struct scan *s)
 {
-	int	 top = s->depth == 0, bad, is_tags;
+	int	 top = s->depth == 0, bad, is_tags, r;
 	char	*key;
 
-	if (s->depth >= NEST_MAX)
-		return -1;
-	s->depth++;
-	s->p++;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == '}') {
-		s->p++;
-		s->depth--;
-		return 0;
-	}
-	for (;;) {
+	if ((r = enter(s, '}')) != 0)
+		return r == 1 ? 0 : -1;
+	do {
 		skip_ws(s);
 		if (string(s, &key, &bad) == -1)
 			return -1;
@@ -248,17 +260,8 @@ object(struct scan *s)
 				return -1;
 		} else if (value(s, 0) == -1)
 			return -1;
-		skip_ws(s);
-		if (s->p >= s->end)
-			return -1;
-		if (*s->p == '}')
-			break;
-		if (*s->p++ != ',')
-			return -1;
-	}
-	s->p++;
-	s->depth--;
-	return 0;
+	} while ((r = next_member(s, '}')) == 0);
+	return r == 1 ? 0 : -1;
 }
 
 /* One value; in_tags: it is an element of the tags list. */
