@@ -73,6 +73,17 @@ def head_digest(conn, repo, ref):
     return r.status, r.getheader("Docker-Content-Digest")
 
 
+def stop_process(proc):
+    """Terminate a helper process, killing it if it lingers."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Registry:
     """One docker-registry process on a free loopback port."""
 
@@ -155,13 +166,7 @@ class Registry:
         return c
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.proc = None
 
 
@@ -203,9 +208,7 @@ class DelayProxy:
         return "127.0.0.1:%d" % self.port
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait()
+        stop_process(self.proc)
         self.proc = None
 
 
