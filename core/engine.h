@@ -94,7 +94,7 @@ struct mirror {
 
 	struct mirror_rollback_info rb;
 
-	struct timespec		 t0;
+	double			 t0;		/* tm_now() at start; 0 before */
 	double			 elapsed;	/* frozen when finished */
 	time_t			 started, ended;
 	atomic_ulong		 blobs_copied, blobs_mounted, blobs_skipped;

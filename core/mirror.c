@@ -42,16 +42,6 @@ tag_state_name(enum tag_state s)
 		return "unknown";
 	return state_names[s];
 }
-static double
-since(const struct timespec *t0)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)(ts.tv_sec - t0->tv_sec) +
-	    (double)(ts.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 void
 engine_emit(struct mirror *m, const struct mirror_event *ev)
 {
@@ -636,7 +626,7 @@ finish(struct mirror *m)
 	settle(m);
 	pthread_mutex_lock(&m->lock);
 	m->status = m->copy_status = compute_status(m);
-	m->elapsed = since(&m->t0);
+	m->elapsed = tm_now() - m->t0;
 	m->ended = time(NULL);
 	m->finished = 1;
 	pthread_mutex_unlock(&m->lock);
@@ -796,7 +786,7 @@ mirror_start(struct mirror *m, struct tm_err *err)
 	tm_err_clear(err);
 	if (m->thread_live || m->finished)
 		return tm_err_set(err, TM_CAT_USAGE, "the run was started already");
-	clock_gettime(CLOCK_MONOTONIC, &m->t0);
+	m->t0 = tm_now();
 	m->started = time(NULL);
 	return launch(m, TASK_RUN, err);
 }
@@ -984,8 +974,8 @@ mirror_totals(const struct mirror *cm, struct mirror_totals *t)
 	}
 	if (m->finished)
 		t->elapsed = m->elapsed;
-	else if (m->t0.tv_sec != 0 || m->t0.tv_nsec != 0)
-		t->elapsed = since(&m->t0);
+	else if (m->t0 != 0)
+		t->elapsed = tm_now() - m->t0;
 	t->paused = m->paused;
 	pthread_mutex_unlock(&m->lock);
 	t->bytes_done = atomic_load(&m->bytes_moved);

@@ -5,9 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <wchar.h>
 
+#include "clock.h"
 #include "err.h"
 
 static int	use_utf8;
@@ -54,11 +54,7 @@ glyph(enum glyph g)
 const char *
 spinner(void)
 {
-	struct timespec	ts;
-	long		frame;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	frame = ts.tv_sec * 10 + ts.tv_nsec / 100000000;
+	long	frame = (long)(tm_now_ms() / 100);
 	if (use_utf8)
 		return spin_utf8[frame % 10];
 	return spin_ascii[frame % 4];

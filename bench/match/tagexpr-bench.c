@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "tagexpr.h"
 
 /* "?\?" keeps C's trigraph "??-" out of the pattern. */
@@ -22,15 +22,6 @@ static const char default_expr[] =
     "3-*,3.[789].?-*,3.[789].?\?-*,3.6-*,3.9.?\?-slim-*,3.10.?-slim*,"
     "!*rc*,*-alpine3.1[89],2.7.*,re:3\\.1[0-3]-.*,*windows*,!*-ltsc2016,"
     "[0-9]*-bullseye";
-
-static double
-now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 dbl_cmp(const void *a, const void *b)
@@ -93,11 +84,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < rounds; i++) {
-		double	t0 = now();
+		double	t0 = tm_now();
 
 		if (tagexpr_apply(e, (const char *const *)tags, n, &r, &err) == -1)
 			return 1;
-		t[i] = (now() - t0) * 1e3;
+		t[i] = (tm_now() - t0) * 1e3;
 		if (i + 1 < rounds)
 			tagexpr_result_free(&r);
 	}

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "creds.h"
 #include "tap.h"
 
@@ -218,15 +218,6 @@ test_files(void)
 	unlink(authfile);
 }
 
-static double
-now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* 1 when pid is gone or a zombie nobody reaped yet. */
 static int
 dead(const char *pidfile)
@@ -327,10 +318,10 @@ test_helpers(void)
 
 	setenv("TAGMIRROR_CRED_HELPER_TIMEOUT_MS", "1000", 1);
 	docker_config("{\"credHelpers\":{\"quay.io\":\"hang\"}}");
-	t0 = now();
+	t0 = tm_now();
 	expect_error("quay.io", "did not answer within 1000 ms", "docker-credential-hang",
 	    NULL, "a helper that hangs");
-	ok(now() - t0 < 4.0, "  gives up in time (%.1f s)", now() - t0);
+	ok(tm_now() - t0 < 4.0, "  gives up in time (%.1f s)", tm_now() - t0);
 	ok(dead(pidfile), "  and what it started is killed too");
 	unsetenv("TAGMIRROR_CRED_HELPER_TIMEOUT_MS");
 }

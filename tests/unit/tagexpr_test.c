@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "tagexpr.h"
 #include "tap.h"
 
@@ -380,15 +380,6 @@ test_apply_order(void)
 	tagexpr_free(e);
 }
 
-static double
-now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 test_speed(void)
 {
@@ -415,10 +406,10 @@ test_speed(void)
 		snprintf(tags[i], 64, "%zu.%zu.%zu%s", 2 + i % 3, i % 17,
 		    i / 51 % 40, suffix[i % 7]);
 	}
-	t0 = now();
+	t0 = tm_now();
 	ok(tagexpr_apply(e, (const char *const *)tags, N, &r, &err) == 0,
 	    "apply 100000 tags");
-	dt = now() - t0;
+	dt = tm_now() - t0;
 	printf("# 100000 tags x 20 items: %.1f ms, %zu matched\n", dt * 1e3,
 	    r.n_matched);
 	/* Speed is for bench/match; here apply must agree with match. */
