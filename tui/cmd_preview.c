@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lines.h"
 #include "nameset.h"
 #include "ref.h"
 #include "tagexpr.h"
@@ -72,55 +73,62 @@ struct preview_out {
  * that is not a valid tag is counted, never shown; a repeat is dropped.
  * 0, or 1 (usage).
  */
+struct tag_reader {
+	struct preview_out	*po;
+	struct nameset		*seen;
+	size_t			 cap;
+};
+
+static int
+tag_line(void *ud, char *line)
+{
+	struct tag_reader	*r = ud;
+	struct preview_out	*po = r->po;
+	char			*s, *e, **v;
+	int			 added;
+
+	for (s = line; *s == ' ' || *s == '\t'; s++)
+		;
+	for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
+		;
+	*e = '\0';
+	if (*s == '\0')
+		return 0;
+	if (!tm_tag_valid(s)) {
+		po->rejected++;
+		return 0;
+	}
+	if ((added = nameset_add(r->seen, s)) != 1)
+		return added;
+	if (po->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 1024;
+		if ((v = reallocarray(po->names, r->cap, sizeof *v)) == NULL)
+			return -1;
+		po->names = v;
+	}
+	if ((po->names[po->n] = strdup(s)) == NULL)
+		return -1;
+	po->n++;
+	return 0;
+}
+
 static int
 read_tag_list(const char *path, struct preview_out *po)
 {
-	FILE		*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	struct nameset	*seen;
-	char		*line = NULL, *s, *e;
-	size_t		 cap = 0, vcap = 0;
-	int		 rc = 0, added;
+	FILE			*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	struct tag_reader	 r = { po, NULL, 0 };
+	int			 rc = 0;
 
 	if (f == NULL)
 		return cli_error("cannot read the tag list '%s': %m", path);
-	if ((seen = nameset_new()) == NULL) {
+	if ((r.seen = nameset_new()) == NULL) {
 		if (f != stdin)
 			fclose(f);
 		return cli_error("out of memory");
 	}
-	while (getline(&line, &cap, f) != -1) {
-		for (s = line; *s == ' ' || *s == '\t'; s++)
-			;
-		for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
-			;
-		*e = '\0';
-		if (*s == '\0')
-			continue;
-		if (!tm_tag_valid(s)) {
-			po->rejected++;
-			continue;
-		}
-		if ((added = nameset_add(seen, s)) == -1)
-			break;
-		if (added == 0)
-			continue;
-		if (po->n == vcap) {
-			char	**v;
-
-			vcap = vcap ? vcap * 2 : 1024;
-			v = reallocarray(po->names, vcap, sizeof *v);
-			if (v == NULL)
-				break;
-			po->names = v;
-		}
-		if ((po->names[po->n] = strdup(s)) == NULL)
-			break;
-		po->n++;
-	}
-	if (ferror(f) || !feof(f))
+	if (lines_each(f, tag_line, &r) != 0 || ferror(f) || !feof(f))
 		rc = cli_error("cannot read the tag list '%s'", path);
-	nameset_free(seen);
-	free(line);
+	nameset_free(r.seen);
 	if (f != stdin)
 		fclose(f);
 	return rc;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lines.h"
 #include "paths.h"
 
 int
@@ -90,33 +91,40 @@ saved_write(const char *name, const struct saved_kv *kv, size_t n)
 	return write_file(path, kv, n, 1);
 }
 
+struct kv_reader {
+	void	(*fn)(void *, const char *, const char *);
+	void	 *ud;
+};
+
+/* "key = value"; comments and lines without '=' are skipped. */
+static int
+kv_line(void *ud, char *line)
+{
+	struct kv_reader	*r = ud;
+	char			*eq, *k, *v, *e;
+
+	if (line[0] == '#' || (eq = strchr(line, '=')) == NULL)
+		return 0;
+	*eq = '\0';
+	k = line + strspn(line, " \t");
+	for (e = eq; e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		e[-1] = '\0';
+	v = eq + 1;
+	v += strspn(v, " \t");
+	r->fn(r->ud, k, v);
+	return 0;
+}
+
 static int
 read_file(const char *path, void (*fn)(void *, const char *, const char *),
     void *ud)
 {
-	FILE	*f;
-	char	*line = NULL, *eq, *k, *v, *e;
-	size_t	 cap = 0;
-	ssize_t	 len;
+	struct kv_reader	 r = { fn, ud };
+	FILE			*f;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
-	while ((len = getline(&line, &cap, f)) != -1) {
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (line[0] == '#' || (eq = strchr(line, '=')) == NULL)
-			continue;
-		*eq = '\0';
-		k = line + strspn(line, " \t");
-		for (e = eq; e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			e[-1] = '\0';
-		v = eq + 1;
-		v += strspn(v, " \t");
-		fn(ud, k, v);
-	}
-	if (line != NULL)
-		explicit_bzero(line, cap);
-	free(line);
+	lines_each(f, kv_line, &r);
 	fclose(f);
 	return 0;
 }

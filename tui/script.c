@@ -10,6 +10,7 @@
 #include "preview.h"
 #include "run.h"
 #include "clock.h"
+#include "lines.h"
 
 /*
  * Test mode, after tig's: TAGMIRROR_SCRIPT names a file of lines that
@@ -39,31 +40,32 @@ static struct {
 	size_t	  typed;
 } sc;
 
+static int
+add_line(void *ud, char *line)
+{
+	char	**nl;
+
+	(void)ud;
+	if ((nl = realloc(sc.lines, (sc.n + 1) * sizeof *nl)) == NULL)
+		return -1;
+	sc.lines = nl;
+	if ((nl[sc.n] = strdup(line)) == NULL)
+		return -1;
+	sc.n++;
+	return 0;
+}
+
 int
 script_open(const char *path)
 {
 	FILE	*f;
-	char	*line = NULL, **nl;
-	size_t	 cap = 0;
-	ssize_t	 len;
+	int	 rc;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
-	while ((len = getline(&line, &cap, f)) != -1) {
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if ((nl = realloc(sc.lines, (sc.n + 1) * sizeof *nl)) == NULL ||
-		    (nl[sc.n] = strdup(line)) == NULL) {
-			free(line);
-			fclose(f);
-			return -1;
-		}
-		sc.lines = nl;
-		sc.n++;
-	}
-	free(line);
+	rc = lines_each(f, add_line, NULL);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 int
