@@ -53,11 +53,11 @@ cp "$top/tagmirror" "$work/tagmirror"
 
 # The seed report's expression, stray quote included: 392 of the 787 tags.
 expr="latest,3.[789].?,3.[789].??,3.??.?,3.??.??,3.??.??-*,3.??.?-*,3-*,3.[789].?-*,3.[789].??-*,3.6-*,3.9.??-slim-*,3.10.?-slim*'"
-shared="${TM_SHARED:-$top/../shared}"
+data="$top/tests/data"
 
 set -- python3 bench/bench.py --work "$work" --srcdir "$top" \
     --tagmirror "$work/tagmirror" --floor "$work/floor" \
-    --tags "$shared/data/python-tags.txt" --all-tags "$shared/data/python-tags-all.txt" \
+    --tags "$data/python-tags.txt" --all-tags "$data/python-tags-all.txt" \
     --expr "$expr" --argv="$orig" "$@"
 if command -v ip >/dev/null 2>&1 && unshare -n true 2>/dev/null; then
 	unshare -n -- sh -c 'ip link set lo up && BENCH_NETNS=1 exec "$@"' sh "$@"

@@ -13,7 +13,7 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 TAGMIRROR="$top_builddir/tagmirror"
-TM_SHARED="${TM_SHARED:-$top_srcdir/../shared}"
+TM_DATA="$top_srcdir/tests/data"
 
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/tm-test.XXXXXX")
 # Pin the environment: no user config, no real auth files, UTC, UTF-8.

@@ -8,7 +8,7 @@ set -eu
 bin="$1"
 n="${2:-100000}"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-list="${TM_SHARED:-$top/../shared}/data/python-tags-all.txt"
+list="$top/tests/data/python-tags-all.txt"
 [ -r "$list" ] || { echo "bench-match: $list not found" >&2; exit 1; }
 
 echo "tagmirror: $("$bin" "$list" "$n")"

@@ -1,14 +1,14 @@
 # Differential test: our glob matching against Python's fnmatch.fnmatchcase
-# (the matcher Quay uses) on the shared python tag lists and on thousands
+# (the matcher Quay uses) on the python tag lists in tests/data and on thousands
 # of generated patterns, plus the expression layer (commas, blanks, "!").
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/match.lib"
 
 CLI="$top_builddir/tests/tools/tagexpr-cli"
 [ -x "$CLI" ] || bail "tests/tools/tagexpr-cli is not built"
-TAGS="$TM_SHARED/data/python-tags.txt"
-ALL="$TM_SHARED/data/python-tags-all.txt"
-[ -r "$TAGS" ] && [ -r "$ALL" ] || bail "shared tag lists not found under $TM_SHARED"
+TAGS="$TM_DATA/python-tags.txt"
+ALL="$TM_DATA/python-tags-all.txt"
+[ -r "$TAGS" ] && [ -r "$ALL" ] || bail "tag lists not found under $TM_DATA"
 
 # The oracle.  All files are latin-1 so that Python matches bytes, as we
 # do.  One run prepares every case, one more judges our answers: each
@@ -103,11 +103,11 @@ def mutate(rng, tag):
 		out.append("*")
 	return "".join(out)
 
-def prepare(seed, d, shared):
+def prepare(seed, d, datadir):
 	"""Write each case's patterns, names and Python's answers."""
 	rng = random.Random(seed)
-	tags = lines(shared + "/python-tags.txt")
-	alltags = lines(shared + "/python-tags-all.txt")
+	tags = lines(datadir + "/python-tags.txt")
+	alltags = lines(datadir + "/python-tags-all.txt")
 	# Small alphabets so random patterns hit often; glob characters and
 	# bytes above 0x7f appear in names too, to check they are literal.
 	small = "ab1.-_*?[]!\\\xe9"
@@ -168,7 +168,7 @@ else:
 PY
 
 counts=$(python3 "$TMPD/oracle.py" prepare "$SEED_EXPR" "${TM_FUZZ_SEED:-4296}" \
-	"$TMPD" "$TM_SHARED/data") || bail "the Python oracle failed"
+	"$TMPD" "$TM_DATA") || bail "the Python oracle failed"
 is "$counts" "392 1691" "Python: the seed expression selects 392 of 787 and 1691 of 3915"
 
 # Our answers to every case, then one Python run judges them all.
@@ -185,7 +185,7 @@ while read -r name mode desc; do
 done <"$TMPD/cases"
 grep '^#' "$TMPD/report"
 
-# The whole expression through our CLI: the counts the shared README states.
+# The whole expression through our CLI: the counts tests/data/README.md states.
 n=$("$CLI" "$SEED_EXPR" <"$TAGS" | wc -l)
 is "$n" 392 "seed expression selects 392 of 787"
 n=$("$CLI" "$SEED_EXPR" <"$ALL" | wc -l)

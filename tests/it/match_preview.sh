@@ -3,12 +3,12 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/match.lib"
 
-TAGS="$TM_SHARED/data/python-tags.txt"
-ALL="$TM_SHARED/data/python-tags-all.txt"
-[ -r "$TAGS" ] && [ -r "$ALL" ] || bail "shared tag lists not found under $TM_SHARED"
+TAGS="$TM_DATA/python-tags.txt"
+ALL="$TM_DATA/python-tags-all.txt"
+[ -r "$TAGS" ] && [ -r "$ALL" ] || bail "tag lists not found under $TM_DATA"
 CLI="$top_builddir/tests/tools/tagexpr-cli"
 
-# --- offline: the seed report's expression on the shared list ---
+# --- offline: the seed report's expression on the python tag list ---
 prev --tag-list "$TAGS" --tags "$SEED_EXPR"
 is "$rc" 0 "tag list: exit 0"
 is "$(tags_of "$out" | wc -l)" 392 "the seed expression selects 392 of 787"

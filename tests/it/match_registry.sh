@@ -4,8 +4,8 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/match.lib"
 
-ALL="$TM_SHARED/data/python-tags-all.txt"
-[ -r "$ALL" ] || bail "shared tag lists not found under $TM_SHARED"
+ALL="$TM_DATA/python-tags-all.txt"
+[ -r "$ALL" ] || bail "tag lists not found under $TM_DATA"
 LISTER="$top_builddir/tests/tools/taglist-cli"
 no_esc() { case "$1" in *"$ESC"*) return 1 ;; esac; }
 
