@@ -117,6 +117,26 @@ done_testing() {
 # bail MSG: abort the whole test file (counts as a failure).
 bail() { echo "Bail out! $*"; exit 1; }
 
+# need TOOL...: bail, naming the Debian package, when a program this test
+# calls is missing.  setup.sh installs every one of them, so a missing tool
+# is a broken set-up, reported as such rather than as an obscure failure.
+need() {
+	local t pkg
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 && continue
+		case "$t" in
+		docker-registry) pkg=docker-registry ;;
+		htpasswd) pkg=apache2-utils ;;
+		pgrep | pkill | ps) pkg=procps ;;
+		/usr/bin/time) pkg=time ;;
+		sha256sum | od | timeout) pkg=coreutils ;;
+		*) pkg=$t ;;
+		esac
+		bail "$t is not installed (Debian package $pkg; sh setup.sh installs it)"
+	done
+}
+need python3 curl od sha256sum
+
 # A TCP port that was free a moment ago on 127.0.0.1.
 free_port() {
 	python3 -c 'import socket
@@ -141,6 +161,7 @@ wait_for() {
 make_ca() {
 	[ -n "${TM_CA:-}" ] && return 0
 	local d="$TMPD/pki"
+	need openssl
 	mkdir -p "$d/certdir"
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=tagmirror test CA" \
 		-keyout "$d/ca.key" -out "$d/ca.crt" >/dev/null 2>&1 || bail "openssl: cannot make a CA"
@@ -189,12 +210,14 @@ registry_start() {
 		fi
 		if [ $auth = 1 ]; then
 			local pass
+			need htpasswd
 			pass="pw-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 			htpasswd -Bbn tester "$pass" >"$dir/htpasswd" 2>/dev/null || bail "htpasswd failed"
 			echo "auth: {htpasswd: {realm: tagmirror-test, path: $dir/htpasswd}}"
 			eval "${name}_user=tester; ${name}_pass=\$pass"
 		fi
 	} >"$dir/config.yml"
+	need docker-registry
 	docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
 	track_pid $!
 	eval "${name}_addr=127.0.0.1:$port ${name}_url=$scheme://127.0.0.1:$port ${name}_dir=$dir"

@@ -3,6 +3,7 @@
 # forwarding (skopeo works through it, bodies stream both ways), every rule
 # action, the control API and log, Docker Hub style bearer auth, TLS on
 # either side, robustness and quiet.
+need ps
 
 registry_start up
 seed "$up_addr" lib/app "$TMPD/seed.out" --tags v1,v2,v3,v4 --big-layer 2000000 ||

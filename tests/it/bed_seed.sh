@@ -3,6 +3,7 @@
 # curl as independent readers: digests, media types, platforms, aliases,
 # shared layers, valid gzip'd tar layers with true diff_ids, determinism,
 # auth + TLS, streaming of a big layer, and one-line errors.
+need skopeo
 
 # 30 tags in the order given: with the defaults, position 3k is OCI, 4k is
 # multi-arch (12 and 24 are both: OCI indexes), 5k aliases position 5k-1.

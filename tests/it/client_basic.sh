@@ -2,6 +2,7 @@
 # loopback: discovery, tags, manifests of all four media types copied
 # byte-for-byte (skopeo as the independent checker), blobs, mounts, deletes.
 . "$top_srcdir/tests/lib.sh"
+need skopeo
 RT="$top_builddir/tests/tools/regtool"
 [ -x "$RT" ] || bail "build tests/tools/regtool first (make check builds it)"
 

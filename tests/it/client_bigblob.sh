@@ -3,7 +3,7 @@
 . "$top_srcdir/tests/lib.sh"
 RT="$top_builddir/tests/tools/regtool"
 [ -x "$RT" ] || bail "build tests/tools/regtool first (make check builds it)"
-[ -x /usr/bin/time ] || skip_all "/usr/bin/time is not installed"
+need /usr/bin/time
 
 registry_start src
 registry_start dst

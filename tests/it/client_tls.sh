@@ -2,6 +2,7 @@
 # works, an unknown CA is a clean tls error (never a silent fall back to
 # plain HTTP), verification off works, and a blob streams TLS to TLS.
 . "$top_srcdir/tests/lib.sh"
+need skopeo
 RT="$top_builddir/tests/tools/regtool"
 [ -x "$RT" ] || bail "build tests/tools/regtool first (make check builds it)"
 

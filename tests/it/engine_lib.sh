@@ -7,6 +7,7 @@ REGTOOL="$top_builddir/tests/tools/regtool"
 if [ -x /usr/bin/python3 ]; then
 	python3() { /usr/bin/python3 "$@"; }
 fi
+need jq skopeo
 [ -x "$REGTOOL" ] || bail "tests/tools/regtool is not built"
 
 # listing ADDR REPO: "TAG DIGEST" per tag, sorted; nothing for no tags.

@@ -2,6 +2,7 @@
 # pages with Link headers behind a bearer-token service, htpasswd over TLS,
 # hostile names, and exit 2 messages that name host, status and code.
 . "$top_srcdir/tests/lib.sh"
+need skopeo
 . "$top_srcdir/tests/it/match.lib"
 
 ALL="$TM_DATA/python-tags-all.txt"

@@ -3,7 +3,7 @@
 # roll-back prompt, and at exit the registries and their storage are gone.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/tui.lib"
-command -v docker-registry >/dev/null 2>&1 || skip_all "no docker-registry"
+need docker-registry pgrep
 
 mkdir -p "$TMPD/tmp"
 tmx new-session -d -x 80 -y 24 "cd '$TMPD' && TMPDIR='$TMPD/tmp' \

@@ -3,8 +3,8 @@
 # mirror run with worker threads (engine, journal, report).
 . "$top_srcdir/tests/lib.sh"
 
-command -v valgrind >/dev/null 2>&1 || skip_all "valgrind is not installed"
 sanitized && skip_all "valgrind cannot run an ASan build"
+need valgrind
 
 VG="valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
 --show-leak-kinds=definite,indirect --error-exitcode=99 --child-silent-after-fork=yes"
