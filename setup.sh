@@ -4,9 +4,16 @@
 set -eu
 cd "$(dirname "$0")"
 
-PKGS="build-essential autoconf automake libtool pkg-config
-libncurses-dev libcurl4-openssl-dev libcjson-dev libssl-dev
-docker-registry skopeo tmux python3 apache2-utils openssl curl ca-certificates valgrind time"
+# Build: compiler, autotools, libraries.  Tests and benches: the registry,
+# skopeo (the independent checker and the peer), tmux (TUI tests), jq,
+# python3 (test bed, oracles), htpasswd (apache2-utils), openssl (test CAs),
+# curl, procps (pgrep, ps), valgrind, GNU time (peak RSS), bash-completion,
+# clang + its runtime (libFuzzer, sanitizers), iproute2 (bench network
+# namespace).
+PKGS="build-essential autoconf automake pkg-config
+libncurses-dev libcurl4-openssl-dev libcjson-dev libssl-dev libyaml-dev
+docker-registry skopeo tmux jq python3 apache2-utils openssl curl ca-certificates
+procps valgrind time bash-completion clang libclang-rt-14-dev iproute2"
 
 missing=""
 for p in $PKGS; do
