@@ -1,23 +1,84 @@
 #!/bin/sh
-# Build and run the whole suite through automake's TAP driver, then print
-# one total line, "N passed, N failed, N skipped", as the last line.
-# Usage: tests/check.sh [extra configure options]
+# Every test, the way CI runs them; the last line totals them all:
+# "N passed, N failed, N skipped".
+#
+#   sh tests/check.sh          everything: the suite from the release tarball
+#                              (make distcheck: read-only sources, install,
+#                              uninstall), then the suite again built with
+#                              ASan+UBSan, each in a directory of its own
+#   sh tests/check.sh --quick [CONFIGURE-OPTION...]
+#                              the suite in this tree only (while working)
+#
+# Each stage's whole output is kept under $TM_CHECK_LOGS (default: a
+# fresh directory in $TMPDIR), named in the stage's summary line.
 set -u
 cd "$(dirname "$0")/.."
-if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
-	./autogen.sh >/dev/null 2>&1 || { echo "autogen.sh failed"; ./autogen.sh; exit 1; }
-fi
-if [ ! -f Makefile ] || [ $# -gt 0 ]; then
-	./configure --enable-werror "$@" >/dev/null || { echo "configure failed (see config.log)"; exit 1; }
-fi
-make -j"$(nproc 2>/dev/null || echo 2)" >/dev/null || { make; echo "0 passed, 1 failed"; exit 1; }
-make -j2 -k check
-status=$?
-passed=$(cat tests/unit/*.trs tests/it/*.trs 2>/dev/null | grep -c '^:test-result: PASS')
-failed=$(cat tests/unit/*.trs tests/it/*.trs 2>/dev/null | grep -cE '^:test-result: (FAIL|XPASS|ERROR)')
-skipped=$(cat tests/unit/*.trs tests/it/*.trs 2>/dev/null | grep -c '^:test-result: SKIP')
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	failed=1
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+configure_here() {
+	if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+		./autogen.sh >/dev/null 2>&1 || { ./autogen.sh; return 1; }
+	fi
+	if [ ! -f Makefile ] || [ $# -gt 0 ]; then
+		./configure --enable-werror "$@" >/dev/null ||
+			{ echo "configure failed (see config.log)"; return 1; }
+	fi
+	make -j"$jobs" >/dev/null || { make; return 1; }
+}
+
+passed=0 failed=0 skipped=0
+# stage NAME CMD...: run CMD with its output in NAME.log, count the TAP
+# results automake's driver printed, and add them to the totals.  A stage
+# that fails without a failed test (a build error) counts as one failure.
+stage() {
+	name=$1
+	shift
+	log="$logs/$name.log"
+	start=$(date +%s)
+	"$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^PASS: ' "$log")
+	f=$(grep -cE '^(FAIL|XPASS|ERROR): ' "$log")
+	s=$(grep -c '^SKIP: ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		tail -20 "$log"
+	fi
+	grep -E '^(FAIL|XPASS|ERROR): ' "$log" | head -40
+	echo "$name: $p passed, $f failed, $s skipped in $(($(date +%s) - start)) s ($log)"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+# The suite from `make dist`'s tarball, built with ASan and UBSan.
+sanitized_suite() {
+	dir="$work/asan"
+	mkdir -p "$dir" && tar -xzf "$tarball" -C "$dir" && cd "$dir"/* &&
+		./configure --enable-werror --enable-sanitizers >/dev/null &&
+		make -j"$jobs" >/dev/null && make -j"$jobs" -k check
+	rc=$?
+	cd "$top"
+	return $rc
+}
+
+logs=${TM_CHECK_LOGS:-$(mktemp -d "${TMPDIR:-/tmp}/tagmirror-check.XXXXXX")}
+mkdir -p "$logs"
+if [ "${1:-}" = --quick ]; then
+	shift
+	configure_here "$@" || { echo "0 passed, 1 failed"; exit 1; }
+	stage suite make -j"$jobs" -k check
+else
+	configure_here || { echo "0 passed, 1 failed"; exit 1; }
+	work="$logs/build"
+	mkdir -p "$work"
+	stage distcheck make -j"$jobs" distcheck
+	tarball=$(ls -t "$top"/tagmirror-*.tar.gz 2>/dev/null | head -1)
+	if [ -z "$tarball" ]; then
+		stage dist make dist
+		tarball=$(ls -t "$top"/tagmirror-*.tar.gz 2>/dev/null | head -1)
+	fi
+	[ -n "$tarball" ] && stage sanitizers sanitized_suite
+	rm -rf "$work"
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ]
