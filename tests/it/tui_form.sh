@@ -105,7 +105,9 @@ is "$(grep -c s3cret-pw "$conf")" 0 "the password is not in the .conf"
 is "$(grep -c 's3cret-pw' "$sec")" 1 "the password is in the .secrets"
 nok "the password is never drawn" _screen_has "s3cret-pw"
 
-# Theme chosen in the app is remembered.
+# Theme chosen in the app is remembered.  The shipped themes are found
+# beside an in-tree binary; a VPATH build (make distcheck) has none there.
+cp "$top_srcdir"/themes/*.theme "$XDG_CONFIG_HOME/tagmirror/themes/"
 keys C-t
 ok "Ctrl-T offers the themes" wait_screen 20 "Colour theme"
 keys Down Down
