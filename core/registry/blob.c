@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
-#include "http.h"
+#include "request.h"
 #include "manifest.h"
 #include "registry.h"
 

@@ -12,7 +12,7 @@
 
 #include "auth.h"
 #include "creds.h"
-#include "http.h"
+#include "request.h"
 #include "clock.h"
 
 #define AUTH_TOKENS_MAX		64

@@ -8,7 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "auth.h"
-#include "http.h"
+#include "request.h"
 #include "manifest.h"
 #include "nameset.h"
 #include "registry.h"

@@ -13,7 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "auth.h"
-#include "http.h"
+#include "request.h"
 #include "clock.h"
 
 #define CA_FILE_MAX	(4 * 1024 * 1024)

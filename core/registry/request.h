@@ -5,8 +5,8 @@
  * Authorization never leaves the origin it was meant for, one auth round
  * on 401, retries with backoff).  Nothing outside the client includes it.
  */
-#ifndef TM_HTTP_H
-#define TM_HTTP_H
+#ifndef TM_REQUEST_H
+#define TM_REQUEST_H
 
 #include <pthread.h>
 #include <stdatomic.h>
