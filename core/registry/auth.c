@@ -8,9 +8,9 @@
 #include <strings.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 
 #include "auth.h"
+#include "base64.h"
 #include "creds.h"
 #include "request.h"
 #include "clock.h"
@@ -251,20 +251,18 @@ have_creds(const struct auth *a)
 static char *
 basic_value(const struct auth *a)
 {
-	char		*plain, *out;
-	size_t		 len;
+	char	*plain, *enc, *out = NULL;
 
 	if (a->creds.user == NULL)
 		return NULL;
 	if (asprintf(&plain, "%s:%s", a->creds.user,
 	    a->creds.pass != NULL ? a->creds.pass : "") == -1)
 		return NULL;
-	len = strlen(plain);
-	if ((out = malloc(6 + 4 * ((len + 2) / 3) + 1)) != NULL) {
-		memcpy(out, "Basic ", 6);
-		EVP_EncodeBlock((unsigned char *)out + 6, (unsigned char *)plain, (int)len);
-	}
+	enc = tm_b64_encode(plain, strlen(plain));
 	auth_value_free(plain);
+	if (enc != NULL && asprintf(&out, "Basic %s", enc) == -1)
+		out = NULL;
+	auth_value_free(enc);
 	return out;
 }
 
