@@ -1,28 +1,25 @@
+/*
+ * The registry client's request loop: one exchange over a connection's
+ * curl handle, and http_do around it (scheme fallback, redirects by hand,
+ * one auth round through the registry's reg_authn, retries with backoff),
+ * plus the errors an exchange can end in.
+ */
 #include "config.h"
 
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
-
-#include "auth.h"
 #include "request.h"
 #include "clock.h"
+#include "httpparse.h"
+#include "internal.h"
 
-#define CA_FILE_MAX	(4 * 1024 * 1024)
-#define CA_TOTAL_MAX	(32 * 1024 * 1024)
-#define CA_DIR_FILES	256
 #define SLEEP_SLICE	0.05
 
 /*
- * Clocks and small helpers.
+ * Connections and small helpers.
  */
 int
 http_cancelled(const struct reg_conn *c)
@@ -31,9 +28,24 @@ http_cancelled(const struct reg_conn *c)
 }
 
 int
-http_max_attempts(const struct registry *reg)
+http_max_attempts(const struct reg_conn *c)
 {
-	return reg->opts.max_attempts > 0 ? reg->opts.max_attempts : 5;
+	return c->reg->opts.max_attempts > 0 ? c->reg->opts.max_attempts : 5;
+}
+
+enum tm_side
+http_side(const struct reg_conn *c)
+{
+	return c->reg->opts.side;
+}
+
+void
+http_secret_free(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
 }
 
 /* xorshift64*: per-conn jitter without shared state. */
@@ -47,126 +59,6 @@ jitter(struct reg_conn *c)
 	x ^= x >> 27;
 	c->rng = x;
 	return (double)((x * 0x2545F4914F6CDD1DULL) >> 11) / (double)(1ULL << 53);
-}
-
-/*
- * URLs.  Everything goes through curl's URL parser so that relative
- * Location and Link targets resolve the way a browser would, and only
- * http and https are ever accepted from a registry.
- */
-
-static CURLU *
-url_parse(const char *base, const char *ref)
-{
-	CURLU	*u = curl_url();
-	char	*scheme = NULL;
-	int	 ok;
-
-	if (u == NULL)
-		return NULL;
-	ok = curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    (ref == NULL || curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK) &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
-	curl_free(scheme);
-	if (!ok) {
-		curl_url_cleanup(u);
-		return NULL;
-	}
-	return u;
-}
-
-char *
-http_resolve(const char *base, const char *ref)
-{
-	CURLU	*u = url_parse(base, ref);
-	char	*s = NULL, *out = NULL;
-
-	if (u == NULL)
-		return NULL;
-	if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
-		out = strdup(s);
-	curl_free(s);
-	curl_url_cleanup(u);
-	return out;
-}
-
-/* "scheme://host:port" with the default port filled in, lower case. */
-static char *
-origin(const char *url)
-{
-	CURLU	*u = url_parse(url, NULL);
-	char	*scheme = NULL, *host = NULL, *port = NULL, *out = NULL, *p;
-
-	if (u == NULL)
-		return NULL;
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-	    asprintf(&out, "%s://%s:%s", scheme, host, port) == -1)
-		out = NULL;
-	for (p = out; p != NULL && *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return out;
-}
-
-/* Length of "scheme://authority" of an http(s) URL; 0 for anything else. */
-static size_t
-authority_len(const char *u)
-{
-	size_t	n;
-
-	if (strncmp(u, "http://", 7) == 0)
-		n = 7;
-	else if (strncmp(u, "https://", 8) == 0)
-		n = 8;
-	else
-		return 0;
-	return n + strcspn(u + n, "/?#");
-}
-
-int
-http_same_origin(const char *a, const char *b)
-{
-	char	*oa, *ob;
-	size_t	 la = authority_len(a);
-	int	 same;
-
-	/* Every request asks; spelled alike is the common, cheap answer. */
-	if (la > 0 && la == authority_len(b) && memcmp(a, b, la) == 0)
-		return 1;
-	oa = origin(a);
-	ob = origin(b);
-	same = oa != NULL && ob != NULL && strcmp(oa, ob) == 0;
-
-	free(oa);
-	free(ob);
-	return same;
-}
-
-void
-http_url_host(const char *url, char *out, size_t n)
-{
-	CURLU	*u = url_parse(url, NULL);
-	char	*host = NULL, *port = NULL;
-
-	if (n > 0)
-		out[0] = '\0';
-	if (u == NULL)
-		return;
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
-			snprintf(out, n, "%s:%s", host, port);
-		else
-			snprintf(out, n, "%s", host);
-	}
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
 }
 
 static char *
@@ -186,454 +78,19 @@ http_url(const struct registry *reg, const char *path)
 	return url_for(reg, atomic_load(&reg->scheme), path);
 }
 
-static int
-is_absolute(const char *url)
-{
-	return strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
-}
-
-/*
- * Parsers for the headers and bodies we read.  All of them take hostile
- * input: bounded, no assumption about well-formedness.
- */
-
-static const char *
-skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
-/* Does the rel parameter value (one or more space-separated types) say next? */
-static int
-rel_has_next(const char *v, size_t len)
-{
-	size_t	i = 0, start;
-
-	while (i < len) {
-		while (i < len && (v[i] == ' ' || v[i] == '\t'))
-			i++;
-		start = i;
-		while (i < len && v[i] != ' ' && v[i] != '\t')
-			i++;
-		if (i - start == 4 && strncasecmp(v + start, "next", 4) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-char *
-http_link_next(const char *value)
-{
-	const char	*p = value, *url, *url_end;
-
-	if (value == NULL)
-		return NULL;
-	for (;;) {
-		int	next = 0;
-
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p != '<')
-			return NULL;
-		url = ++p;
-		while (*p != '\0' && *p != '>')
-			p++;
-		if (*p != '>')
-			return NULL;
-		url_end = p++;
-		/* Parameters up to the next link (a comma outside quotes). */
-		for (;;) {
-			const char	*name, *v;
-			size_t		 nlen, vlen;
-
-			p = skip_ws(p);
-			if (*p != ';')
-				break;
-			p = skip_ws(p + 1);
-			name = p;
-			while (*p != '\0' && *p != '=' && *p != ';' && *p != ',' &&
-			    *p != ' ' && *p != '\t')
-				p++;
-			nlen = (size_t)(p - name);
-			p = skip_ws(p);
-			if (*p != '=')
-				continue;
-			p = skip_ws(p + 1);
-			if (*p == '"') {
-				v = ++p;
-				while (*p != '\0' && *p != '"')
-					p++;
-				vlen = (size_t)(p - v);
-				if (*p == '"')
-					p++;
-			} else {
-				v = p;
-				while (*p != '\0' && *p != ';' && *p != ',' &&
-				    *p != ' ' && *p != '\t')
-					p++;
-				vlen = (size_t)(p - v);
-			}
-			if (nlen == 3 && strncasecmp(name, "rel", 3) == 0 &&
-			    rel_has_next(v, vlen))
-				next = 1;
-		}
-		if (next)
-			return strndup(url, (size_t)(url_end - url));
-		/* Skip whatever is left of this link. */
-		while (*p != '\0' && *p != ',')
-			p++;
-		if (*p == '\0')
-			return NULL;
-	}
-}
-
-double
-http_retry_after(const char *value, time_t now)
-{
-	const char	*p;
-	char		*end;
-	unsigned long	 secs;
-	time_t		 t;
-
-	if (value == NULL)
-		return -1;
-	p = skip_ws(value);
-	if (*p >= '0' && *p <= '9') {
-		errno = 0;
-		secs = strtoul(p, &end, 10);
-		if (*skip_ws(end) != '\0')
-			return -1;
-		/* Overflow only means "very long"; the caller caps it. */
-		if (errno == ERANGE || secs > 100000000UL)
-			secs = 100000000UL;
-		return (double)secs;
-	}
-	if (*p == '\0')
-		return -1;
-	t = curl_getdate(p, NULL);
-	if (t == -1)
-		return -1;
-	return t > now ? difftime(t, now) : 0;
-}
-
-int
-http_ratelimit(const char *value, long *remaining, long *window)
-{
-	const char	*p;
-	char		*end;
-	long		 n, w = -1;
-
-	*remaining = *window = -1;
-	if (value == NULL)
-		return -1;
-	p = skip_ws(value);
-	if (*p < '0' || *p > '9')
-		return -1;
-	errno = 0;
-	n = strtol(p, &end, 10);
-	if (errno == ERANGE)
-		return -1;
-	p = skip_ws(end);
-	if (*p != '\0' && *p != ';')
-		return -1;
-	while (*p == ';') {
-		p = skip_ws(p + 1);
-		if (strncasecmp(p, "w=", 2) == 0 && p[2] >= '0' && p[2] <= '9') {
-			errno = 0;
-			w = strtol(p + 2, &end, 10);
-			if (errno == ERANGE)
-				w = -1;
-			p = end;
-		}
-		while (*p != '\0' && *p != ';')
-			p++;
-	}
-	*remaining = n;
-	*window = w;
-	return 0;
-}
-
-/* Registry codes are identifiers: keep [A-Za-z0-9_] and replace the rest. */
-static void
-code_sanitize(char *dst, size_t n, const char *s)
-{
-	size_t	i;
-
-	if (n == 0)
-		return;
-	for (i = 0; s[i] != '\0' && i + 1 < n; i++) {
-		unsigned char	ch = (unsigned char)s[i];
-
-		dst[i] = (ch < 0x80 && isalnum(ch)) || ch == '_' ? (char)ch : '?';
-	}
-	dst[i] = '\0';
-}
-
-static const char *
-json_str(const cJSON *obj, const char *key)
-{
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsString(v) && v->valuestring != NULL ? v->valuestring : NULL;
-}
-
-int
-http_error_body(const char *body, size_t len, char *code, size_t ncode,
-    char *msg, size_t nmsg)
-{
-	cJSON		*root;
-	const cJSON	*errs, *first;
-	const char	*c = NULL, *m = NULL;
-	int		 found = 0;
-
-	if (ncode > 0)
-		code[0] = '\0';
-	if (nmsg > 0)
-		msg[0] = '\0';
-	if (body == NULL || len == 0)
-		return 0;
-	if ((root = cJSON_ParseWithLength(body, len)) == NULL)
-		return 0;
-	if (cJSON_IsObject(root)) {
-		errs = cJSON_GetObjectItemCaseSensitive(root, "errors");
-		first = cJSON_IsArray(errs) ? cJSON_GetArrayItem(errs, 0) : NULL;
-		if (cJSON_IsObject(first)) {
-			c = json_str(first, "code");
-			m = json_str(first, "message");
-		}
-		/* Token servers and proxies answer in looser shapes. */
-		if (m == NULL && (m = json_str(root, "message")) == NULL &&
-		    (m = json_str(root, "details")) == NULL)
-			m = json_str(root, "error_description");
-		if (c == NULL && m == NULL)
-			m = json_str(root, "error");
-	}
-	if (c != NULL) {
-		code_sanitize(code, ncode, c);
-		found = 1;
-	}
-	if (m != NULL) {
-		tm_sanitize(msg, nmsg, m);
-		found = 1;
-	}
-	cJSON_Delete(root);
-	return found;
-}
-
-/*
- * The response: header and body callbacks.
- */
-
-static void
-resp_clear_headers(struct http_resp *r)
-{
-	free(r->location);
-	free(r->link);
-	free(r->www_auth);
-	r->location = r->link = r->www_auth = NULL;
-	r->content_length = -1;
-	r->content_type[0] = '\0';
-	r->digest[0] = '\0';
-	r->retry_after = -1;
-}
-
-void
-http_resp_free(struct http_resp *r)
-{
-	resp_clear_headers(r);
-	free(r->body);
-	free(r->url);
-	r->body = r->url = NULL;
-	r->len = r->body_alloc = 0;
-}
-
-static void
-resp_reset(struct http_resp *r)
-{
-	http_resp_free(r);
-	memset(r, 0, sizeof *r);
-	r->content_length = -1;
-	r->retry_after = -1;
-}
-
-/* Join repeated headers with ", " (valid for Link and WWW-Authenticate). */
-static int
-header_join(char **dst, const char *v, size_t vlen)
-{
-	size_t	old = *dst != NULL ? strlen(*dst) : 0;
-	char	*n;
-
-	if (old + vlen + 3 > HTTP_HEADER_MAX)
-		return -1;
-	if ((n = realloc(*dst, old + vlen + 3)) == NULL)
-		return -1;
-	if (old > 0) {
-		memcpy(n + old, ", ", 2);
-		old += 2;
-	}
-	memcpy(n + old, v, vlen);
-	n[old + vlen] = '\0';
-	*dst = n;
-	return 0;
-}
-
-static void
-copy_value(char *dst, size_t n, const char *v, size_t vlen)
-{
-	if (vlen >= n)
-		vlen = n - 1;
-	memcpy(dst, v, vlen);
-	dst[vlen] = '\0';
-}
-
-static int
-name_is(const char *name, size_t nlen, const char *want)
-{
-	return nlen == strlen(want) && strncasecmp(name, want, nlen) == 0;
-}
-
-static void
-header_value(struct http_resp *r, const char *name, size_t nlen,
-    const char *v, size_t vlen)
-{
-	char	tmp[64];
-
-	if (name_is(name, nlen, "location")) {
-		free(r->location);
-		r->location = NULL;
-		if (header_join(&r->location, v, vlen) == -1)
-			r->header_overflow = 1;
-	} else if (name_is(name, nlen, "link")) {
-		if (header_join(&r->link, v, vlen) == -1)
-			r->header_overflow = 1;
-	} else if (name_is(name, nlen, "www-authenticate")) {
-		if (header_join(&r->www_auth, v, vlen) == -1)
-			r->header_overflow = 1;
-	} else if (name_is(name, nlen, "content-type")) {
-		const char	*semi = memchr(v, ';', vlen);
-
-		if (semi != NULL)
-			vlen = (size_t)(semi - v);
-		while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-			vlen--;
-		if (vlen < sizeof r->content_type) {
-			char	raw[sizeof r->content_type];
-
-			copy_value(raw, sizeof raw, v, vlen);
-			tm_sanitize(r->content_type, sizeof r->content_type, raw);
-		}
-	} else if (name_is(name, nlen, "docker-content-digest")) {
-		if (vlen <= TM_DIGEST_MAX) {
-			copy_value(r->digest, sizeof r->digest, v, vlen);
-			if (!tm_digest_valid(r->digest))
-				r->digest[0] = '\0';
-		}
-	} else if (name_is(name, nlen, "content-length")) {
-		char	*end;
-
-		copy_value(tmp, sizeof tmp, v, vlen);
-		errno = 0;
-		r->content_length = strtoll(tmp, &end, 10);
-		if (errno != 0 || *end != '\0' || r->content_length < 0)
-			r->content_length = -1;
-	} else if (name_is(name, nlen, "retry-after")) {
-		copy_value(tmp, sizeof tmp, v, vlen);
-		r->retry_after = http_retry_after(tmp, time(NULL));
-	} else if (name_is(name, nlen, "ratelimit-remaining") && r->reg != NULL) {
-		long	rem, win;
-
-		copy_value(tmp, sizeof tmp, v, vlen);
-		if (http_ratelimit(tmp, &rem, &win) == 0) {
-			atomic_store(&r->reg->rl_remaining, rem);
-			atomic_store(&r->reg->rl_window, win);
-		}
-	}
-}
-
+/* The parser keeps what it read; the registry's figures are shared. */
 static size_t
 header_cb(char *buf, size_t size, size_t nitems, void *ud)
 {
 	struct http_resp	*r = ud;
-	size_t			 len = size * nitems, nlen, vlen;
-	const char		*colon, *v;
+	size_t			 rc = http_header_write(buf, size, nitems, r);
 
-	r->header_bytes += len;
-	if (r->header_bytes > HTTP_HEADERS_MAX) {
-		r->header_overflow = 1;
-		return 0;
+	if (r->ratelimit_seen && r->reg != NULL) {
+		atomic_store(&r->reg->rl_remaining, r->rl_remaining);
+		atomic_store(&r->reg->rl_window, r->rl_window);
+		r->ratelimit_seen = 0;
 	}
-	if (len > 5 && strncmp(buf, "HTTP/", 5) == 0) {
-		const char	*sp = memchr(buf, ' ', len);
-
-		/* A new status line (after 1xx): forget earlier headers. */
-		resp_clear_headers(r);
-		r->status = 0;
-		if (sp != NULL && (size_t)(sp - buf) + 4 <= len &&
-		    isdigit((unsigned char)sp[1]) && isdigit((unsigned char)sp[2]) &&
-		    isdigit((unsigned char)sp[3]))
-			r->status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
-		return len;
-	}
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
-	    buf[len - 1] == ' ' || buf[len - 1] == '\t'))
-		len--;
-	if ((colon = memchr(buf, ':', len)) == NULL)
-		return size * nitems;
-	nlen = (size_t)(colon - buf);
-	v = colon + 1;
-	while (v < buf + len && (*v == ' ' || *v == '\t'))
-		v++;
-	vlen = (size_t)(buf + len - v);
-	if (vlen > HTTP_HEADER_MAX)
-		vlen = HTTP_HEADER_MAX + 1;	/* header_join refuses it */
-	header_value(r, buf, nlen, v, vlen);
-	if (r->header_overflow)
-		return 0;
-	/* A 2xx body we keep that announces more than we allow: stop now. */
-	if (name_is(buf, nlen, "content-length") && !r->head && r->max_body > 0 &&
-	    r->status >= 200 && r->status < 300 &&
-	    r->content_length > (int64_t)r->max_body) {
-		r->overflow = 1;
-		return 0;
-	}
-	return size * nitems;
-}
-
-size_t
-http_body_write(char *p, size_t size, size_t nitems, void *ud)
-{
-	struct http_resp	*r = ud;
-	size_t			 len = size * nitems, cap, want;
-	char			*n;
-
-	cap = r->status >= 200 && r->status < 300 ? r->max_body : HTTP_ERRBODY_MAX;
-	if (len == 0 || cap == 0)
-		return len;
-	if (r->len + len > cap) {
-		r->overflow = 1;
-		return CURL_WRITEFUNC_ERROR;
-	}
-	if (r->len + len + 1 > r->body_alloc) {
-		want = r->body_alloc > 0 ? r->body_alloc : 16384;
-		/* An announced length (within the cap) sizes the buffer once. */
-		if (r->body_alloc == 0 && r->content_length > 0 &&
-		    (uint64_t)r->content_length < cap)
-			want = (size_t)r->content_length + 1;
-		while (want < r->len + len + 1)
-			want *= 2;
-		if (want > cap + 1)
-			want = cap + 1;
-		if ((n = realloc(r->body, want)) == NULL)
-			return CURL_WRITEFUNC_ERROR;
-		r->body = n;
-		r->body_alloc = want;
-	}
-	memcpy(r->body + r->len, p, len);
-	r->len += len;
-	r->body[r->len] = '\0';
-	return len;
+	return rc;
 }
 
 static int
@@ -647,110 +104,6 @@ xferinfo_cb(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 	return http_cancelled(ud);
 }
 
-/*
- * TLS trust: the system bundle plus every *.crt of cert_dir and ca_file,
- * as one PEM blob, so extra CAs add to the system ones instead of
- * replacing them.
- */
-
-static int
-ca_append(struct registry *reg, const char *path, int required, struct tm_err *err)
-{
-	FILE		*f;
-	struct stat	 st;
-	char		*n;
-	size_t		 got;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		if (!required)
-			return 0;
-		return tm_err_set(err, TM_CAT_IO, "cannot read CA file %s: %s",
-		    path, strerror(errno));
-	}
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > CA_FILE_MAX ||
-	    reg->ca_len + (size_t)st.st_size + 2 > CA_TOTAL_MAX) {
-		fclose(f);
-		if (!required)
-			return 0;
-		return tm_err_set(err, TM_CAT_IO, "CA file %s is not a regular "
-		    "file of at most %d MiB", path, CA_FILE_MAX >> 20);
-	}
-	if ((n = realloc(reg->ca_pem, reg->ca_len + (size_t)st.st_size + 2)) == NULL) {
-		fclose(f);
-		return tm_err_set(err, TM_CAT_IO, "out of memory");
-	}
-	reg->ca_pem = n;
-	got = fread(n + reg->ca_len, 1, (size_t)st.st_size, f);
-	fclose(f);
-	reg->ca_len += got;
-	n[reg->ca_len++] = '\n';
-	n[reg->ca_len] = '\0';
-	return 0;
-}
-
-static int
-ca_suffix(const char *name)
-{
-	size_t	len = strlen(name);
-
-	return len > 4 && strcmp(name + len - 4, ".crt") == 0;
-}
-
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-ca_dir(struct registry *reg, const char *dir, struct tm_err *err)
-{
-	DIR		*d;
-	struct dirent	*de;
-	char		*names[CA_DIR_FILES], *path;
-	size_t		 n = 0, i;
-	int		 rc = 0;
-
-	if ((d = opendir(dir)) == NULL)
-		return tm_err_set(err, TM_CAT_IO, "cannot read cert dir %s: %s",
-		    dir, strerror(errno));
-	while ((de = readdir(d)) != NULL && n < CA_DIR_FILES)
-		if (ca_suffix(de->d_name) && (names[n] = strdup(de->d_name)) != NULL)
-			n++;
-	closedir(d);
-	/* Sorted, so the bundle does not depend on directory order. */
-	qsort(names, n, sizeof names[0], name_cmp);
-	for (i = 0; i < n; i++) {
-		if (rc == 0) {
-			if (asprintf(&path, "%s/%s", dir, names[i]) == -1)
-				rc = tm_err_set(err, TM_CAT_IO, "out of memory");
-			else {
-				rc = ca_append(reg, path, 1, err);
-				free(path);
-			}
-		}
-		free(names[i]);
-	}
-	return rc;
-}
-
-int
-http_ca_load(struct registry *reg, struct tm_err *err)
-{
-	const curl_version_info_data	*vi = curl_version_info(CURLVERSION_NOW);
-
-	if (reg->cert_dir == NULL && reg->ca_file == NULL)
-		return 0;
-	/* Missing system bundle: the extra CAs alone (and curl's CA path). */
-	if (vi->cainfo != NULL && ca_append(reg, vi->cainfo, 0, err) == -1)
-		return -1;
-	if (reg->ca_file != NULL && ca_append(reg, reg->ca_file, 1, err) == -1)
-		return -1;
-	if (reg->cert_dir != NULL && ca_dir(reg, reg->cert_dir, err) == -1)
-		return -1;
-	return 0;
-}
 
 /*
  * One exchange.
@@ -805,23 +158,13 @@ set_tls(const struct registry *reg, CURL *e)
 	}
 }
 
-int
-http_prepare(struct reg_conn *c, CURL *e, const char *method, const char *url,
-    const char *authz, const struct http_req *rq, struct http_resp *r,
-    struct curl_slist **hdrs, struct tm_err *err)
+/* Everything about the exchange but its headers. */
+static void
+set_options(struct reg_conn *c, CURL *e, const char *method, const char *url,
+    const struct http_req *rq, struct http_resp *r, int body)
 {
-	struct registry	*reg = c->reg;
-	int		 bad = 0, body = !rq->stream &&
-			    (strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0);
+	const struct registry	*reg = c->reg;
 
-	resp_reset(r);
-	r->reg = reg;
-	r->max_body = rq->max_body;
-	r->head = strcmp(method, "HEAD") == 0;
-	if ((r->url = strdup(url)) == NULL)
-		return tm_err_set(err, TM_CAT_IO, "out of memory");
-	*hdrs = NULL;
-	c->errbuf[0] = '\0';
 	curl_easy_reset(e);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -858,6 +201,16 @@ http_prepare(struct reg_conn *c, CURL *e, const char *method, const char *url,
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, rq->body != NULL ?
 		    (const char *)rq->body : "");
 	}
+}
+
+/* The request's header lines.  0, or -1 (out of memory) with none left. */
+static int
+set_headers(struct curl_slist **hdrs, const struct http_req *rq,
+    const char *authz, int body)
+{
+	int	bad = 0;
+
+	*hdrs = NULL;
 	if (rq->accept != NULL)
 		bad |= header_add(hdrs, "Accept", rq->accept);
 	if (rq->content_type != NULL)
@@ -871,10 +224,32 @@ http_prepare(struct reg_conn *c, CURL *e, const char *method, const char *url,
 	if (bad) {
 		http_headers_free(*hdrs);
 		*hdrs = NULL;
-		return tm_err_set(err, TM_CAT_IO, "out of memory");
+		return -1;
 	}
+	return 0;
+}
+
+int
+http_prepare(struct reg_conn *c, CURL *e, const char *method, const char *url,
+    const char *authz, const struct http_req *rq, struct http_resp *r,
+    struct curl_slist **hdrs, struct tm_err *err)
+{
+	int	body = !rq->stream &&
+		    (strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0);
+
+	http_resp_reset(r);
+	r->reg = c->reg;
+	r->max_body = rq->max_body;
+	r->head = strcmp(method, "HEAD") == 0;
+	*hdrs = NULL;
+	if ((r->url = strdup(url)) == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	c->errbuf[0] = '\0';
+	set_options(c, e, method, url, rq, r, body);
+	if (set_headers(hdrs, rq, authz, body) == -1)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, *hdrs);
-	atomic_fetch_add(&reg->requests, 1);
+	atomic_fetch_add(&c->reg->requests, 1);
 	return 0;
 }
 
@@ -890,6 +265,13 @@ http_err_begin(struct reg_conn *c, const char *object, struct tm_err *err)
 	tm_sanitize(err->host, sizeof err->host, c->reg->host);
 	if (object != NULL)
 		tm_sanitize(err->object, sizeof err->object, object);
+}
+
+int
+http_oom(struct reg_conn *c, const char *object, struct tm_err *err)
+{
+	http_err_begin(c, object, err);
+	return tm_err_set(err, TM_CAT_IO, "out of memory");
 }
 
 /* Forget what the previous attempt said; keep who, what and how hard. */
@@ -1111,6 +493,137 @@ err_auth_hint(const char *authz, struct tm_err *err)
 		tm_err_set(err, err->cat, "%s (token refused)", err->msg);
 }
 
+int
+http_auth_for(struct reg_conn *c, const char *scope, int own, char **authz,
+    struct tm_err *err)
+{
+	http_secret_free(*authz);
+	*authz = NULL;
+	if (!own)
+		return 0;
+	return c->reg->authn->authorize(c, scope, authz, err);
+}
+
+int
+http_auth_retry(struct reg_conn *c, const char *scope, int own,
+    const struct http_resp *r, const char *sent, int *authed, struct tm_err *err)
+{
+	if (r->status != 401 || !own || *authed)
+		return 0;
+	*authed = 1;
+	return c->reg->authn->challenged(c, scope, r, sent, err) == -1 ? -1 : 1;
+}
+
+/* Where one attempt stands between its hops. */
+struct attempt {
+	const struct http_req	*rq;
+	const char		*method;	/* GET after a 303 */
+	char			*url;
+	char			*base;	/* whose origin gets Authorization */
+	char			*authz;
+	int			 scheme;
+	int			 fallback;	/* plain HTTP still allowed */
+	int			 hops;
+	int			 authed;	/* the 401 round is spent */
+};
+
+static int
+attempt_urls(const struct registry *reg, struct attempt *a, struct tm_err *err)
+{
+	const struct http_req	*rq = a->rq;
+
+	free(a->url);
+	free(a->base);
+	a->url = http_is_absolute(rq->url) ? strdup(rq->url) :
+	    url_for(reg, a->scheme, rq->url);
+	a->base = rq->raw_auth ? strdup(rq->url) : url_for(reg, a->scheme, "/");
+	if (a->url == NULL || a->base == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	return 0;
+}
+
+/* Token requests carry their own Authorization; the rest the registry's. */
+static int
+attempt_authz(struct reg_conn *c, struct attempt *a, int own, struct tm_err *err)
+{
+	if (!a->rq->raw_auth)
+		return http_auth_for(c, a->rq->scope, own, &a->authz, err) == -1 ?
+		    -2 : 0;
+	http_secret_free(a->authz);
+	a->authz = NULL;
+	if (own && a->rq->authz != NULL && (a->authz = strdup(a->rq->authz)) == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	return 0;
+}
+
+/* A loopback or insecure registry may speak plain HTTP.  1 switched. */
+static int
+attempt_fallback(struct reg_conn *c, struct attempt *a, CURLcode cc,
+    struct tm_err *err)
+{
+	if (!a->fallback || a->hops != 0 || strncmp(a->url, "https:", 6) != 0 ||
+	    (cc != CURLE_SSL_CONNECT_ERROR && cc != CURLE_COULDNT_CONNECT))
+		return 0;
+	a->fallback = 0;
+	a->scheme = HTTP_SCHEME_HTTP;
+	return attempt_urls(c->reg, a, err) == -1 ? -1 : 1;
+}
+
+/* What an answer means: 1 another hop, 0 done, -1 failed, -2 final. */
+static int
+attempt_answer(struct reg_conn *c, struct attempt *a, int own,
+    const struct http_resp *r, struct tm_err *err)
+{
+	const struct http_req	*rq = a->rq;
+	int			 rc;
+
+	if ((rc = http_follow(r, &a->url, &a->hops, err)) != 0) {
+		if (rc == 1 && (r->status == 303 || ((r->status == 301 ||
+		    r->status == 302) && strcmp(a->method, "POST") == 0)))
+			a->method = "GET";
+		return rc;
+	}
+	if (!rq->raw_auth && (rc = http_auth_retry(c, rq->scope, own, r, a->authz,
+	    &a->authed, err)) != 0)
+		return rc == 1 ? 1 : -2;
+	if ((r->status >= 200 && r->status < 300) ||
+	    (rq->ok_status != 0 && r->status == rq->ok_status))
+		return 0;
+	http_status_err(r, err);
+	if (r->status == 401 && own)
+		err_auth_hint(a->authz, err);
+	return -1;
+}
+
+/* One exchange of an attempt.  1 another hop, 0 done, -1 failed, -2 final. */
+static int
+attempt_hop(struct reg_conn *c, struct attempt *a, struct http_resp *r,
+    struct tm_err *err)
+{
+	struct curl_slist	*hdrs;
+	CURLcode		 cc;
+	int			 own = http_same_origin(a->url, a->base), rc;
+
+	if ((rc = attempt_authz(c, a, own, err)) != 0)
+		return rc;
+	if (http_prepare(c, c->easy, a->method, a->url, a->authz, a->rq, r, &hdrs,
+	    err) == -1)
+		return -1;
+	cc = curl_easy_perform(c->easy);
+	http_headers_free(hdrs);
+	if (!http_answered(cc, r)) {
+		if ((rc = attempt_fallback(c, a, cc, err)) != 0)
+			return rc;
+		return http_curl_err(c, cc, r, err);
+	}
+	if (!a->rq->raw_auth && own && a->hops == 0) {
+		int	unknown = HTTP_SCHEME_UNKNOWN;
+
+		atomic_compare_exchange_strong(&c->reg->scheme, &unknown, a->scheme);
+	}
+	return attempt_answer(c, a, own, r, err);
+}
+
 /*
  * One attempt: scheme fallback, redirects and one auth round inside.
  * 0 done, -1 failed, -2 failed in a way another attempt cannot fix.
@@ -1119,96 +632,20 @@ static int
 attempt_once(struct reg_conn *c, const struct http_req *rq, struct http_resp *r,
     struct tm_err *err)
 {
-	struct registry		*reg = c->reg;
-	struct curl_slist	*hdrs;
-	const char		*method = rq->method;
-	char			*url, *base, *authz = NULL;
-	int			 scheme = atomic_load(&reg->scheme), hops = 0;
-	int			 authed = 0, fallback, rc = -1, own, followed;
-	CURLcode		 cc;
+	struct attempt	a = { .rq = rq, .method = rq->method };
+	int		rc = -1;
 
-	if (scheme == HTTP_SCHEME_UNKNOWN)
-		scheme = HTTP_SCHEME_HTTPS;
-	fallback = !rq->raw_auth && !is_absolute(rq->url) &&
-	    atomic_load(&reg->scheme) == HTTP_SCHEME_UNKNOWN && fallback_allowed(reg);
-	url = is_absolute(rq->url) ? strdup(rq->url) : url_for(reg, scheme, rq->url);
-	base = rq->raw_auth ? strdup(rq->url) : url_for(reg, scheme, "/");
-	if (url == NULL || base == NULL) {
-		tm_err_set(err, TM_CAT_IO, "out of memory");
-		goto out;
-	}
-	for (;;) {
-		own = http_same_origin(url, base);
-		auth_value_free(authz);
-		authz = NULL;
-		if (own && rq->raw_auth) {
-			if (rq->authz != NULL && (authz = strdup(rq->authz)) == NULL) {
-				tm_err_set(err, TM_CAT_IO, "out of memory");
-				goto out;
-			}
-		} else if (own && auth_header(c, rq->scope, &authz, err) == -1) {
-			/* The token request already had its own retries. */
-			rc = -2;
-			goto out;
-		}
-		if (http_prepare(c, c->easy, method, url, authz, rq, r, &hdrs, err) == -1)
-			goto out;
-		cc = curl_easy_perform(c->easy);
-		http_headers_free(hdrs);
-		if (!http_answered(cc, r)) {
-			/* A loopback or insecure registry may speak plain HTTP. */
-			if (fallback && hops == 0 && strncmp(url, "https:", 6) == 0 &&
-			    (cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_COULDNT_CONNECT)) {
-				fallback = 0;
-				scheme = HTTP_SCHEME_HTTP;
-				free(url);
-				free(base);
-				url = url_for(reg, scheme, rq->url);
-				base = url_for(reg, scheme, "/");
-				if (url == NULL || base == NULL) {
-					tm_err_set(err, TM_CAT_IO, "out of memory");
-					goto out;
-				}
-				continue;
-			}
-			http_curl_err(c, cc, r, err);
-			goto out;
-		}
-		if (!rq->raw_auth && own && hops == 0) {
-			int	unknown = HTTP_SCHEME_UNKNOWN;
-
-			atomic_compare_exchange_strong(&reg->scheme, &unknown, scheme);
-		}
-		if ((followed = http_follow(r, &url, &hops, err)) == -1)
-			goto out;
-		if (followed) {
-			if (r->status == 303 || ((r->status == 301 || r->status == 302) &&
-			    strcmp(method, "POST") == 0))
-				method = "GET";
-			continue;
-		}
-		if (r->status == 401 && !rq->raw_auth && own && !authed) {
-			authed = 1;
-			if (auth_on_401(c, rq->scope, r, authz, err) == -1) {
-				rc = -2;
-				goto out;
-			}
-			continue;
-		}
-		if ((r->status >= 200 && r->status < 300) ||
-		    (rq->ok_status != 0 && r->status == rq->ok_status)) {
-			rc = 0;
-			goto out;
-		}
-		http_status_err(r, err);
-		if (r->status == 401 && own)
-			err_auth_hint(authz, err);
-		goto out;
-	}
-out:
-	auth_value_free(authz);
-	free(url);
-	free(base);
+	a.scheme = atomic_load(&c->reg->scheme);
+	a.fallback = !rq->raw_auth && !http_is_absolute(rq->url) &&
+	    a.scheme == HTTP_SCHEME_UNKNOWN && fallback_allowed(c->reg);
+	if (a.scheme == HTTP_SCHEME_UNKNOWN)
+		a.scheme = HTTP_SCHEME_HTTPS;
+	if (attempt_urls(c->reg, &a, err) == 0)
+		while ((rc = attempt_hop(c, &a, r, err)) == 1)
+			;
+	http_secret_free(a.authz);
+	free(a.url);
+	free(a.base);
 	return rc;
 }
 
@@ -1217,10 +654,10 @@ http_do(struct reg_conn *c, const struct http_req *rq, struct http_resp *r,
     struct tm_err *err)
 {
 	struct tm_err	e;
-	int		max = rq->no_retry ? 1 : http_max_attempts(c->reg), attempt, rc;
+	int		max = rq->no_retry ? 1 : http_max_attempts(c), attempt, rc;
 
 	memset(r, 0, sizeof *r);
-	resp_reset(r);
+	http_resp_reset(r);
 	http_err_begin(c, rq->object, &e);
 	for (attempt = 1;; attempt++) {
 		e.attempts = attempt;
@@ -1240,3 +677,4 @@ http_do(struct reg_conn *c, const struct http_req *rq, struct http_resp *r,
 		*err = e;
 	return -1;
 }
+

@@ -1,92 +1,25 @@
 /*
- * Internal to the registry client (http.c, auth.c, registry.c,
- * blobcopy.c): the registry and connection objects, one HTTP exchange over
- * libcurl, and the request loop around it (redirects followed by hand so
- * Authorization never leaves the origin it was meant for, one auth round
- * on 401, retries with backoff).  Nothing outside the client includes it.
+ * The registry client's request loop over libcurl: one exchange set up
+ * for a registry connection, and http_do around it (scheme fallback,
+ * redirects followed by hand so Authorization never leaves the origin it
+ * was meant for, one auth round on 401, retries with backoff).  The auth
+ * round goes through the registry's struct reg_authn, so this loop never
+ * calls the token code itself.  Internal to core/registry/.
  */
 #ifndef TM_REQUEST_H
 #define TM_REQUEST_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <time.h>
 
 #include <curl/curl.h>
 
 #include "err.h"
-#include "ref.h"
-#include "registry.h"
+#include "httpparse.h"
 
-#define HTTP_JSON_MAX	(4 * 1024 * 1024)	/* tags pages, tokens */
-#define HTTP_ERRBODY_MAX (64 * 1024)		/* error answers we read */
-#define HTTP_HEADERS_MAX (256 * 1024)		/* all headers of one answer */
-#define HTTP_HEADER_MAX	(16 * 1024)		/* one header value we keep */
 #define HTTP_MAX_HOPS	5			/* redirects per request */
 
-enum http_scheme {
-	HTTP_SCHEME_UNKNOWN,
-	HTTP_SCHEME_HTTPS,
-	HTTP_SCHEME_HTTP
-};
-
-struct auth;
-
-struct registry {
-	char		*host;
-	struct reg_opts	 opts;		/* strings point at the copies below */
-	char		*cert_dir;
-	char		*ca_file;
-	char		*user;
-	char		*pass;
-	char		*user_agent;
-	char		*ca_pem;	/* system bundle + extra CAs, or NULL */
-	size_t		 ca_len;
-	CURLSH		*share;		/* DNS and TLS sessions only */
-	pthread_mutex_t	 locks[CURL_LOCK_DATA_LAST];
-	struct auth	*auth;
-	atomic_int	 scheme;	/* enum http_scheme */
-	atomic_long	 rl_remaining;
-	atomic_long	 rl_window;
-	atomic_ulong	 requests;
-};
-
-struct reg_conn {
-	struct registry		*reg;
-	CURL			*easy;
-	CURLM			*multi;		/* blob copies; made on first use */
-	const atomic_int	*cancel;
-	reg_progress_fn		*progress;
-	void			*progress_ud;
-	reg_retry_fn		*retry;
-	void			*retry_ud;
-	uint64_t		 rng;		/* backoff jitter */
-	char			 errbuf[CURL_ERROR_SIZE];
-};
-
-/* The answer to one exchange: the headers we use and a bounded body. */
-struct http_resp {
-	struct registry	*reg;		/* ratelimit headers land here */
-	long		 status;
-	char		*url;		/* the URL that answered (after redirects) */
-	char		*body;		/* NUL-terminated; NULL when empty */
-	size_t		 len;
-	size_t		 body_alloc;
-	size_t		 max_body;	/* 2xx bodies past this are an error */
-	int		 head;		/* HEAD: no body expected */
-	int		 overflow;	/* body past its bound */
-	int		 header_overflow; /* headers past their bounds */
-	size_t		 header_bytes;
-	int64_t		 content_length; /* -1 unknown */
-	char		 content_type[128];
-	char		 digest[TM_DIGEST_MAX + 1];	/* Docker-Content-Digest */
-	char		*location;
-	char		*link;		/* every Link header, joined by ", " */
-	char		*www_auth;	/* every WWW-Authenticate, joined */
-	double		 retry_after;	/* seconds, -1 none */
-};
+struct registry;
+struct reg_conn;
 
 struct http_req {
 	const char	*method;	/* GET HEAD PUT POST DELETE */
@@ -118,22 +51,37 @@ struct http_req {
  */
 int	 http_do(struct reg_conn *, const struct http_req *, struct http_resp *,
 	    struct tm_err *);
-void	 http_resp_free(struct http_resp *);
 
 /*
- * The pieces http_do is made of, for blobcopy.c which drives two
- * exchanges in one curl multi.  http_prepare resets easy and sets it up
- * for one exchange (the caller performs it); *hdrs must be released with
+ * The pieces http_do is made of, for blob.c which drives two exchanges
+ * in one curl multi.  http_prepare resets easy and sets it up for one
+ * exchange (the caller performs it); *hdrs must be released with
  * http_headers_free after the exchange.
  */
 int	 http_prepare(struct reg_conn *, CURL *, const char *method,
 	    const char *url, const char *authz, const struct http_req *,
 	    struct http_resp *, struct curl_slist **hdrs, struct tm_err *);
 void	 http_headers_free(struct curl_slist *);
-/* The default body sink (bounded) that http_prepare installs. */
-size_t	 http_body_write(char *, size_t, size_t, void *resp);
+/*
+ * The auth round, in one place.  http_auth_for: wipe *authz and, when own
+ * (the URL is on the registry's origin), put the Authorization to send
+ * for scope there (NULL: none needed).  0, or -1 with err filled (the
+ * token request had its own retries: final).  http_auth_retry: after the
+ * answer r to a request that carried sent: 0 when r is not a 401 worth a
+ * second try (or *authed says we had one), 1 try once more, -1 with err
+ * filled (final).
+ */
+int	 http_auth_for(struct reg_conn *, const char *scope, int own,
+	    char **authz, struct tm_err *);
+int	 http_auth_retry(struct reg_conn *, const char *scope, int own,
+	    const struct http_resp *, const char *sent, int *authed,
+	    struct tm_err *);
+/* Wipe and free a string that held a secret (NULL is fine). */
+void	 http_secret_free(char *);
 /* Start a tm_err for a failure of c's registry about object. */
 void	 http_err_begin(struct reg_conn *, const char *object, struct tm_err *);
+/* http_err_begin plus TM_CAT_IO "out of memory".  Returns -1. */
+int	 http_oom(struct reg_conn *, const char *object, struct tm_err *);
 /*
  * When r is a redirect with a Location, point *url (malloc'd) at its
  * target and count the hop.  1 followed, 0 not a redirect, -1 with err
@@ -158,48 +106,11 @@ int	 http_retryable(const struct tm_err *);
 int	 http_backoff(struct reg_conn *, int attempt, double retry_after,
 	    struct tm_err *);
 int	 http_cancelled(const struct reg_conn *);
-int	 http_max_attempts(const struct registry *);
+/* Attempts per request on c's registry (opts.max_attempts, default 5). */
+int	 http_max_attempts(const struct reg_conn *);
+/* The side c's registry stamps into errors. */
+enum tm_side http_side(const struct reg_conn *);
 /* "scheme://host" + path for the scheme in use (https until known). */
 char	*http_url(const struct registry *, const char *path);
-/* Resolve ref (absolute or relative) against base; http(s) only.  malloc'd. */
-char	*http_resolve(const char *base, const char *ref);
-/* 1 when both URLs have the same scheme, host and port. */
-int	 http_same_origin(const char *a, const char *b);
-/* "host[:port]" of url into out; "" when it does not parse. */
-void	 http_url_host(const char *url, char *out, size_t n);
-
-/*
- * Parsers, exposed for the unit tests.
- * http_link_next: the rel="next" target of a Link header into a malloc'd
- * string, NULL when none.  http_retry_after: seconds to wait from a
- * Retry-After value (delta-seconds or HTTP-date, relative to now), -1
- * when it is neither.  http_error_body: the first error of a registry's
- * JSON error answer (also {"message"}, {"error"}, {"details"}) into code
- * and msg, both sanitised; returns 1 when one was found.
- * http_ratelimit: "N;w=SECONDS" into remaining and window (-1 unknown);
- * returns 0, or -1 when it does not parse.
- */
-char	*http_link_next(const char *value);
-double	 http_retry_after(const char *value, time_t now);
-int	 http_error_body(const char *body, size_t len, char *code, size_t ncode,
-	    char *msg, size_t nmsg);
-int	 http_ratelimit(const char *value, long *remaining, long *window);
-
-/* CA bundle for cert_dir / ca_file (system bundle first).  0 or -1. */
-int	 http_ca_load(struct registry *, struct tm_err *);
-
-/*
- * Upload sessions, shared by registry.c and blobcopy.c.  Start one on
- * repo and return its absolute URL (malloc'd), or NULL with err filled.
- * object names the blob in errors.
- */
-char	*reg_upload_start(struct reg_conn *, const char *repo,
-	    const char *object, struct tm_err *);
-/* URL of the PUT that completes upload url with digest.  malloc'd. */
-char	*reg_upload_put_url(const char *url, const char *digest);
-/* Tidy: DELETE an upload session we abandon.  Errors are ignored. */
-void	 reg_upload_cancel(struct reg_conn *, const char *url, const char *repo);
-/* "repository:REPO:pull,push" into a malloc'd string. */
-char	*reg_scope(const char *repo, const char *actions);
 
 #endif
