@@ -1,3 +1,7 @@
+/*
+ * Registry credentials: USER[:PASS] options, docker and containers auth
+ * files, and credential helpers run with a timeout, for one host.
+ */
 #include "config.h"
 
 #include "creds.h"
