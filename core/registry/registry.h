@@ -1,7 +1,7 @@
 /*
- * Registry client (distribution API v2) over libcurl: the one header
- * the rest of core/ and the tools use (core/registry/internal.h and the
- * request-level headers stay inside the folder).
+ * Registry client (distribution API v2) over libcurl: the header the
+ * rest of core/ and the tools use (with nameset.h and tagsjson.h; the
+ * request-level headers and internal.h stay inside core/registry/).
  *
  * Two objects:
  *  - struct registry: one per registry host, shared by all threads.  Holds
