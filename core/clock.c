@@ -1,3 +1,6 @@
+/*
+ * The monotonic clock, in seconds and milliseconds.
+ */
 #include "config.h"
 
 #include <time.h>

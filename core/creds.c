@@ -1,6 +1,11 @@
+/*
+ * Registry credentials: USER[:PASS] options, docker and containers auth
+ * files, and credential helpers run with a timeout, for one host.
+ */
 #include "config.h"
 
 #include "creds.h"
+#include "base64.h"
 #include "clock.h"
 
 #include <errno.h>
@@ -148,51 +153,6 @@ pick(const cJSON *it, const char *host, int pass)
 	if (it->string == NULL)
 		return 0;
 	return pass == 0 ? strcmp(it->string, host) == 0 : key_matches(it->string, host);
-}
-
-static int
-b64_value(int ch)
-{
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+')
-		return 62;
-	if (ch == '/')
-		return 63;
-	return -1;
-}
-
-/* Standard base64, padding optional, into a new NUL-terminated string. */
-static char *
-b64_decode(const char *in)
-{
-	size_t		 len = strlen(in), i, o = 0;
-	unsigned int	 acc = 0;
-	int		 bits = 0, v;
-	char		*out;
-
-	while (len > 0 && in[len - 1] == '=')
-		len--;
-	if ((out = malloc(len * 3 / 4 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		if ((v = b64_value((unsigned char)in[i])) == -1) {
-			explicit_bzero(out, o);
-			free(out);
-			return NULL;
-		}
-		acc = (acc << 6) | (unsigned int)v;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			out[o++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	out[o] = '\0';
-	return out;
 }
 
 static int
@@ -428,12 +388,14 @@ auths_entry(const cJSON *e, const char *path, struct tm_creds *c, struct tm_err 
 {
 	const char	*auth, *s;
 	char		*plain, *colon;
+	size_t		 plen;
 	int		 failed = 0;
 
 	if (!cJSON_IsObject(e))
 		return 0;
 	if ((auth = json_str(e, "auth")) != NULL) {
-		if ((plain = b64_decode(auth)) == NULL || (colon = strchr(plain, ':')) == NULL) {
+		if (tm_b64_decode(auth, strlen(auth), TM_B64_PAD_OPTIONAL, &plain, &plen) == -1 ||
+		    (colon = strchr(plain, ':')) == NULL) {
 			if (plain != NULL) {
 				explicit_bzero(plain, strlen(plain));
 				free(plain);

@@ -1,3 +1,7 @@
+/*
+ * struct tm_err: setting, clearing and naming errors, and the sanitising
+ * that keeps registry text and control bytes out of messages.
+ */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,3 +1,7 @@
+/*
+ * The event queue from worker threads to the UI thread: a locked FIFO
+ * plus a wake-up pipe the UI polls.
+ */
 #include "config.h"
 
 #include "evq.h"

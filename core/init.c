@@ -1,3 +1,7 @@
+/*
+ * Process-wide set-up and tear-down of the core library (libcurl's
+ * global state) and the backend version string.
+ */
 #include "config.h"
 
 #include <signal.h>

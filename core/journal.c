@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "manifest.h"
 
 #define JOURNAL_MAGIC	"tagmirror-journal 1"
@@ -26,86 +27,17 @@ struct journal {
 	char		 path[PATH_MAX];
 };
 
-static const char b64_chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
+/* The journal's record format predates core/base64.c; same codec. */
 char *
 journal_b64_encode(const void *buf, size_t len)
 {
-	const unsigned char	*p = buf;
-	char			*out, *o;
-	size_t			 i;
-
-	if ((out = malloc(4 * ((len + 2) / 3) + 1)) == NULL)
-		return NULL;
-	o = out;
-	for (i = 0; i + 2 < len; i += 3) {
-		*o++ = b64_chars[p[i] >> 2];
-		*o++ = b64_chars[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-		*o++ = b64_chars[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
-		*o++ = b64_chars[p[i + 2] & 63];
-	}
-	if (i < len) {
-		*o++ = b64_chars[p[i] >> 2];
-		if (i + 1 < len) {
-			*o++ = b64_chars[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-			*o++ = b64_chars[(p[i + 1] & 15) << 2];
-		} else {
-			*o++ = b64_chars[(p[i] & 3) << 4];
-			*o++ = '=';
-		}
-		*o++ = '=';
-	}
-	*o = '\0';
-	return out;
-}
-
-static int
-b64_value(char c)
-{
-	const char	*p;
-
-	if (c == '\0' || (p = strchr(b64_chars, c)) == NULL)
-		return -1;
-	return (int)(p - b64_chars);
+	return tm_b64_encode(buf, len);
 }
 
 int
 journal_b64_decode(const char *s, size_t len, char **out, size_t *outlen)
 {
-	unsigned char	*o;
-	size_t		 i, n = 0, pad = 0;
-	int		 v[4], k;
-
-	*out = NULL;
-	*outlen = 0;
-	if (len % 4 != 0)
-		return -1;
-	if (len > 0 && s[len - 1] == '=')
-		pad++;
-	if (len > 1 && s[len - 2] == '=')
-		pad++;
-	if ((o = malloc(len / 4 * 3 + 1)) == NULL)
-		return -1;
-	for (i = 0; i < len; i += 4) {
-		for (k = 0; k < 4; k++) {
-			/* '=' only in the last one or two places. */
-			if (s[i + k] == '=' && i + 4 == len && k >= 4 - (int)pad)
-				v[k] = 0;
-			else if ((v[k] = b64_value(s[i + k])) == -1) {
-				free(o);
-				return -1;
-			}
-		}
-		o[n++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
-		o[n++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
-		o[n++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
-	}
-	n -= pad;
-	o[n] = '\0';
-	*out = (char *)o;
-	*outlen = n;
-	return 0;
+	return tm_b64_decode(s, len, 0, out, outlen);
 }
 
 int

@@ -1,3 +1,7 @@
+/*
+ * Manifests: parse the four media types we mirror, list what they refer
+ * to, filter an index by platform, and hash exact bytes.
+ */
 #include "config.h"
 
 #include "manifest.h"

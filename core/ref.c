@@ -1,3 +1,8 @@
+/*
+ * Image references "[host/]repo[:tag][@digest]", parsed the way docker
+ * reads them (Docker Hub's names filled in) and formatted back, and the
+ * checks on their parts: tags, digests, hosts, loopback.
+ */
 #include "config.h"
 
 #include "ref.h"
@@ -283,92 +288,101 @@ looks_like_host(const char *s, size_t len)
 	    (len == 9 && strncmp(s, "localhost", 9) == 0);
 }
 
-int
-tm_ref_parse(const char *s, struct tm_ref *ref, struct tm_err *err)
+/* "@sha256:..." at the end of s into ref->digest; *nend moves before it. */
+static int
+ref_digest(const char *s, const char **nend, struct tm_ref *ref,
+    struct tm_err *err)
 {
-	const char	*at, *name, *nend, *tend, *colon, *slash, *lastslash, *repo;
-	size_t		 len, hlen, rlen;
-	int		 library;
+	const char	*at = strchr(s, '@');
 
-	memset(ref, 0, sizeof *ref);
-	if (s == NULL || *s == '\0')
-		return tm_err_set(err, TM_CAT_USAGE, "empty image reference");
-	len = strlen(s);
-	if (len > 1024)
-		return tm_err_set(err, TM_CAT_USAGE, "image reference too long (%zu bytes)", len);
+	if (at == NULL)
+		return 0;
+	if (!tm_digest_valid(at + 1))
+		return tm_err_set(err, TM_CAT_USAGE, "invalid digest '%.80s' "
+		    "(want sha256: and 64 lowercase hex digits)", at + 1);
+	memcpy(ref->digest, at + 1, TM_DIGEST_MAX + 1);
+	*nend = at;
+	return 0;
+}
 
-	name = s;
-	nend = s + len;
-	if ((at = strchr(s, '@')) != NULL) {
-		if (!tm_digest_valid(at + 1))
-			return tm_err_set(err, TM_CAT_USAGE, "invalid digest '%.80s' "
-			    "(want sha256: and 64 lowercase hex digits)", at + 1);
-		memcpy(ref->digest, at + 1, TM_DIGEST_MAX + 1);
-		nend = at;
-	}
+/* ":tag" after the last '/' of [s, *nend) into ref->tag; *nend moves. */
+static int
+ref_tag(const char *s, const char **nend, struct tm_ref *ref, struct tm_err *err)
+{
+	const char	*slash, *lastslash = NULL, *colon = NULL;
+	size_t		 tlen;
 
 	/* "[::1]:5000" alone would otherwise read as a repository and a tag. */
-	lastslash = NULL;
-	for (slash = name; slash < nend; slash++)
+	for (slash = s; slash < *nend; slash++)
 		if (*slash == '/')
 			lastslash = slash;
-	colon = NULL;
-	if (lastslash != NULL || name[0] != '[') {
-		colon = memrchr(name, ':', (size_t)(nend - name));
+	if (lastslash != NULL || s[0] != '[') {
+		colon = memrchr(s, ':', (size_t)(*nend - s));
 		if (colon != NULL && lastslash != NULL && colon < lastslash)
 			colon = NULL;
 	}
-	tend = nend;
-	if (colon != NULL) {
-		size_t tlen = (size_t)(nend - colon - 1);
+	if (colon == NULL)
+		return 0;
+	tlen = (size_t)(*nend - colon - 1);
+	if (tlen == 0)
+		return tm_err_set(err, TM_CAT_USAGE, "empty tag in '%s'", s);
+	if (tlen > TM_TAG_MAX)
+		return tm_err_set(err, TM_CAT_USAGE,
+		    "tag too long in '%s' (at most %d characters)", s, TM_TAG_MAX);
+	memcpy(ref->tag, colon + 1, tlen);
+	ref->tag[tlen] = '\0';
+	if (!tm_tag_valid(ref->tag))
+		return tm_err_set(err, TM_CAT_USAGE, "invalid tag '%s' in '%s' "
+		    "(letters, digits, '_', '.', '-'; not starting with '.' or '-')",
+		    ref->tag, s);
+	*nend = colon;
+	return 0;
+}
 
-		if (tlen == 0)
-			return tm_err_set(err, TM_CAT_USAGE, "empty tag in '%s'", s);
-		if (tlen > TM_TAG_MAX)
-			return tm_err_set(err, TM_CAT_USAGE,
-			    "tag too long in '%s' (at most %d characters)", s, TM_TAG_MAX);
-		memcpy(ref->tag, colon + 1, tlen);
-		ref->tag[tlen] = '\0';
-		if (!tm_tag_valid(ref->tag))
-			return tm_err_set(err, TM_CAT_USAGE, "invalid tag '%s' in '%s' "
-			    "(letters, digits, '_', '.', '-'; not starting with '.' or '-')",
-			    ref->tag, s);
-		nend = colon;
+/*
+ * Split [s, nend) into a host of *hlen bytes (0: Docker Hub) and the
+ * repository at *repo.  tend is where the name ended before any tag.
+ */
+static int
+ref_host(const char *s, const char *nend, const char *tend, size_t *hlen,
+    const char **repo, struct tm_err *err)
+{
+	const char	*slash = memchr(s, '/', (size_t)(nend - s));
+
+	*hlen = 0;
+	*repo = s;
+	if (slash != NULL && looks_like_host(s, (size_t)(slash - s))) {
+		*hlen = (size_t)(slash - s);
+		*repo = slash + 1;
+		return host_check(s, *hlen, err);
 	}
-	if (nend == name)
-		return tm_err_set(err, TM_CAT_USAGE, "missing repository name in '%s'", s);
-
-	slash = memchr(name, '/', (size_t)(nend - name));
-	if (slash != NULL && looks_like_host(name, (size_t)(slash - name))) {
-		hlen = (size_t)(slash - name);
-		if (host_check(name, hlen, err) == -1)
-			return -1;
-		repo = slash + 1;
-	} else if (slash == NULL && looks_like_host(name, (size_t)(nend - name))) {
+	if (slash == NULL && looks_like_host(s, (size_t)(nend - s)))
 		/*
 		 * Docker would read "quay.io" or "localhost:5000" as an image on
 		 * Docker Hub; for a mirror that is almost surely a host missing
 		 * its repository, so say so instead of going to the wrong place.
 		 */
 		return tm_err_set(err, TM_CAT_USAGE, "'%.*s' names a registry host: "
-		    "add a repository, e.g. '%.*s/org/name'", (int)(tend - name), name,
-		    (int)(tend - name), name);
-	} else {
-		hlen = 0;
-		repo = name;
-	}
-	rlen = (size_t)(nend - repo);
-	if (repo_check(repo, rlen, s, err) == -1)
-		return -1;
+		    "add a repository, e.g. '%.*s/org/name'", (int)(tend - s), s,
+		    (int)(tend - s), s);
+	return 0;
+}
 
-	if (hlen == 0 || is_docker_host(name, hlen)) {
+/* Host, API host and full repository name ("library/" on Hub) into ref. */
+static int
+ref_names(const char *s, size_t hlen, const char *repo, size_t rlen,
+    struct tm_ref *ref, struct tm_err *err)
+{
+	int	library;
+
+	if (hlen == 0 || is_docker_host(s, hlen)) {
 		strcpy(ref->host, DOCKER_HOST);
 		strcpy(ref->api_host, DOCKER_API_HOST);
 		library = memchr(repo, '/', rlen) == NULL;
 	} else {
-		memcpy(ref->host, name, hlen);
+		memcpy(ref->host, s, hlen);
 		ref->host[hlen] = '\0';
-		memcpy(ref->api_host, name, hlen);
+		memcpy(ref->api_host, s, hlen);
 		ref->api_host[hlen] = '\0';
 		library = 0;
 	}
@@ -378,6 +392,33 @@ tm_ref_parse(const char *s, struct tm_ref *ref, struct tm_err *err)
 	snprintf(ref->repo, sizeof ref->repo, "%s%.*s", library ? "library/" : "",
 	    (int)rlen, repo);
 	return 0;
+}
+
+int
+tm_ref_parse(const char *s, struct tm_ref *ref, struct tm_err *err)
+{
+	const char	*nend, *tend, *repo;
+	size_t		 len, hlen;
+
+	memset(ref, 0, sizeof *ref);
+	if (s == NULL || *s == '\0')
+		return tm_err_set(err, TM_CAT_USAGE, "empty image reference");
+	len = strlen(s);
+	if (len > 1024)
+		return tm_err_set(err, TM_CAT_USAGE, "image reference too long (%zu bytes)", len);
+	nend = s + len;
+	if (ref_digest(s, &nend, ref, err) == -1)
+		return -1;
+	tend = nend;
+	if (ref_tag(s, &nend, ref, err) == -1)
+		return -1;
+	if (nend == s)
+		return tm_err_set(err, TM_CAT_USAGE, "missing repository name in '%s'", s);
+	if (ref_host(s, nend, tend, &hlen, &repo, err) == -1)
+		return -1;
+	if (repo_check(repo, (size_t)(nend - repo), s, err) == -1)
+		return -1;
+	return ref_names(s, hlen, repo, (size_t)(nend - repo), ref, err);
 }
 
 void

@@ -1,3 +1,7 @@
+/*
+ * Tag expressions: parse Quay-style globs, excludes and regexes, and
+ * select the matching tags of a list in natural order.
+ */
 #include "config.h"
 
 #include "tagexpr.h"

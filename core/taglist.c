@@ -1,3 +1,7 @@
+/*
+ * Background tag listing for the live preview: a worker thread lists a
+ * repository and posts pages to an evq; the UI reads snapshots.
+ */
 #include "config.h"
 
 #include "taglist.h"

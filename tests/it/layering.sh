@@ -9,4 +9,23 @@ hits=$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](curl/|http\.h|auth\.h)' \
 is "$hits" "" "no libcurl or HTTP header in tui/"
 hits=$(grep -nE '(^|[^a-z_])printf\(|\bputs\(|\bperror\(|(fputs|fputc|fprintf|vfprintf|fwrite)\(.*\b(stderr|stdout)\b' "$top_srcdir"/core/*.c)
 is "$hits" "" "core/ prints nothing (errors are values)"
+# == client: core/registry/ is one sealed module ==
+reg="$top_srcdir/core/registry"
+hits=$(grep -rlE '#[[:space:]]*include[[:space:]]*"([^"]*/)?internal\.h"' \
+	"$top_srcdir"/core "$top_srcdir"/tui "$top_srcdir"/tests "$top_srcdir"/bench \
+	--include='*.c' --include='*.h' 2>/dev/null | grep -v "^$reg/")
+is "$hits" "" "only core/registry/ includes the client's internal header"
+hits=$(grep -lE '#[[:space:]]*include[[:space:]]*"(request|httpparse|ca|upload)\.h"' \
+	"$top_srcdir"/tui/*.c "$top_srcdir"/tui/*.h 2>/dev/null)
+is "$hits" "" "no request-level client header in tui/"
+hits=$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|term\.h|panel\.h)' \
+	"$reg"/*.c "$reg"/*.h 2>/dev/null)
+is "$hits" "" "no curses header in core/registry/"
+hits=$(grep -nE '(^|[^a-z_])printf\(|\bputs\(|\bperror\(|(fputs|fputc|fprintf|vfprintf|fwrite)\(.*\b(stderr|stdout)\b' "$reg"/*.c)
+is "$hits" "" "core/registry/ prints nothing (errors are values)"
+# Only circles through the client for now; the lead widens this to all.
+hits=$(python3 "$top_srcdir/tests/tools/structure.py" "$top_srcdir" --cycles |
+	grep 'core/registry/')
+is "$hits" "" "no include or call circle involves a core/registry/ module"
+# == end client ==
 done_testing

@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
+#include "httpparse.h"
+#include "upload.h"
 #include "tap.h"
 
 static void

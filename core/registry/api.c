@@ -1,3 +1,9 @@
+/*
+ * The registry API calls (distribution v2): ping, tag listing, manifests
+ * and blobs, each one request shape over http_do (declared in
+ * registry.h, whose objects live in conn.c; the streamed blob copy is
+ * blob.c).
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,235 +13,17 @@
 
 #include <cjson/cJSON.h>
 
-#include "auth.h"
-#include "http.h"
+#include "registry.h"
+#include "httpparse.h"
 #include "manifest.h"
 #include "nameset.h"
-#include "registry.h"
+#include "request.h"
 #include "tagsjson.h"
+#include "upload.h"
 
 #define TAGS_PAGE	1000
 #define TAGS_MAX_PAGES	10000
 #define TAGS_MAX_NAMES	1000000
-
-/*
- * Objects.
- */
-
-static void
-share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
-{
-	struct registry	*reg = ud;
-
-	(void)h;
-	(void)access;
-	if (data >= 0 && data < CURL_LOCK_DATA_LAST)
-		pthread_mutex_lock(&reg->locks[data]);
-}
-
-static void
-share_unlock(CURL *h, curl_lock_data data, void *ud)
-{
-	struct registry	*reg = ud;
-
-	(void)h;
-	if (data >= 0 && data < CURL_LOCK_DATA_LAST)
-		pthread_mutex_unlock(&reg->locks[data]);
-}
-
-/* A host[:port] we can put in a URL: no path, user info, query or spaces. */
-static int
-host_ok(const char *h)
-{
-	size_t	len = strlen(h);
-
-	return len > 0 && len < 256 && strcspn(h, "/?#@\\ \t\r\n%") == len;
-}
-
-static int
-dup_opt(char **dst, const char *src)
-{
-	*dst = NULL;
-	return src != NULL && (*dst = strdup(src)) == NULL ? -1 : 0;
-}
-
-void
-reg_opts_init(struct reg_opts *o)
-{
-	memset(o, 0, sizeof *o);
-	o->tls_verify = 1;
-}
-
-struct registry *
-registry_new(const char *host, const struct reg_opts *o, struct tm_err *err)
-{
-	struct registry	*reg;
-	int		 i;
-
-	tm_err_clear(err);
-	if (err != NULL) {
-		err->side = o->side;
-		tm_sanitize(err->host, sizeof err->host, host);
-	}
-	if (!host_ok(host)) {
-		tm_err_set(err, TM_CAT_USAGE, "invalid registry host");
-		return NULL;
-	}
-	if ((reg = calloc(1, sizeof *reg)) == NULL) {
-		tm_err_set(err, TM_CAT_IO, "out of memory");
-		return NULL;
-	}
-	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
-		pthread_mutex_init(&reg->locks[i], NULL);
-	reg->opts = *o;
-	atomic_init(&reg->scheme, HTTP_SCHEME_UNKNOWN);
-	atomic_init(&reg->rl_remaining, -1);
-	atomic_init(&reg->rl_window, -1);
-	atomic_init(&reg->requests, 0);
-	if ((reg->host = strdup(host)) == NULL ||
-	    dup_opt(&reg->cert_dir, o->cert_dir) == -1 ||
-	    dup_opt(&reg->ca_file, o->ca_file) == -1 ||
-	    dup_opt(&reg->user, o->user) == -1 ||
-	    dup_opt(&reg->pass, o->pass) == -1 ||
-	    dup_opt(&reg->user_agent, o->user_agent) == -1 ||
-	    (reg->auth = auth_new()) == NULL ||
-	    (reg->share = curl_share_init()) == NULL) {
-		tm_err_set(err, TM_CAT_IO, "out of memory");
-		registry_free(reg);
-		return NULL;
-	}
-	/* The copies are ours; never keep the caller's pointers. */
-	reg->opts.cert_dir = reg->cert_dir;
-	reg->opts.ca_file = reg->ca_file;
-	reg->opts.user = reg->user;
-	reg->opts.pass = reg->pass;
-	reg->opts.user_agent = reg->user_agent;
-	/* DNS and TLS sessions only: connections are not safe to share. */
-	curl_share_setopt(reg->share, CURLSHOPT_LOCKFUNC, share_lock);
-	curl_share_setopt(reg->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-	curl_share_setopt(reg->share, CURLSHOPT_USERDATA, reg);
-	curl_share_setopt(reg->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-	curl_share_setopt(reg->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-	if (http_ca_load(reg, err) == -1) {
-		registry_free(reg);
-		return NULL;
-	}
-	return reg;
-}
-
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
-void
-registry_free(struct registry *reg)
-{
-	int	i;
-
-	if (reg == NULL)
-		return;
-	if (reg->share != NULL)
-		curl_share_cleanup(reg->share);
-	auth_free(reg->auth);
-	free(reg->host);
-	free(reg->cert_dir);
-	free(reg->ca_file);
-	wipe_free(reg->user);
-	wipe_free(reg->pass);
-	free(reg->user_agent);
-	free(reg->ca_pem);
-	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
-		pthread_mutex_destroy(&reg->locks[i]);
-	free(reg);
-}
-
-const char *
-registry_host(const struct registry *reg)
-{
-	return reg->host;
-}
-
-const char *
-registry_scheme(const struct registry *reg)
-{
-	return atomic_load(&reg->scheme) == HTTP_SCHEME_HTTP ? "http" : "https";
-}
-
-long
-registry_ratelimit_remaining(const struct registry *reg)
-{
-	return atomic_load(&reg->rl_remaining);
-}
-
-long
-registry_ratelimit_window(const struct registry *reg)
-{
-	return atomic_load(&reg->rl_window);
-}
-
-unsigned long
-registry_request_count(const struct registry *reg)
-{
-	return atomic_load(&reg->requests);
-}
-
-struct reg_conn *
-reg_conn_new(struct registry *reg, struct tm_err *err)
-{
-	struct reg_conn	*c;
-	struct timespec	 ts;
-
-	if ((c = calloc(1, sizeof *c)) == NULL ||
-	    (c->easy = curl_easy_init()) == NULL) {
-		free(c);
-		tm_err_clear(err);
-		tm_err_set(err, TM_CAT_IO, "cannot create a connection handle");
-		return NULL;
-	}
-	c->reg = reg;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	c->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
-	    (uint64_t)(uintptr_t)c;
-	if (c->rng == 0)
-		c->rng = 0x9E3779B97F4A7C15ULL;
-	return c;
-}
-
-void
-reg_conn_free(struct reg_conn *c)
-{
-	if (c == NULL)
-		return;
-	if (c->multi != NULL)
-		curl_multi_cleanup(c->multi);
-	curl_easy_cleanup(c->easy);
-	free(c);
-}
-
-void
-reg_conn_set_cancel(struct reg_conn *c, const atomic_int *cancel)
-{
-	c->cancel = cancel;
-}
-
-void
-reg_conn_set_progress(struct reg_conn *c, reg_progress_fn *fn, void *ud)
-{
-	c->progress = fn;
-	c->progress_ud = ud;
-}
-
-void
-reg_conn_set_retry(struct reg_conn *c, reg_retry_fn *fn, void *ud)
-{
-	c->retry = fn;
-	c->retry_ud = ud;
-}
 
 /*
  * Names in URLs.  Repositories and references come from people and from
@@ -277,26 +65,12 @@ usage_err(struct reg_conn *c, const char *object, const char *what,
 	return tm_err_set(err, TM_CAT_USAGE, "invalid %s: %s", what, value);
 }
 
-char *
-reg_scope(const char *repo, const char *actions)
-{
-	char	*s;
-
-	return asprintf(&s, "repository:%s:%s", repo, actions) == -1 ? NULL : s;
-}
 
 /* Reads on a destination ask for push too: one token serves both. */
 static char *
 read_scope(const struct reg_conn *c, const char *repo)
 {
-	return reg_scope(repo, c->reg->opts.side == TM_SIDE_DEST ? "pull,push" : "pull");
-}
-
-static int
-oom(struct reg_conn *c, const char *object, struct tm_err *err)
-{
-	http_err_begin(c, object, err);
-	return tm_err_set(err, TM_CAT_IO, "out of memory");
+	return reg_scope(repo, http_side(c) == TM_SIDE_DEST ? "pull,push" : "pull");
 }
 
 /*
@@ -332,7 +106,7 @@ tags_page(struct reg_conn *c, struct http_resp *r, struct nameset *seen,
 	switch (tags_json_parse(r->body != NULL ? r->body : none, r->len,
 	    &names, &n, &count)) {
 	case -2:
-		return oom(c, "tags/list", err);
+		return http_oom(c, "tags/list", err);
 	case -1:
 		http_err_begin(c, "tags/list", err);
 		err->http = r->status;
@@ -345,7 +119,7 @@ tags_page(struct reg_conn *c, struct http_resp *r, struct nameset *seen,
 	for (i = k = 0; i < n && *total <= TAGS_MAX_NAMES; i++) {
 		if ((added = nameset_add(seen, names[i])) == -1) {
 			free(names);
-			return oom(c, "tags/list", err);
+			return http_oom(c, "tags/list", err);
 		}
 		if (added)
 			names[k++] = names[i];
@@ -361,78 +135,96 @@ tags_page(struct reg_conn *c, struct http_resp *r, struct nameset *seen,
 	return rc;
 }
 
+/*
+ * Point *url at the page after r.  1 there is one, 0 r was the last,
+ * -1 with err filled (a bad link, too many pages, a loop).
+ */
+static int
+tags_next(struct reg_conn *c, const struct http_resp *r,
+    struct nameset *seen_pages, size_t *pages, char **url, struct tm_err *err)
+{
+	char	*next;
+	int	 added;
+
+	if (r->link == NULL || (next = http_link_next(r->link)) == NULL)
+		return 0;
+	free(*url);
+	*url = http_resolve(r->url, next);
+	free(next);
+	if (*url == NULL || *pages == TAGS_MAX_PAGES)
+		http_err_begin(c, "tags/list", err);
+	if (*url == NULL)
+		return tm_err_set(err, TM_CAT_PROTOCOL, "tags page links to an "
+		    "invalid or non-HTTP next page");
+	/* A registry that sends us on forever. */
+	if (*pages == TAGS_MAX_PAGES)
+		return tm_err_set(err, TM_CAT_PROTOCOL, "more than %d tags pages",
+		    TAGS_MAX_PAGES);
+	/* A registry that sends us in circles: a page asked for twice. */
+	if (nameset_add(seen_pages, r->url) == -1 ||
+	    (added = nameset_add(seen_pages, *url)) == -1)
+		return http_oom(c, "tags/list", err);
+	++*pages;
+	if (added == 0) {
+		http_err_begin(c, "tags/list", err);
+		return tm_err_set(err, TM_CAT_PROTOCOL, "tags pages link in a loop");
+	}
+	return 1;
+}
+
+/* Every page from url on, each to tags_page.  0 or -1. */
+static int
+tags_pages(struct reg_conn *c, struct http_req *rq, char **url,
+    struct nameset *seen_names, struct nameset *seen_pages, reg_tags_fn *cb,
+    void *ud, size_t *rejected, struct tm_err *err)
+{
+	struct http_resp	r;
+	size_t			pages = 0, total = 0;
+	int			rc;
+
+	memset(&r, 0, sizeof r);
+	do {
+		http_resp_free(&r);
+		rq->url = *url;
+		if (http_do(c, rq, &r, err) == -1) {
+			rc = -1;
+			break;
+		}
+		if ((rc = tags_page(c, &r, seen_names, cb, ud, rejected, &total,
+		    err)) != 0) {
+			rc = rc == 1 ? 0 : -1;
+			break;
+		}
+	} while ((rc = tags_next(c, &r, seen_pages, &pages, url, err)) == 1);
+	http_resp_free(&r);
+	return rc;
+}
+
 int
 reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
     size_t *rejected, struct tm_err *err)
 {
 	struct http_req		 rq = { .method = "GET", .object = "tags/list",
 				    .accept = "application/json", .max_body = HTTP_JSON_MAX };
-	struct http_resp	 r;
 	struct nameset		*seen_names = NULL, *seen_pages = NULL;
-	size_t			 pages = 0, total = 0;
-	char			*url = NULL, *next, *scope;
-	int			 rc = -1, i;
+	char			*url = NULL, *scope = NULL;
+	int			 rc = -1;
 
 	if (rejected != NULL)
 		*rejected = 0;
 	if (!repo_ok(repo))
 		return usage_err(c, "tags/list", "repository", repo, err);
 	if (asprintf(&url, "/v2/%s/tags/list?n=%d", repo, TAGS_PAGE) == -1)
-		return oom(c, "tags/list", err);
-	if ((scope = read_scope(c, repo)) == NULL ||
+		url = NULL;
+	if (url == NULL || (scope = read_scope(c, repo)) == NULL ||
 	    (seen_names = nameset_new()) == NULL ||
-	    (seen_pages = nameset_new()) == NULL) {
-		nameset_free(seen_names);
-		free(scope);
-		free(url);
-		return oom(c, "tags/list", err);
+	    (seen_pages = nameset_new()) == NULL)
+		http_oom(c, "tags/list", err);
+	else {
+		rq.scope = scope;
+		rc = tags_pages(c, &rq, &url, seen_names, seen_pages, cb, ud,
+		    rejected, err);
 	}
-	rq.scope = scope;
-	memset(&r, 0, sizeof r);
-	for (;;) {
-		rq.url = url;
-		if (http_do(c, &rq, &r, err) == -1)
-			break;
-		if ((i = tags_page(c, &r, seen_names, cb, ud, rejected, &total,
-		    err)) != 0) {
-			rc = i == 1 ? 0 : -1;
-			break;
-		}
-		if (r.link == NULL || (next = http_link_next(r.link)) == NULL) {
-			rc = 0;
-			break;
-		}
-		free(url);
-		url = http_resolve(r.url, next);
-		free(next);
-		if (url == NULL) {
-			http_err_begin(c, "tags/list", err);
-			tm_err_set(err, TM_CAT_PROTOCOL, "tags page links to an "
-			    "invalid or non-HTTP next page");
-			break;
-		}
-		/* A registry that sends us on forever. */
-		if (pages == TAGS_MAX_PAGES) {
-			http_err_begin(c, "tags/list", err);
-			tm_err_set(err, TM_CAT_PROTOCOL, "more than %d tags pages",
-			    TAGS_MAX_PAGES);
-			break;
-		}
-		/* A registry that sends us in circles: a page asked for twice. */
-		if (nameset_add(seen_pages, r.url) == -1 ||
-		    (i = nameset_add(seen_pages, url)) == -1) {
-			oom(c, "tags/list", err);
-			break;
-		}
-		pages++;
-		if (i == 0) {
-			http_err_begin(c, "tags/list", err);
-			tm_err_set(err, TM_CAT_PROTOCOL, "tags pages link in a loop");
-			break;
-		}
-		http_resp_free(&r);
-	}
-	http_resp_free(&r);
 	nameset_free(seen_names);
 	nameset_free(seen_pages);
 	free(scope);
@@ -504,7 +296,7 @@ manifest_req(struct reg_conn *c, const char *method, const char *repo,
 		free(url);
 		free(object);
 		free(scope);
-		return oom(c, "manifest", err);
+		return http_oom(c, "manifest", err);
 	}
 	rq->method = method;
 	rq->url = url;
@@ -563,7 +355,7 @@ reg_manifest_get(struct reg_conn *c, const char *repo, const char *ref,
 			m->bytes = r.body != NULL ? r.body : strdup("");
 			m->len = r.len;
 			r.body = NULL;
-			rc = m->bytes != NULL ? 0 : oom(c, rq.object, err);
+			rc = m->bytes != NULL ? 0 : http_oom(c, rq.object, err);
 		}
 	}
 	if (rc == -1)
@@ -738,103 +530,16 @@ reg_blob_exists(struct reg_conn *c, const char *repo, const char *digest,
 			rc = r.status == 404 ? 0 : 1;
 		http_resp_free(&r);
 	} else
-		oom(c, "blob", err);
+		http_oom(c, "blob", err);
 	free(url);
 	free(object);
 	free(scope);
 	return rc;
 }
 
-/*
- * POST an upload session (or a mount, when query is not NULL).  Returns
- * the HTTP status (201 mounted, 202 session) with *location absolute, or
- * -1 with err filled.
- */
-static int
-upload_post(struct reg_conn *c, const char *repo, const char *query,
-    const char *scope, const char *object, char **location, struct tm_err *err)
-{
-	struct http_req		rq = { .method = "POST", .object = object, .scope = scope };
-	struct http_resp	r;
-	char			*url = NULL;
-	int			rc = -1;
 
-	*location = NULL;
-	if (asprintf(&url, "/v2/%s/blobs/uploads/%s%s", repo, query != NULL ? "?" : "",
-	    query != NULL ? query : "") == -1)
-		return oom(c, object, err);
-	rq.url = url;
-	if (http_do(c, &rq, &r, err) == 0) {
-		if (r.status == 201) {
-			rc = 201;
-		} else if (r.location == NULL ||
-		    (*location = http_resolve(r.url, r.location)) == NULL) {
-			http_err_begin(c, object, err);
-			err->http = r.status;
-			tm_err_set(err, TM_CAT_PROTOCOL, "upload session without "
-			    "a usable Location");
-		} else
-			rc = (int)r.status;
-	}
-	http_resp_free(&r);
-	free(url);
-	return rc;
-}
 
-char *
-reg_upload_start(struct reg_conn *c, const char *repo, const char *object,
-    struct tm_err *err)
-{
-	char	*scope = reg_scope(repo, "pull,push"), *loc = NULL;
-	int	 st;
 
-	if (scope == NULL) {
-		oom(c, object, err);
-		return NULL;
-	}
-	st = upload_post(c, repo, NULL, scope, object, &loc, err);
-	free(scope);
-	if (st != -1 && loc == NULL) {
-		http_err_begin(c, object, err);
-		err->http = st;
-		tm_err_set(err, TM_CAT_PROTOCOL, "upload started without a session");
-	}
-	return st == -1 ? NULL : loc;
-}
-
-char *
-reg_upload_put_url(const char *url, const char *digest)
-{
-	CURLU	*u = curl_url();
-	char	*q = NULL, *s = NULL, *out = NULL;
-
-	if (u == NULL)
-		return NULL;
-	if (asprintf(&q, "digest=%s", digest) != -1 &&
-	    curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_QUERY, q, CURLU_APPENDQUERY) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
-		out = strdup(s);
-	curl_free(s);
-	free(q);
-	curl_url_cleanup(u);
-	return out;
-}
-
-void
-reg_upload_cancel(struct reg_conn *c, const char *url, const char *repo)
-{
-	struct http_req		rq = { .method = "DELETE", .url = url,
-				    .object = "upload", .no_retry = 1 };
-	struct http_resp	r;
-	char			*scope = reg_scope(repo, "pull,push");
-
-	rq.scope = scope;
-	if (scope != NULL)
-		http_do(c, &rq, &r, NULL);
-	http_resp_free(&r);
-	free(scope);
-}
 
 int
 reg_blob_mount(struct reg_conn *c, const char *repo, const char *digest,
@@ -853,9 +558,9 @@ reg_blob_mount(struct reg_conn *c, const char *repo, const char *digest,
 	    repo, from_repo) == -1 ||
 	    asprintf(&query, "mount=%s&from=%s", digest, from_repo) == -1) {
 		free(object);
-		return oom(c, "blob", err);
+		return http_oom(c, "blob", err);
 	}
-	st = upload_post(c, repo, query, scope, object, &loc, err);
+	st = reg_upload_post(c, repo, query, scope, object, &loc, err);
 	if (loc != NULL)
 		reg_upload_cancel(c, loc, repo);	/* 202: not mounted */
 	free(loc);
@@ -865,17 +570,65 @@ reg_blob_mount(struct reg_conn *c, const char *repo, const char *digest,
 	return st == -1 ? -1 : st == 201;
 }
 
+/*
+ * One upload of rq's body to a fresh session on repo.  0; -1 with err
+ * filled, the session cancelled and *retry_after what the answer asked;
+ * -2 with err filled when no session could be had (its own retries ran).
+ */
+static int
+blob_put_once(struct reg_conn *c, const char *repo, struct http_req *rq,
+    const char *digest, double *retry_after, struct tm_err *err)
+{
+	struct http_resp	 r;
+	char			*loc, *put;
+	int			 rc;
+
+	if ((loc = reg_upload_start(c, repo, rq->object, err)) == NULL)
+		return -2;
+	if ((put = reg_upload_put_url(loc, digest)) == NULL) {
+		free(loc);
+		http_oom(c, rq->object, err);
+		return -2;
+	}
+	rq->url = put;
+	rc = http_do(c, rq, &r, err);
+	*retry_after = r.retry_after;
+	http_resp_free(&r);
+	if (rc == -1)
+		reg_upload_cancel(c, loc, repo);
+	free(loc);
+	free(put);
+	return rc;
+}
+
+/* Each attempt gets a fresh session: a failed PUT may have spoilt one. */
+static int
+blob_put_retried(struct reg_conn *c, const char *repo, struct http_req *rq,
+    const char *digest, struct tm_err *err)
+{
+	int	attempt, max = http_max_attempts(c), rc;
+	double	waited = 0, retry_after;
+
+	for (attempt = 1;; attempt++) {
+		if ((rc = blob_put_once(c, repo, rq, digest, &retry_after, err)) != -1)
+			return rc == 0 ? 0 : -1;
+		err->attempts = attempt;
+		err->waited = waited;
+		if (!http_retryable(err) || attempt >= max ||
+		    http_backoff(c, attempt, retry_after, err) == -1)
+			return -1;
+		waited = err->waited;
+	}
+}
+
 int
 reg_blob_put(struct reg_conn *c, const char *repo, const void *buf, size_t len,
     const char *digest, struct tm_err *err)
 {
-	struct http_req		 rq = { .method = "PUT", .no_retry = 1,
-				    .content_type = "application/octet-stream" };
-	struct http_resp	 r;
-	char			*object, *loc = NULL, *put = NULL, *scope;
-	char			 got[TM_DIGEST_MAX + 1];
-	int			 attempt, max = http_max_attempts(c->reg), rc = -1;
-	double			 waited = 0, retry_after;
+	struct http_req	 rq = { .method = "PUT", .no_retry = 1,
+			    .content_type = "application/octet-stream" };
+	char		*object, *scope, got[TM_DIGEST_MAX + 1];
+	int		 rc = -1;
 
 	if (!repo_ok(repo))
 		return usage_err(c, "blob", "repository", repo, err);
@@ -886,46 +639,19 @@ reg_blob_put(struct reg_conn *c, const char *repo, const void *buf, size_t len,
 	if (object == NULL || scope == NULL) {
 		free(object);
 		free(scope);
-		return oom(c, "blob", err);
+		return http_oom(c, "blob", err);
 	}
 	mf_digest(buf, len, got);
 	if (strcmp(got, digest) != 0) {
 		digest_mismatch(c, object, got, digest, "data hashes to", err);
 		err->side = TM_SIDE_LOCAL;
-		goto out;
+	} else {
+		rq.object = object;
+		rq.scope = scope;
+		rq.body = buf;
+		rq.body_len = len;
+		rc = blob_put_retried(c, repo, &rq, digest, err);
 	}
-	rq.object = object;
-	rq.scope = scope;
-	rq.body = buf;
-	rq.body_len = len;
-	/* Each attempt gets a fresh session: a failed PUT may have spoilt one. */
-	for (attempt = 1;; attempt++) {
-		if ((loc = reg_upload_start(c, repo, object, err)) == NULL)
-			break;
-		if ((put = reg_upload_put_url(loc, digest)) == NULL) {
-			oom(c, object, err);
-			break;
-		}
-		rq.url = put;
-		rc = http_do(c, &rq, &r, err);
-		retry_after = r.retry_after;
-		http_resp_free(&r);
-		if (rc == 0)
-			break;
-		reg_upload_cancel(c, loc, repo);
-		free(loc);
-		free(put);
-		loc = put = NULL;
-		err->attempts = attempt;
-		err->waited = waited;
-		if (!http_retryable(err) || attempt >= max ||
-		    http_backoff(c, attempt, retry_after, err) == -1)
-			break;
-		waited = err->waited;
-	}
-out:
-	free(loc);
-	free(put);
 	free(object);
 	free(scope);
 	return rc;

@@ -1,3 +1,7 @@
+/*
+ * A set of strings in one growing buffer, to drop the names a tag
+ * listing repeats.
+ */
 #include "config.h"
 
 #include "nameset.h"

@@ -1,3 +1,7 @@
+/*
+ * The tags/list page parser: one pass over the JSON, names decoded in
+ * place, no tree.
+ */
 #include "config.h"
 
 #include "tagsjson.h"

@@ -1,3 +1,8 @@
+/*
+ * Registry authentication: credentials, Basic, and bearer tokens fetched
+ * from the challenge's realm and cached per scope.  The request loop
+ * reaches it only through auth_scheme.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -8,12 +13,14 @@
 #include <strings.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 
 #include "auth.h"
-#include "creds.h"
-#include "http.h"
+#include "base64.h"
 #include "clock.h"
+#include "creds.h"
+#include "httpparse.h"
+#include "internal.h"
+#include "request.h"
 
 #define AUTH_TOKENS_MAX		64
 #define TOKEN_TTL_DEFAULT	60	/* seconds, when expires_in is absent */
@@ -43,121 +50,6 @@ struct auth {
 };
 
 /*
- * WWW-Authenticate.
- */
-
-static const char *
-skip_sep(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == ',')
-		p++;
-	return p;
-}
-
-/* A token or quoted-string value into buf; sets *trunc when it did not fit. */
-static const char *
-read_value(const char *p, char *buf, size_t n, int *trunc)
-{
-	size_t	o = 0;
-
-	if (*p == '"') {
-		for (p++; *p != '\0' && *p != '"'; p++) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			if (o + 1 < n)
-				buf[o++] = *p;
-			else
-				*trunc = 1;
-		}
-		if (*p == '"')
-			p++;
-	} else {
-		for (; *p != '\0' && *p != ',' && *p != ' ' && *p != '\t'; p++) {
-			if (o + 1 < n)
-				buf[o++] = *p;
-			else
-				*trunc = 1;
-		}
-	}
-	buf[o] = '\0';
-	return p;
-}
-
-static void
-store_param(struct auth_challenge *ch, const char *name, size_t nlen,
-    const char *v, int trunc)
-{
-	struct {
-		const char	*name;
-		char		*dst;
-		size_t		 size;
-	} fields[] = {
-		{ "realm", ch->realm, sizeof ch->realm },
-		{ "service", ch->service, sizeof ch->service },
-		{ "scope", ch->scope, sizeof ch->scope },
-		{ "error", ch->error, sizeof ch->error },
-	};
-	size_t	i;
-
-	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		if (strlen(fields[i].name) != nlen ||
-		    strncasecmp(fields[i].name, name, nlen) != 0)
-			continue;
-		if (trunc || strlen(v) >= fields[i].size)
-			ch->truncated = 1;
-		else
-			memcpy(fields[i].dst, v, strlen(v) + 1);
-	}
-}
-
-size_t
-auth_parse(const char *value, struct auth_challenge *out, size_t max)
-{
-	struct auth_challenge	*cur = NULL;
-	const char		*p = value, *tok, *q;
-	char			 v[2048];
-	size_t			 n = 0, tlen, i;
-	int			 trunc;
-
-	if (value == NULL)
-		return 0;
-	while (*(p = skip_sep(p)) != '\0') {
-		tok = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',' && *p != '=')
-			p++;
-		tlen = (size_t)(p - tok);
-		q = p;
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (*q == '=' && tlen > 0) {
-			/* name=value: a parameter of the current challenge. */
-			q++;
-			while (*q == ' ' || *q == '\t')
-				q++;
-			trunc = 0;
-			p = read_value(q, v, sizeof v, &trunc);
-			if (cur != NULL)
-				store_param(cur, tok, tlen, v, trunc);
-			continue;
-		}
-		if (tlen == 0) {
-			/* A stray '=' (token68 padding): skip it. */
-			p++;
-			continue;
-		}
-		if (n == max)
-			break;
-		cur = &out[n++];
-		memset(cur, 0, sizeof *cur);
-		if (tlen >= sizeof cur->scheme)
-			cur->truncated = 1;
-		for (i = 0; i < tlen && i + 1 < sizeof cur->scheme; i++)
-			cur->scheme[i] = (char)tolower((unsigned char)tok[i]);
-	}
-	return n;
-}
-
-/*
  * The per-registry state.
  */
 
@@ -175,20 +67,11 @@ auth_new(void)
 	return a;
 }
 
-void
-auth_value_free(char *v)
-{
-	if (v != NULL) {
-		explicit_bzero(v, strlen(v));
-		free(v);
-	}
-}
-
 static void
 token_drop(struct token *t)
 {
 	free(t->scope);
-	auth_value_free(t->value);
+	http_secret_free(t->value);
 	memset(t, 0, sizeof *t);
 }
 
@@ -251,20 +134,18 @@ have_creds(const struct auth *a)
 static char *
 basic_value(const struct auth *a)
 {
-	char		*plain, *out;
-	size_t		 len;
+	char	*plain, *enc, *out = NULL;
 
 	if (a->creds.user == NULL)
 		return NULL;
 	if (asprintf(&plain, "%s:%s", a->creds.user,
 	    a->creds.pass != NULL ? a->creds.pass : "") == -1)
 		return NULL;
-	len = strlen(plain);
-	if ((out = malloc(6 + 4 * ((len + 2) / 3) + 1)) != NULL) {
-		memcpy(out, "Basic ", 6);
-		EVP_EncodeBlock((unsigned char *)out + 6, (unsigned char *)plain, (int)len);
-	}
-	auth_value_free(plain);
+	enc = tm_b64_encode(plain, strlen(plain));
+	http_secret_free(plain);
+	if (enc != NULL && asprintf(&out, "Basic %s", enc) == -1)
+		out = NULL;
+	http_secret_free(enc);
 	return out;
 }
 
@@ -299,7 +180,7 @@ token_store(struct auth *a, const char *key, char *value, double expires)
 	}
 	token_drop(t);
 	if ((t->scope = strdup(key)) == NULL) {
-		auth_value_free(value);
+		http_secret_free(value);
 		return;
 	}
 	t->value = value;
@@ -346,7 +227,7 @@ param_add(char **s, const char *name, const char *value)
 	free(esc);
 	if (rc == -1)
 		return -1;
-	auth_value_free(*s);
+	http_secret_free(*s);
 	*s = n;
 	return 0;
 }
@@ -472,14 +353,14 @@ token_fetch(struct reg_conn *c, const struct auth *a, const char *realm,
 	http_resp_free(&r);
 out:
 	tm_sanitize(err->object, sizeof err->object, "token");
-	auth_value_free(basic);
-	auth_value_free(form);
+	http_secret_free(basic);
+	http_secret_free(form);
 	free(params);
 	free(url);
 	return rc;
 }
 
-int
+static int
 auth_header(struct reg_conn *c, const char *scope, char **authz, struct tm_err *err)
 {
 	struct auth	*a = c->reg->auth;
@@ -528,7 +409,7 @@ auth_header(struct reg_conn *c, const char *scope, char **authz, struct tm_err *
 	if (rc == -1)
 		return -1;
 	if ((*authz = strdup(value)) == NULL) {
-		auth_value_free(value);
+		http_secret_free(value);
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	}
 	/* Renew a little early: a token must not expire in flight. */
@@ -553,7 +434,7 @@ pick_challenge(const struct auth_challenge *ch, size_t n)
 	return NULL;
 }
 
-int
+static int
 auth_on_401(struct reg_conn *c, const char *scope, const struct http_resp *r,
     const char *sent, struct tm_err *err)
 {
@@ -564,7 +445,7 @@ auth_on_401(struct reg_conn *c, const char *scope, const struct http_resp *r,
 	char				*realm, *service, rhost[256];
 	int				 rc = 0;
 
-	pick = pick_challenge(ch, auth_parse(r->www_auth, ch, AUTH_MAX_CHALLENGES));
+	pick = pick_challenge(ch, http_auth_parse(r->www_auth, ch, AUTH_MAX_CHALLENGES));
 	if (pick == NULL) {
 		http_status_err(r, err);
 		return tm_err_set(err, TM_CAT_AUTH, "%s (no usable WWW-Authenticate "
@@ -609,3 +490,5 @@ auth_on_401(struct reg_conn *c, const char *scope, const struct http_resp *r,
 	pthread_mutex_unlock(&a->lock);
 	return rc;
 }
+
+const struct reg_authn auth_scheme = { auth_header, auth_on_401 };

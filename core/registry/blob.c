@@ -1,3 +1,8 @@
+/*
+ * The client's streamed blob copy (reg_blob_copy): the source's GET and
+ * the destination's PUT side by side in one curl multi, checked against
+ * the digest before the last byte is committed.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -6,10 +11,12 @@
 
 #include <openssl/evp.h>
 
-#include "auth.h"
-#include "http.h"
-#include "manifest.h"
 #include "registry.h"
+#include "httpparse.h"
+#include "internal.h"
+#include "manifest.h"
+#include "request.h"
+#include "upload.h"
 
 /*
  * reg_blob_copy: the source GET and the destination PUT run side by side
@@ -210,7 +217,7 @@ put_start(struct copy *cp, struct tm_err *err)
 		goto out;
 	}
 	own = http_same_origin(url, base);
-	if (own && auth_header(cp->dst, scope, &authz, err) == -1)
+	if (http_auth_for(cp->dst, scope, own, &authz, err) == -1)
 		goto out;
 	if (http_prepare(cp->dst, cp->dst->easy, "PUT", url, authz, &rq, &cp->put,
 	    &cp->put_hdrs, err) == -1)
@@ -229,7 +236,7 @@ put_start(struct copy *cp, struct tm_err *err)
 	cp->put_added = 1;
 	rc = 0;
 out:
-	auth_value_free(authz);
+	http_secret_free(authz);
 	free(scope);
 	free(base);
 	free(url);
@@ -409,6 +416,50 @@ session_cancel(struct copy *cp)
 	}
 }
 
+/* Start the GET of the blob from url (authz for its origin, or NULL). */
+static int
+get_start(struct copy *cp, const char *url, const char *authz,
+    struct curl_slist **hdrs, struct tm_err *err)
+{
+	struct http_req	rq = { .method = "GET", .object = cp->object };
+
+	transfers_reset(cp);
+	if (EVP_DigestInit_ex(cp->md, EVP_sha256(), NULL) != 1) {
+		side_err(cp->src, cp, err);
+		return tm_err_set(err, TM_CAT_IO, "SHA-256 failed");
+	}
+	if (http_prepare(cp->src, cp->src->easy, "GET", url, authz, &rq, &cp->get,
+	    hdrs, err) == -1)
+		return -1;
+	big_buffers(cp->src->easy);
+	curl_easy_setopt(cp->src->easy, CURLOPT_WRITEFUNCTION, get_write);
+	curl_easy_setopt(cp->src->easy, CURLOPT_WRITEDATA, cp);
+	if (curl_multi_add_handle(cp->multi, cp->src->easy) != CURLM_OK) {
+		side_err(cp->src, cp, err);
+		return tm_err_set(err, TM_CAT_IO, "cannot start the download");
+	}
+	cp->get_added = 1;
+	return 0;
+}
+
+/* The blob's URL on the source and the source's origin.  0 or -1. */
+static int
+get_urls(struct copy *cp, char **url, char **base, struct tm_err *err)
+{
+	char	*path;
+
+	if (asprintf(&path, "/v2/%s/blobs/%s", cp->src_repo, cp->blob->digest) == -1)
+		path = NULL;
+	*url = path != NULL ? http_url(cp->src->reg, path) : NULL;
+	*base = http_url(cp->src->reg, "/");
+	free(path);
+	if (*url == NULL || *base == NULL) {
+		side_err(cp->src, cp, err);
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
+	return 0;
+}
+
 /*
  * One attempt: an upload session on the destination, then the GET
  * (following redirects without Authorization when they leave the source,
@@ -418,77 +469,43 @@ session_cancel(struct copy *cp)
 static int
 copy_attempt(struct copy *cp, const char *scope, struct tm_err *err)
 {
-	struct http_req		 rq = { .method = "GET", .object = cp->object };
 	struct curl_slist	*hdrs = NULL;
-	char			*url, *base, *authz = NULL, *path = NULL;
-	int			 hops = 0, authed = 0, rc = -1, own, followed;
+	char			*url = NULL, *base = NULL, *authz = NULL;
+	int			 hops = 0, authed = 0, rc = -1, own, next;
 
-	if (asprintf(&path, "/v2/%s/blobs/%s", cp->src_repo, cp->blob->digest) == -1)
-		path = NULL;
-	url = path != NULL ? http_url(cp->src->reg, path) : NULL;
-	base = http_url(cp->src->reg, "/");
-	free(path);
-	if (url == NULL || base == NULL) {
-		side_err(cp->src, cp, err);
-		tm_err_set(err, TM_CAT_IO, "out of memory");
+	if (get_urls(cp, &url, &base, err) == -1)
 		goto out;
-	}
 	/* Its request already had its own retries. */
 	if ((cp->session = reg_upload_start(cp->dst, cp->dst_repo, cp->object, err)) == NULL) {
 		rc = -2;
 		goto out;
 	}
-	for (;;) {
-		transfers_reset(cp);
-		if (EVP_DigestInit_ex(cp->md, EVP_sha256(), NULL) != 1) {
-			side_err(cp->src, cp, err);
-			tm_err_set(err, TM_CAT_IO, "SHA-256 failed");
-			goto out;
-		}
+	for (next = 1; next == 1;) {
 		own = http_same_origin(url, base);
-		auth_value_free(authz);
-		authz = NULL;
-		if (own && auth_header(cp->src, scope, &authz, err) == -1) {
+		if (http_auth_for(cp->src, scope, own, &authz, err) == -1) {
 			rc = -2;
-			goto out;
+			break;
 		}
-		if (http_prepare(cp->src, cp->src->easy, "GET", url, authz, &rq, &cp->get,
-		    &hdrs, err) == -1)
-			goto out;
-		big_buffers(cp->src->easy);
-		curl_easy_setopt(cp->src->easy, CURLOPT_WRITEFUNCTION, get_write);
-		curl_easy_setopt(cp->src->easy, CURLOPT_WRITEDATA, cp);
-		if (curl_multi_add_handle(cp->multi, cp->src->easy) != CURLM_OK) {
-			side_err(cp->src, cp, err);
-			tm_err_set(err, TM_CAT_IO, "cannot start the download");
-			goto out;
-		}
-		cp->get_added = 1;
+		if (get_start(cp, url, authz, &hdrs, err) == -1)
+			break;
 		rc = drive(cp, err);
 		http_headers_free(hdrs);
 		hdrs = NULL;
 		if (rc != GET_ANSWER)
-			goto out;
+			break;
 		rc = -1;
 		side_err(cp->src, cp, err);
-		if ((followed = http_follow(&cp->get, &url, &hops, err)) == -1)
-			goto out;
-		if (followed)
+		if ((next = http_follow(&cp->get, &url, &hops, err)) != 0)
 			continue;
-		if (cp->get.status == 401 && own && !authed) {
-			authed = 1;
-			if (auth_on_401(cp->src, scope, &cp->get, authz, err) == -1) {
-				rc = -2;
-				goto out;
-			}
-			continue;
-		}
-		http_status_err(&cp->get, err);
-		goto out;
+		if ((next = http_auth_retry(cp->src, scope, own, &cp->get, authz,
+		    &authed, err)) == -1)
+			rc = -2;
+		else if (next == 0)
+			http_status_err(&cp->get, err);
 	}
 out:
 	http_headers_free(hdrs);
-	auth_value_free(authz);
+	http_secret_free(authz);
 	free(url);
 	free(base);
 	return rc;
@@ -499,11 +516,11 @@ copy_run(struct copy *cp, struct tm_err *err)
 {
 	struct reg_conn	*failed;
 	char		*scope = reg_scope(cp->src_repo, "pull");
-	int		 attempt, max = http_max_attempts(cp->src->reg), rc = -1;
+	int		 attempt, max = http_max_attempts(cp->src), rc = -1;
 	double		 waited = 0, retry_after;
 
-	if (http_max_attempts(cp->dst->reg) > max)
-		max = http_max_attempts(cp->dst->reg);
+	if (http_max_attempts(cp->dst) > max)
+		max = http_max_attempts(cp->dst);
 	if (scope == NULL) {
 		side_err(cp->src, cp, err);
 		return tm_err_set(err, TM_CAT_IO, "out of memory");

@@ -1,5 +1,7 @@
 /*
- * Registry client (distribution API v2) over libcurl.
+ * Registry client (distribution API v2) over libcurl: the header the
+ * rest of core/ and the tools use (with nameset.h and tagsjson.h; the
+ * request-level headers and internal.h stay inside core/registry/).
  *
  * Two objects:
  *  - struct registry: one per registry host, shared by all threads.  Holds
@@ -94,7 +96,8 @@ int	reg_ping(struct reg_conn *, struct tm_err *);
  * All tags of repo, page by page (n=1000, Link header).  cb receives each
  * page's valid tag names, each once (a name repeated, in a page or a later
  * one, is dropped); it returns 0 to go on, non-zero to stop.  Names that
- * are not valid tags are skipped and counted into *rejected (may be NULL).  Loops and pages past the limits are errors (TM_CAT_PROTOCOL).
+ * are not valid tags are skipped and counted into *rejected (may be
+ * NULL).  Loops and pages past the limits are errors (TM_CAT_PROTOCOL).
  */
 typedef int	 reg_tags_fn(void *ud, const char *const *tags, size_t n);
 int	reg_list_tags(struct reg_conn *, const char *repo, reg_tags_fn *,
