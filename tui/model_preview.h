@@ -27,15 +27,15 @@ struct preview_view {
 	enum preview_state		 state;
 	const char			*src;
 	size_t				 listed, rejected;
-	const struct tm_err		*err;		/* the listing's, PV_FAILED */
-	int				 blank;		/* no item typed yet */
-	const struct tagexpr		*te;		/* NULL: none or bad */
-	const struct tm_err		*expr_err;	/* cat NONE when none */
-	const struct tagexpr_result	*res;		/* NULL: nothing matched yet */
+	const struct tm_err		*err;	/* the listing's, PV_FAILED */
+	int				 blank;	/* no item typed yet */
+	const struct tagexpr		*te;	/* NULL: none or bad */
+	const struct tm_err		*expr_err; /* cat NONE when none */
+	const struct tagexpr_result	*res;	/* NULL: no result yet */
 	char *const			*names;
 	size_t				 n;
-	unsigned			 list_gen;	/* bumped on a new list or expression */
-	unsigned			 match_gen;	/* bumped whenever res changes */
+	/* Bumped on a new list or expression, and whenever res changes. */
+	unsigned			 list_gen, match_gen;
 };
 
 struct preview	*preview_new(void);

@@ -19,7 +19,7 @@ struct run;
 
 /* Outcomes of run_events, beside its dirty bits. */
 #define RUN_FINISHED	0x100	/* the copy (or a retry) is over */
-#define RUN_ASK		0x200	/* ... and the person should keep or roll back */
+#define RUN_ASK		0x200	/* ... and the person decides keep or roll back */
 
 enum run_phase {
 	RP_RUNNING,		/* copying (first run or a retry) */
@@ -33,7 +33,7 @@ struct run_view {
 	enum run_phase		phase;
 	enum mirror_status	status;		/* the engine's */
 	const char		*status_name;
-	int			copy_cancelled;	/* the copy stopped on a cancel */
+	int			copy_cancelled;	/* the copy was cancelled */
 	int			cancelling;
 	int			decision;	/* 0, 'k' kept, 'r' rolled back */
 	int			rollback_default; /* the highlighted answer */
