@@ -199,7 +199,8 @@ wait_input(const struct timespec *ts)
 	pfd[0].events = POLLIN;
 	pfd[0].revents = 0;
 	for (n = 1, i = 0; i < nsources; i++) {
-		if ((fd = sources[i].fd(sources[i].ctx)) == -1)
+		if (sources[i].fd == NULL ||
+		    (fd = sources[i].fd(sources[i].ctx)) == -1)
 			continue;
 		pfd[n].fd = fd;
 		pfd[n].events = POLLIN;
@@ -218,7 +219,8 @@ dispatch(struct app *a, double *last_tick)
 	int	dirty = 0, i;
 
 	for (i = 0; i < nsources; i++)
-		dirty |= sources[i].events(sources[i].ctx);
+		if (sources[i].events != NULL)
+			dirty |= sources[i].events(sources[i].ctx);
 	if (script_active())
 		dirty |= script_step(a, &host);
 	else

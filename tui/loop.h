@@ -10,12 +10,12 @@
 
 #include "app.h"
 
-/* Something that wakes the loop; every callback gets ctx. */
+/* Something that wakes the loop; every callback gets ctx, any may be NULL. */
 struct loop_source {
 	int	(*fd)(void *);		/* fd to wait on, -1 when none now */
 	int	(*events)(void *);	/* after every wake-up: dirty bits */
-	int	(*tick)(void *);	/* every 100 ms or so; may be NULL */
-	int	(*busy)(void *);	/* 1: work in progress; may be NULL */
+	int	(*tick)(void *);	/* every 100 ms or so: dirty bits */
+	int	(*busy)(void *);	/* 1: work in progress */
 	void	*ctx;
 };
 

@@ -13,7 +13,7 @@
 /*
  * Keep or roll back, after a run where some tags failed (or that was
  * cancelled): the state machine is undecided -> (kept | rolling back ->
- * rolled back), driven by run.c.  Like ncdu's delete dialog.
+ * rolled back), driven by the run model.  Like ncdu's delete dialog.
  */
 static struct {
 	int	sel;		/* 0 keep, 1 roll back */

@@ -250,20 +250,6 @@ ir_busy(void *ctx)
 }
 
 static int
-no_fd(void *ctx)
-{
-	(void)ctx;
-	return -1;
-}
-
-static int
-no_events(void *ctx)
-{
-	(void)ctx;
-	return 0;
-}
-
-static int
 st_tick(void *ctx)
 {
 	return setup_tick(ctx);
@@ -283,7 +269,7 @@ add_sources(struct app *a)
 		{ pv_fd, pv_events, NULL, pv_busy, a },
 		{ rn_fd, rn_events, rn_tick, rn_busy, a },
 		{ ir_fd, ir_events, NULL, ir_busy, a },
-		{ no_fd, no_events, st_tick, st_busy, a }
+		{ NULL, NULL, st_tick, st_busy, a }
 	};
 	size_t				i;
 
