@@ -16,7 +16,6 @@
 #include "model_preview.h"
 #include "nameset.h"
 #include "ref.h"
-#include "taglist.h"
 
 #define PREVIEW_ATTEMPTS	3	/* per request */
 #define PREVIEW_RETRY_CAP	5.0	/* longest wait, seconds */
@@ -145,19 +144,14 @@ static int
 read_registry(const char *source, const struct reg_opts *ro,
     struct preview_out *po)
 {
-	struct taglist	*tl;
-	struct tm_err	 err;
-	char		 buf[768], **names;
-	size_t		 n;
+	struct tm_err	err;
+	char		buf[768];
 
-	if ((tl = taglist_fetch(source, ro, &err)) == NULL) {
+	if (preview_fetch(po->pv, source, ro, &err) == -1) {
 		tm_err_format(&err, buf, sizeof buf);
 		cli_error("cannot list tags of %s: %s", source, buf);
 		return err.cat == TM_CAT_USAGE ? 1 : 2;
 	}
-	n = taglist_take(tl, &names);
-	preview_take(po->pv, source, names, n, taglist_rejected(tl));
-	taglist_free(tl);
 	return 0;
 }
 

@@ -277,6 +277,22 @@ preview_take(struct preview *pv, const char *src, char **names, size_t n,
 	rematch(pv);
 }
 
+int
+preview_fetch(struct preview *pv, const char *src, const struct reg_opts *ro,
+    struct tm_err *err)
+{
+	struct taglist	*tl;
+	char		**names;
+	size_t		  n;
+
+	if ((tl = taglist_fetch(src, ro, err)) == NULL)
+		return -1;
+	n = taglist_take(tl, &names);
+	preview_take(pv, src, names, n, taglist_rejected(tl));
+	taglist_free(tl);
+	return 0;
+}
+
 void
 preview_view(const struct preview *pv, struct preview_view *v)
 {

@@ -47,6 +47,12 @@ void		 preview_free(struct preview *);
  */
 void		 preview_list(struct preview *, const char *src,
 		    const struct reg_opts *);
+/*
+ * List src at once, waiting for every page (`tagmirror preview`): 0, or
+ * -1 with err.  Then as after a background listing that is done.
+ */
+int		 preview_fetch(struct preview *, const char *src,
+		    const struct reg_opts *, struct tm_err *);
 /* Hand over names read elsewhere (freed with the model); state PV_DONE. */
 void		 preview_take(struct preview *, const char *src, char **names,
 		    size_t n, size_t rejected);
