@@ -1,225 +1,110 @@
+/*
+ * What every screen shares: the key-bar message, switching screens,
+ * opening and closing the dialog, the title and key bars, list cursors.
+ * It sits under the screens and calls none of them.  UI thread only.
+ */
 #include "config.h"
 
-#include <langinfo.h>
-#include <locale.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "app.h"
-#include "cli.h"
-#include "commands.h"
-#include "demo.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
 #include "draw.h"
-#include "preview.h"
-#include "run.h"
 
-static const char usage[] =
-"Usage: tagmirror [SOURCE [DEST]] [--tags EXPR] [options]\n"
-"       tagmirror --demo\n"
-"\n"
-"Opens the interactive mirror: a form (filled from the arguments) with a\n"
-"live preview of the matching tags, the run with per-tag progress, the\n"
-"keep-or-roll-back decision when tags fail, and troubleshooting.  Press ?\n"
-"inside for every key.  In scripts use 'tagmirror run'.\n"
-"\n"
-"  -t, --tags EXPR            tag expression (globs, !GLOB, re:REGEX)\n"
-"  -j, --jobs N               tags copied at once (default 8)\n"
-"  --src-creds USER[:PASS]    source credentials (also --dest-creds)\n"
-"  --src-tls-verify=false     allow plain HTTP / any certificate (also dest)\n"
-"  --src-cert-dir DIR         extra CA certificates (also --dest-cert-dir)\n"
-"  --rollback, --no-rollback  the highlighted answer when tags fail\n"
-"                             (default: REPO_MIRROR_ROLLBACK)\n"
-"  --arch PLATFORMS           copy only these platforms of multi-arch tags\n"
-"  --delete-stale             delete destination tags that no longer match\n"
-"  --report FILE              write the JSON report there\n"
-"  --state-dir DIR            journals (default $XDG_STATE_HOME/tagmirror)\n"
-"  --theme NAME|FILE          colour theme: default, light, mono,\n"
-"                             high-contrast, or a .theme file\n"
-"  --demo                     start two local registries with sample tags\n"
-"                             (some fail) and open the form filled in\n"
-"\n"
-"NO_COLOR=1 draws without colours.\n";
-
-/* Theme problems before the screen starts: stderr, and the first on screen. */
-static void
-warn_early(void *ud, const char *msg)
+void
+app_msg(struct app *a, enum theme_el el, const char *fmt, ...)
 {
-	char	*first = ud;
+	va_list	ap;
 
-	fprintf(stderr, "tagmirror: %s\n", msg);
-	if (first[0] == '\0')
-		snprintf(first, 512, "%s", msg);
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+	va_end(ap);
+	a->msg_el = el;
+	a->msg_until = tm_now() + (el == EL_ERROR ? 8 : 5);
 }
 
-static struct theme *
-pick_theme(struct app *a, char *first)
+void
+app_switch(struct app *a, const struct screen_ops *s)
 {
-	struct theme	*t = NULL;
-	char		*remembered = NULL;
-
-	if (a->cli.theme != NULL)
-		t = theme_load(a->cli.theme, warn_early, first);
-	else if ((remembered = theme_remembered()) != NULL)
-		t = theme_load(remembered, warn_early, first);
-	free(remembered);
-	return t != NULL ? t : theme_default();
+	a->screen = s;
 }
 
-static int
-start_demo(struct app *a)
+void
+modal_open(struct app *a, const struct modal_ops *ops, void *data)
 {
-	struct tm_err	err;
-	char		buf[600];
-	int		broken, n;
+	modal_close(a);
+	a->modal = ops;
+	a->modal_data = data;
+}
 
-	fprintf(stderr, "tagmirror: starting two local registries for the "
-	    "demo...\n");
-	if ((a->demo = demo_start(&err)) == NULL) {
-		tm_err_format(&err, buf, sizeof buf);
-		return cli_error("demo: %s", buf);
+void
+modal_close(struct app *a)
+{
+	const struct modal_ops	*ops = a->modal;
+	void			*data = a->modal_data;
+
+	a->modal = NULL;
+	a->modal_data = NULL;
+	if (ops != NULL && ops->free != NULL)
+		ops->free(data);
+}
+
+void
+app_title(struct app *a, const char *left, const char *right)
+{
+	int	rw;
+
+	(void)a;
+	draw_fill(0, 0, COLS, th(EL_TITLE));
+	rw = right != NULL ? text_width(right) : 0;
+	draw_fmt(0, 1, COLS - rw - 3, th(EL_TITLE), "tagmirror %s %s",
+	    glyph(G_DOT), left);
+	if (right != NULL)
+		draw_text(0, COLS - rw - 1, rw, th(EL_TITLE), right);
+}
+
+void
+app_keybar(struct app *a, const enum action *acts, size_t n)
+{
+	if (a->msg[0] != '\0' && tm_now() < a->msg_until) {
+		draw_fill(LINES - 1, 0, COLS, th(EL_NORMAL));
+		draw_text(LINES - 1, 1, COLS - 2, th(a->msg_el), a->msg);
+		return;
 	}
-	n = demo_tags(a->demo, &broken);
-	fprintf(stderr, "tagmirror: demo source %s has %d tags, %d of them "
-	    "broken on purpose\n", demo_source(a->demo), n, broken);
-	if (a->cli.npos == 0)
-		a->cli.pos[a->cli.npos++] = (char *)demo_source(a->demo);
-	if (a->cli.npos == 1)
-		a->cli.pos[a->cli.npos++] = (char *)demo_dest(a->demo);
-	if (a->cli.mo.expr == NULL)
-		a->cli.mo.expr = demo_expr(a->demo);
-	if (a->cli.mo.state_dir == NULL)
-		a->cli.mo.state_dir = demo_state_dir(a->demo);
-	return 0;
-}
-
-/*
- * Test mode without a terminal (TAGMIRROR_NO_DISPLAY): curses draws into
- * its in-memory screen and writes to /dev/null, as tig's TIG_NO_DISPLAY;
- * no /dev/tty is ever opened.
- */
-static int
-screen_start(void)
-{
-	const char	*term = getenv("TERM");
-	FILE		*out, *in;
-
-	if (getenv("TAGMIRROR_NO_DISPLAY") == NULL) {
-		initscr();
-		/* Bracketed paste: a pasted line break must not submit a field. */
-		putp("\033[?2004h");
-		return 0;
-	}
-	setenv("LINES", "24", 0);
-	setenv("COLUMNS", "80", 0);
-	if ((out = fopen("/dev/null", "w")) == NULL ||
-	    (in = fopen("/dev/null", "r")) == NULL)
-		return -1;
-	if ((term == NULL || newterm(term, out, in) == NULL) &&
-	    newterm("xterm", out, in) == NULL)
-		return -1;
-	return 0;
-}
-
-static int
-curses_start(struct theme *t)
-{
-	const char	*nc = getenv("NO_COLOR");
-
-	if (screen_start() == -1)
-		return -1;
-	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	if (has_colors() && (nc == NULL || nc[0] == '\0')) {
-		start_color();
-		use_default_colors();
-	}
-	theme_use(t);
-	define_key("\033[200~", KEY_MAX + 1);
-	define_key("\033[201~", KEY_MAX + 2);
-	return 0;
-}
-
-static void
-curses_stop(void)
-{
-	if (getenv("TAGMIRROR_NO_DISPLAY") == NULL)
-		putp("\033[?2004l");
-	endwin();
+	a->msg[0] = '\0';
+	draw_keybar(acts, n, a->typing);
 }
 
 int
-tui_main(int argc, char **argv)
+list_move(enum action act, size_t *sel, size_t n, int rows)
 {
-	struct app	 a;
-	struct theme	*t;
-	char		 first[512] = "";
-	const char	*script = getenv("TAGMIRROR_SCRIPT");
-	int		 rc;
+	size_t	page = rows > 1 ? (size_t)rows - 1 : 1;
 
-	/* Before any thread: the demo's libcurl may start resolver threads. */
-	ui_signals_init();
-	memset(&a, 0, sizeof a);
-	if ((rc = cli_parse(&a.cli, argc, argv, usage)) != 0) {
-		cli_free(&a.cli);
-		return rc == 1 ? 0 : 1;
-	}
-	if (a.cli.npos > 2) {
-		cli_free(&a.cli);
-		return cli_error("unknown command '%s' (see --help)",
-		    a.cli.pos[0]);
-	}
-	setlocale(LC_ALL, "");
-	draw_init(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
-	t = pick_theme(&a, first);
-	if (script != NULL && script_open(script) == -1) {
-		theme_free(t);
-		cli_free(&a.cli);
-		return cli_error("cannot read the script %s", script);
-	}
-	if (script == NULL && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		theme_free(t);
-		cli_free(&a.cli);
-		return cli_error("not a terminal: the interactive mode needs one; "
-		    "in scripts use 'tagmirror run SOURCE DEST --tags EXPR'");
-	}
-	if (keys_init() == -1 || (a.pv = preview_new()) == NULL) {
-		theme_free(t);
-		cli_free(&a.cli);
-		return cli_error("out of memory");
-	}
-	if (a.cli.demo && start_demo(&a) != 0) {
-		theme_free(t);
-		preview_free(a.pv);
-		cli_free(&a.cli);
+	switch (act) {
+	case ACT_UP:
+		if (*sel > 0)
+			(*sel)--;
 		return 1;
+	case ACT_DOWN:
+		if (*sel + 1 < n)
+			(*sel)++;
+		return 1;
+	case ACT_PGUP:
+		*sel = *sel > page ? *sel - page : 0;
+		return 1;
+	case ACT_PGDN:
+		*sel = *sel + page < n ? *sel + page : (n > 0 ? n - 1 : 0);
+		return 1;
+	case ACT_TOP:
+		*sel = 0;
+		return 1;
+	case ACT_BOTTOM:
+		*sel = n > 0 ? n - 1 : 0;
+		return 1;
+	default:
+		return 0;
 	}
-	if (curses_start(t) == -1) {
-		if (a.demo != NULL)
-			demo_stop(a.demo);
-		preview_free(a.pv);
-		cli_free(&a.cli);
-		return cli_error("cannot start the terminal screen");
-	}
-	a.screen = &setup_screen;
-	setup_init(&a);
-	if (first[0] != '\0')
-		app_msg(&a, EL_ERROR, "%s", first);
-	interrupted_check(&a);
-	rc = ui_loop(&a) == 0 && !script_failed() ? 0 : 1;
-	modal_close(&a);
-	curses_stop();
-	interrupted_wait();
-	run_free(a.run);
-	preview_free(a.pv);
-	setup_free(&a);
-	if (a.demo != NULL)
-		demo_stop(a.demo);
-	cli_free(&a.cli);
-	return rc;
 }

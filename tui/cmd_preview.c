@@ -1,3 +1,7 @@
+/*
+ * `tagmirror preview`: the tags an expression selects, printed as text or
+ * JSON.  Listing and matching are the preview model's, as in the TUI.
+ */
 #include "config.h"
 
 #include "commands.h"
@@ -9,10 +13,9 @@
 
 #include "cli.h"
 #include "lines.h"
+#include "model_preview.h"
 #include "nameset.h"
 #include "ref.h"
-#include "tagexpr.h"
-#include "taglist.h"
 
 #define PREVIEW_ATTEMPTS	3	/* per request */
 #define PREVIEW_RETRY_CAP	5.0	/* longest wait, seconds */
@@ -56,16 +59,17 @@ struct warning {
 	int	 about_item;
 };
 
-/* What to show: names (each once), the result and the warnings. */
+/* What to show: the model's names and result, and the warnings. */
 struct preview_out {
-	const char		*source;
-	char			**names;
-	size_t			 n;
-	size_t			 rejected;
-	struct tagexpr		*te;
-	struct tagexpr_result	 res;
-	struct warning		*warn;
-	size_t			 nwarn;
+	const char			*source;
+	struct preview			*pv;
+	char *const			*names;
+	size_t				 n;
+	size_t				 rejected;
+	const struct tagexpr		*te;
+	const struct tagexpr_result	*res;
+	struct warning			*warn;
+	size_t				 nwarn;
 };
 
 /*
@@ -74,16 +78,15 @@ struct preview_out {
  * 0, or 1 (usage).
  */
 struct tag_reader {
-	struct preview_out	*po;
-	struct nameset		*seen;
-	size_t			 cap;
+	char		**names;
+	size_t		  n, cap, rejected;
+	struct nameset	 *seen;
 };
 
 static int
 tag_line(void *ud, char *line)
 {
 	struct tag_reader	*r = ud;
-	struct preview_out	*po = r->po;
 	char			*s, *e, **v;
 	int			 added;
 
@@ -95,20 +98,20 @@ tag_line(void *ud, char *line)
 	if (*s == '\0')
 		return 0;
 	if (!tm_tag_valid(s)) {
-		po->rejected++;
+		r->rejected++;
 		return 0;
 	}
 	if ((added = nameset_add(r->seen, s)) != 1)
 		return added;
-	if (po->n == r->cap) {
+	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 1024;
-		if ((v = reallocarray(po->names, r->cap, sizeof *v)) == NULL)
+		if ((v = reallocarray(r->names, r->cap, sizeof *v)) == NULL)
 			return -1;
-		po->names = v;
+		r->names = v;
 	}
-	if ((po->names[po->n] = strdup(s)) == NULL)
+	if ((r->names[r->n] = strdup(s)) == NULL)
 		return -1;
-	po->n++;
+	r->n++;
 	return 0;
 }
 
@@ -116,7 +119,7 @@ static int
 read_tag_list(const char *path, struct preview_out *po)
 {
 	FILE			*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	struct tag_reader	 r = { po, NULL, 0 };
+	struct tag_reader	 r = { NULL, 0, 0, 0, NULL };
 	int			 rc = 0;
 
 	if (f == NULL)
@@ -131,6 +134,8 @@ read_tag_list(const char *path, struct preview_out *po)
 	nameset_free(r.seen);
 	if (f != stdin)
 		fclose(f);
+	/* The model owns the names from here, even after a failed read. */
+	preview_take(po->pv, path, r.names, r.n, r.rejected);
 	return rc;
 }
 
@@ -139,18 +144,14 @@ static int
 read_registry(const char *source, const struct reg_opts *ro,
     struct preview_out *po)
 {
-	struct taglist	*tl;
-	struct tm_err	 err;
-	char		 buf[768];
+	struct tm_err	err;
+	char		buf[768];
 
-	if ((tl = taglist_fetch(source, ro, &err)) == NULL) {
+	if (preview_fetch(po->pv, source, ro, &err) == -1) {
 		tm_err_format(&err, buf, sizeof buf);
 		cli_error("cannot list tags of %s: %s", source, buf);
 		return err.cat == TM_CAT_USAGE ? 1 : 2;
 	}
-	po->n = taglist_take(tl, &po->names);
-	po->rejected = taglist_rejected(tl);
-	taglist_free(tl);
 	return 0;
 }
 
@@ -204,7 +205,7 @@ collect_warnings(struct preview_out *po)
 		    po->rejected == 1 ? "a " : "",
 		    po->rejected == 1 ? "" : "s");
 	for (i = 0; i < tagexpr_items(po->te); i++) {
-		if (po->res.item_counts[i] != 0 ||
+		if (po->res->item_counts[i] != 0 ||
 		    (s = item_safe(po->te, i)) == NULL)
 			continue;
 		if (tagexpr_item_kind(po->te, i) == TAGEXPR_EXCLUDE)
@@ -213,7 +214,7 @@ collect_warnings(struct preview_out *po)
 			warn_add(po, 1, "item %zu '%s' matches no tag", i + 1, s);
 		free(s);
 	}
-	if (po->res.n_matched == 0)
+	if (po->res->n_matched == 0)
 		warn_add(po, 0, "nothing matched: no tag of %zu would be mirrored",
 		    po->n);
 }
@@ -253,10 +254,10 @@ print_json(const struct preview_out *po)
 	fputs("{\"source\":", stdout);
 	json_string(po->source);
 	printf(",\"total_tags\":%zu,\"matched\":[", po->n);
-	for (i = 0; i < po->res.n_matched; i++) {
+	for (i = 0; i < po->res->n_matched; i++) {
 		if (i > 0)
 			putchar(',');
-		json_string(po->names[po->res.matched[i]]);
+		json_string(po->names[po->res->matched[i]]);
 	}
 	fputs("],\"items\":[", stdout);
 	for (i = 0; i < tagexpr_items(po->te); i++) {
@@ -264,7 +265,7 @@ print_json(const struct preview_out *po)
 		json_string(tagexpr_item_text(po->te, i));
 		printf(",\"kind\":\"%s\",\"matched\":%zu}",
 		    kind_name(tagexpr_item_kind(po->te, i)),
-		    po->res.item_counts[i]);
+		    po->res->item_counts[i]);
 	}
 	fputs("],\"warnings\":[", stdout);
 	for (i = 0; i < po->nwarn; i++) {
@@ -281,9 +282,9 @@ print_text(const struct preview_out *po)
 	size_t	i, n = tagexpr_items(po->te), w = 4, len;
 	char	*s;
 
-	for (i = 0; i < po->res.n_matched; i++)
-		puts(po->names[po->res.matched[i]]);
-	printf("# %zu of %zu tags selected by %zu item%s\n", po->res.n_matched,
+	for (i = 0; i < po->res->n_matched; i++)
+		puts(po->names[po->res->matched[i]]);
+	printf("# %zu of %zu tags selected by %zu item%s\n", po->res->n_matched,
 	    po->n, n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++)
 		if ((len = strlen(tagexpr_item_text(po->te, i))) > w)
@@ -295,8 +296,8 @@ print_text(const struct preview_out *po)
 		if ((s = item_safe(po->te, i)) == NULL)
 			continue;
 		printf("# %3zu  %-*s %6zu %s", i + 1, (int)w, s,
-		    po->res.item_counts[i], excl ? "removed" : "matched");
-		if (po->res.item_counts[i] == 0)
+		    po->res->item_counts[i], excl ? "removed" : "matched");
+		if (po->res->item_counts[i] == 0)
 			printf("  warning: %s no tag",
 			    excl ? "excludes" : "matches");
 		putchar('\n');
@@ -310,14 +311,27 @@ print_text(const struct preview_out *po)
 	}
 }
 
+/* What the model holds after the names are in: 0, or -1 out of memory. */
+static int
+read_model(struct preview_out *po)
+{
+	struct preview_view	v;
+
+	preview_view(po->pv, &v);
+	po->names = v.names;
+	po->n = v.n;
+	po->rejected = v.rejected;
+	po->te = v.te;
+	po->res = v.res;
+	return po->res != NULL ? 0 : -1;
+}
+
 static void
 preview_out_free(struct preview_out *po)
 {
 	size_t	i;
 
-	tagexpr_result_free(&po->res);
-	tagexpr_free(po->te);
-	taglist_names_free(po->names, po->n);
+	preview_free(po->pv);
 	for (i = 0; i < po->nwarn; i++)
 		free(po->warn[i].text);
 	free(po->warn);
@@ -327,8 +341,8 @@ int
 cmd_preview(int argc, char **argv)
 {
 	struct preview_out	 po;
+	struct preview_view	 v;
 	struct cli		 c;
-	struct tm_err		 err;
 	int			 rc;
 
 	memset(&po, 0, sizeof po);
@@ -341,10 +355,16 @@ cmd_preview(int argc, char **argv)
 	else if (c.npos > 1 || (c.npos == 0 && c.tag_list == NULL))
 		rc = cli_error("preview: give one SOURCE repository, or "
 		    "--tag-list FILE (see --help)");
-	else if ((po.te = tagexpr_compile(c.mo.expr, &err)) == NULL)
-		rc = cli_error("tag expression: %s", err.msg);
+	else if ((po.pv = preview_new()) == NULL)
+		rc = cli_error("out of memory");
 	if (rc != 0)
 		goto out;
+	preview_set_expr(po.pv, c.mo.expr);
+	preview_view(po.pv, &v);
+	if (v.te == NULL) {
+		rc = cli_error("tag expression: %s", v.expr_err->msg);
+		goto out;
+	}
 	po.source = c.npos == 1 ? c.pos[0] : c.tag_list;
 	/* Someone is waiting: fail within seconds, not minutes. */
 	if (c.mo.src_reg.max_attempts == 0)
@@ -357,15 +377,14 @@ cmd_preview(int argc, char **argv)
 		rc = read_registry(po.source, &c.mo.src_reg, &po);
 	if (rc != 0)
 		goto out;
-	if (tagexpr_apply(po.te, (const char *const *)po.names, po.n, &po.res,
-	    &err) == -1) {
-		rc = cli_error("%s", err.msg);
+	if (read_model(&po) == -1) {
+		rc = cli_error("out of memory");
 		goto out;
 	}
 	collect_warnings(&po);
 	if (c.json) {
 		print_json(&po);
-		if (po.res.n_matched == 0)
+		if (po.res->n_matched == 0)
 			fputs("tagmirror: warning: nothing matched\n", stderr);
 	} else
 		print_text(&po);

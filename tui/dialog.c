@@ -1,10 +1,12 @@
+/* Confirm, prompt and picker dialogs: drawn over the screen, modal. */
 #include "config.h"
+
+#include "dialog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
 #include "draw.h"
 #include "lineedit.h"
 

@@ -1,3 +1,4 @@
+/* Drawing on stdscr: sanitized, width-cut text, bars, glyphs, numbers. */
 #include "config.h"
 
 #include "draw.h"

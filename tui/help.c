@@ -1,9 +1,11 @@
+/* The help dialog: the keys of every screen, drawn from the key tables. */
 #include "config.h"
+
+#include "help.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
 #include "draw.h"
 
 /* The help screen is generated from the ACTIONS table in keys.h. */

@@ -1,3 +1,4 @@
+/* Keys and actions: the binding tables, key names and their parsing. */
 #include "config.h"
 
 #include "keys.h"

@@ -1,3 +1,4 @@
+/* The form's one-line text editor (UTF-8, cursor keys, masked passwords). */
 #include "config.h"
 
 #include "lineedit.h"

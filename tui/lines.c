@@ -1,3 +1,4 @@
+/* One line reader for saved settings, scripts and tag lists. */
 #include "config.h"
 
 #include "lines.h"

@@ -1,3 +1,4 @@
+/* Where the program keeps its files: XDG config and state, the binary's dir. */
 #include "config.h"
 
 #include "paths.h"

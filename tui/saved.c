@@ -1,3 +1,4 @@
+/* Saved mirrors: NAME.conf settings and NAME.secrets passwords. */
 #include "config.h"
 
 #include "saved.h"

@@ -1,17 +1,19 @@
+/* The keep-or-roll-back screen after a run where tags failed. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "screens.h"
 #include "draw.h"
-#include "run.h"
+#include "errtext.h"
+#include "model_run.h"
 
 /*
  * Keep or roll back, after a run where some tags failed (or that was
  * cancelled): the state machine is undecided -> (kept | rolling back ->
- * rolled back), driven by run.c.  Like ncdu's delete dialog.
+ * rolled back), driven by the run model.  Like ncdu's delete dialog.
  */
 static struct {
 	int	sel;		/* 0 keep, 1 roll back */
@@ -32,15 +34,15 @@ decide_open(struct app *a)
 }
 
 static void
-draw_failed(struct mirror *m, int y, int h)
+draw_failed(const struct run *r, int y, int h)
 {
 	struct mirror_tag_info	ti;
 	char			why[400];
-	size_t			n = mirror_tag_count(m), i, k = 0;
+	size_t			n = run_tag_count(r), i, k = 0;
 	int			row = 0, tw = 12;
 
 	for (i = 0; i < n; i++)
-		if (mirror_tag_info(m, i, &ti) == 0 &&
+		if (run_tag_info(r, i, &ti) == 0 &&
 		    (ti.state == TAG_FAILED || ti.state == TAG_CONFLICT) &&
 		    (int)strlen(ti.name) > tw)
 			tw = (int)strlen(ti.name);
@@ -49,7 +51,7 @@ draw_failed(struct mirror *m, int y, int h)
 	if (ds.top + (size_t)h > ds.nfailed)
 		ds.top = ds.nfailed > (size_t)h ? ds.nfailed - (size_t)h : 0;
 	for (i = 0; i < n && row < h; i++) {
-		if (mirror_tag_info(m, i, &ti) == -1)
+		if (run_tag_info(r, i, &ti) == -1)
 			break;
 		if (ti.state != TAG_FAILED && ti.state != TAG_CONFLICT)
 			continue;
@@ -87,11 +89,10 @@ draw_choices(const struct run_view *v, int y)
 	}
 	if (ds.sel == 0 && good == 0)
 		draw_fmt(y + 2, 3, COLS - 4, th(EL_NORMAL), "Keep: nothing was "
-		    "copied; the run ends as %s.", mirror_status_name(v->status));
+		    "copied; the run ends as %s.", v->status_name);
 	else if (ds.sel == 0)
 		draw_fmt(y + 2, 3, COLS - 4, th(EL_NORMAL), "Keep: the %zu good "
-		    "tags stay; the run ends as %s.", good,
-		    mirror_status_name(v->status));
+		    "tags stay; the run ends as %s.", good, v->status_name);
 	else
 		draw_text(y + 2, 3, COLS - 4, th(EL_NORMAL), "Roll back: every "
 		    "tag the run changed is put back; tags it created go.");
@@ -116,11 +117,11 @@ draw_outcome(struct app *a, const struct run_view *v, int y)
 	}
 	if (v->decision == 'k')
 		draw_fmt(y + 1, 3, COLS - 4, th(EL_WARN), "Kept. Status %s: %zu "
-		    "tags mirrored, %zu failed.", mirror_status_name(v->status),
+		    "tags mirrored, %zu failed.", v->status_name,
 		    v->tot.done + v->tot.uptodate, v->tot.failed);
 	else {
 		/* A cancelled run keeps its status; the rollback info tells. */
-		mirror_rollback_info(run_mirror(a->run), &rb);
+		run_rollback_info(a->run, &rb);
 		if (rb.finished && rb.failed == 0 && rb.mismatches == 0)
 			draw_fmt(y + 1, 3, COLS - 4, th(EL_OK), "Rolled back: the "
 			    "destination is as it was before the run (%zu tags "
@@ -165,11 +166,10 @@ decide_draw(struct app *a)
 	run_view(a->run, &v);
 	ds.nfailed = v.tot.failed + v.tot.conflicts;
 	good = v.tot.done + v.tot.uptodate;
-	what = v.status == MIRROR_CANCELLED ||
-	    mirror_copy_status(run_mirror(a->run)) == MIRROR_CANCELLED ?
+	what = v.status == MIRROR_CANCELLED || v.copy_cancelled ?
 	    "the run was cancelled" : good == 0 ? "every tag failed" :
 	    "some tags failed";
-	app_title(a, what, mirror_status_name(v.status));
+	app_title(a, what, v.status_name);
 	draw_fmt(2, 1, COLS - 2, th(EL_NUMBER), "%zu of %zu tags are in %s; "
 	    "%zu failed.", good, v.tot.tags, v.dst, ds.nfailed);
 	draw_fmt(3, 3, COLS - 4, th(EL_NORMAL), "%zu copied %s %zu already up "
@@ -180,7 +180,7 @@ decide_draw(struct app *a)
 	    ds.nfailed);
 	listh = LINES - 6 - 8;
 	ds.rows = listh;
-	draw_failed(run_mirror(a->run), 6, listh);
+	draw_failed(a->run, 6, listh);
 	if (v.decision == 0 && v.phase == RP_FINISHED) {
 		draw_choices(&v, LINES - 7);
 		app_keybar(a, ask_keys, sizeof ask_keys / sizeof ask_keys[0]);
@@ -192,13 +192,37 @@ decide_draw(struct app *a)
 }
 
 static int
+keep(struct app *a)
+{
+	return run_keep(a->run) == 1 ? D_NOW : 0;
+}
+
+static int
+roll_back(struct app *a)
+{
+	struct tm_err	err;
+	char		buf[512];
+
+	switch (run_rollback(a->run, &err)) {
+	case 1:
+		return D_NOW;
+	case -1:
+		explain_err(&err, buf, sizeof buf);
+		app_msg(a, EL_ERROR, "Cannot roll back: %s", buf);
+		return D_NOW;
+	default:
+		return 0;
+	}
+}
+
+static int
 decide_key(struct app *a, int key)
 {
 	struct run_view	v;
 	size_t		page = ds.rows > 1 ? (size_t)ds.rows - 1 : 1;
 
 	if (a->run == NULL)
-		return app_global_key(a, key);
+		return D_PASS;
 	run_view(a->run, &v);
 	/* Arrows only: k and r are the answers here, not vi keys. */
 	if (key == K_FN(KEY_UP) && ds.top > 0)
@@ -212,14 +236,14 @@ decide_key(struct app *a, int key)
 	else if (v.decision == 0 && v.phase == RP_FINISHED) {
 		switch (keys_action(KS_DECIDE, key)) {
 		case ACT_KEEP:
-			return run_keep(a);
+			return keep(a);
 		case ACT_ROLLBACK:
-			return run_rollback(a);
+			return roll_back(a);
 		case ACT_CHOOSE:
 			ds.sel = !ds.sel;
 			return D_NOW;
 		case ACT_ACCEPT:
-			return ds.sel == 0 ? run_keep(a) : run_rollback(a);
+			return ds.sel == 0 ? keep(a) : roll_back(a);
 		case ACT_DECIDE_DETAILS:
 			detail_open(a, -1);
 			return D_NOW;
@@ -246,7 +270,7 @@ decide_key(struct app *a, int key)
 	if (key == K_FN(KEY_UP) || key == K_FN(KEY_DOWN) ||
 	    key == K_FN(KEY_PPAGE) || key == K_FN(KEY_NPAGE))
 		return D_NOW;
-	return app_global_key(a, key);
+	return D_PASS;
 }
 
 const struct screen_ops decide_screen = { "decide", decide_draw, decide_key };

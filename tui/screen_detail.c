@@ -1,3 +1,4 @@
+/* The troubleshoot screen: failed (or all) tags and each one's story. */
 #include "config.h"
 
 #include <errno.h>
@@ -6,10 +7,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "screens.h"
+#include "dialog.h"
 #include "draw.h"
+#include "errtext.h"
+#include "model_run.h"
 #include "ref.h"
-#include "run.h"
+#include "tagstate.h"
 
 /* Troubleshoot: failed tags on the left, the selected one's story right. */
 static struct {
@@ -35,17 +39,17 @@ detail_open(struct app *a, long tag)
 	if (a->screen != &detail_screen)
 		dt.back = a->screen;
 	dt.want = tag;
-	dt.all = tag >= 0 && mirror_tag_info(run_mirror(a->run), (size_t)tag,
-	    &ti) == 0 && !is_problem(ti.state);
+	dt.all = tag >= 0 && run_tag_info(a->run, (size_t)tag, &ti) == 0 &&
+	    !is_problem(ti.state);
 	dt.sel = dt.top = 0;
 	app_switch(a, &detail_screen);
 }
 
 static void
-collect(struct mirror *m)
+collect(const struct run *r)
 {
 	struct mirror_tag_info	ti;
-	size_t			n = mirror_tag_count(m), i, *ni;
+	size_t			n = run_tag_count(r), i, *ni;
 
 	if (n > dt.cap) {
 		if ((ni = realloc(dt.idx, n * sizeof *ni)) == NULL)
@@ -55,7 +59,7 @@ collect(struct mirror *m)
 	}
 	dt.n = 0;
 	for (i = 0; i < n; i++) {
-		if (mirror_tag_info(m, i, &ti) == -1)
+		if (run_tag_info(r, i, &ti) == -1)
 			break;
 		if (!dt.all && !is_problem(ti.state))
 			continue;
@@ -105,7 +109,7 @@ draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
 	char			buf[1024], url[1024];
 	int			h = LINES - 2 - y;
 
-	if (mirror_tag_info(run_mirror(a->run), tag, &ti) == -1)
+	if (run_tag_info(a->run, tag, &ti) == -1)
 		return;
 	y += field(y, x, w, "Tag", ti.name, 1, th(EL_NUMBER));
 	tag_state_text(&ti, buf, sizeof buf);
@@ -165,13 +169,13 @@ detail_draw(struct app *a)
 		return;
 	}
 	run_view(a->run, &v);
-	collect(run_mirror(a->run));
+	collect(a->run);
 	snprintf(right, sizeof right, "%zu failed", v.tot.failed +
 	    v.tot.conflicts);
 	app_title(a, dt.all ? "tag details" : "troubleshoot failed tags",
 	    right);
 	for (k = 0; k < dt.n; k++)
-		if (mirror_tag_info(run_mirror(a->run), dt.idx[k], &ti) == 0 &&
+		if (run_tag_info(a->run, dt.idx[k], &ti) == 0 &&
 		    (int)strlen(ti.name) + 2 > lw)
 			lw = (int)strlen(ti.name) + 2;
 	if (lw > COLS / 3)
@@ -182,7 +186,7 @@ detail_draw(struct app *a)
 	if (dt.sel >= dt.top + (size_t)h)
 		dt.top = dt.sel - (size_t)h + 1;
 	for (row = 0, k = dt.top; k < dt.n && row < h; k++, row++) {
-		if (mirror_tag_info(run_mirror(a->run), dt.idx[k], &ti) == -1)
+		if (run_tag_info(a->run, dt.idx[k], &ti) == -1)
 			break;
 		draw_text(2 + row, 1, lw, k == dt.sel ? th(EL_SELECTED) :
 		    th(tag_state_el(ti.state)), ti.name);
@@ -228,21 +232,19 @@ static int
 export_failed(struct app *a, int choice, const char *path)
 {
 	struct mirror_tag_info	 ti;
-	struct mirror		*m;
 	FILE			*f;
 	size_t			 i, n, w = 0;
 
 	if (choice < 0 || path == NULL || a->run == NULL || path[0] == '\0')
 		return D_NOW;
-	m = run_mirror(a->run);
 	if ((f = fopen(path, "w")) == NULL) {
 		app_msg(a, EL_ERROR, "Cannot write %s: %s", path,
 		    strerror(errno));
 		return D_NOW;
 	}
-	n = mirror_tag_count(m);
+	n = run_tag_count(a->run);
 	for (i = 0; i < n; i++)
-		if (mirror_tag_info(m, i, &ti) == 0 && is_problem(ti.state)) {
+		if (run_tag_info(a->run, i, &ti) == 0 && is_problem(ti.state)) {
 			fprintf(f, "%s\n", ti.name);
 			w++;
 		}
@@ -255,6 +257,26 @@ export_failed(struct app *a, int choice, const char *path)
 	return D_NOW;
 }
 
+/* Retry tags (n == 0: every failed one) and watch them on the run screen. */
+static int
+retry(struct app *a, const size_t *tags, size_t n)
+{
+	struct tm_err	err;
+
+	switch (run_retry(a->run, tags, n, &err)) {
+	case 1:
+		app_switch(a, &run_screen);
+		app_msg(a, EL_ACTIVE, "Retrying %s", n == 1 ? "one tag" :
+		    n == 0 ? "every failed tag" : "the selected tags");
+		return D_NOW | D_CLEAR;
+	case -1:
+		app_msg(a, EL_ERROR, "Cannot retry: %s", err.msg);
+		return D_NOW;
+	default:
+		return 0;
+	}
+}
+
 static int
 detail_key(struct app *a, int key)
 {
@@ -263,7 +285,7 @@ detail_key(struct app *a, int key)
 	size_t			tag;
 
 	if (a->run == NULL)
-		return app_global_key(a, key);
+		return D_PASS;
 	if (list_move(keys_action(KS_LIST, key), &dt.sel, dt.n, dt.rows))
 		return D_NOW;
 	switch (keys_action(KS_DETAIL, key)) {
@@ -274,15 +296,15 @@ detail_key(struct app *a, int key)
 		if (dt.n == 0)
 			return D_NOW;
 		tag = dt.idx[dt.sel];
-		if (mirror_tag_info(run_mirror(a->run), tag, &ti) == 0 &&
+		if (run_tag_info(a->run, tag, &ti) == 0 &&
 		    ti.state != TAG_FAILED) {
 			app_msg(a, EL_WARN, "%s did not fail: nothing to retry",
 			    ti.name);
 			return D_NOW;
 		}
-		return run_retry(a, &tag, 1);
+		return retry(a, &tag, 1);
 	case ACT_RETRY_ALL:
-		return run_retry(a, NULL, 0);
+		return retry(a, NULL, 0);
 	case ACT_EXPORT:
 		stamp(name, sizeof name, "tagmirror-report-%Y%m%d-%H%M%S.json");
 		dialog_prompt(a, "Export the JSON report", "File:", name,
@@ -296,7 +318,7 @@ detail_key(struct app *a, int key)
 	default:
 		break;
 	}
-	return app_global_key(a, key);
+	return D_PASS;
 }
 
 const struct screen_ops detail_screen = { "detail", detail_draw, detail_key };

@@ -1,12 +1,16 @@
+/* The run screen: totals, speed and one row per tag while the run goes. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "screens.h"
+#include "dialog.h"
 #include "draw.h"
-#include "run.h"
+#include "errtext.h"
+#include "model_run.h"
+#include "tagstate.h"
 
 /* The run's tag list: one row per tag, filtered, scrolled. */
 static struct {
@@ -19,10 +23,10 @@ static struct {
 } rs;
 
 static void
-collect(struct mirror *m)
+collect(const struct run *r)
 {
 	struct mirror_tag_info	ti;
-	size_t			n = mirror_tag_count(m), i, *nv;
+	size_t			n = run_tag_count(r), i, *nv;
 
 	if (n > rs.cap) {
 		if ((nv = realloc(rs.vis, n * sizeof *nv)) == NULL)
@@ -32,7 +36,7 @@ collect(struct mirror *m)
 	}
 	rs.nvis = 0;
 	for (i = 0; i < n; i++) {
-		if (mirror_tag_info(m, i, &ti) == -1)
+		if (run_tag_info(r, i, &ti) == -1)
 			break;
 		if (rs.failed_only && ti.state != TAG_FAILED &&
 		    ti.state != TAG_CONFLICT && ti.state != TAG_RETRYING)
@@ -112,68 +116,79 @@ draw_banner(struct app *a, const struct run_view *v)
 		    v->report_err : v->report);
 	else
 		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s%s",
-		    mirror_status_name(v->status), v->decision == 'k' ?
+		    v->status_name, v->decision == 'k' ?
 		    " (kept)" : "");
+}
+
+/* Where the columns of the tag list start, for the current width. */
+struct cols {
+	int	tw, sx, px, pw;
+};
+
+/* One tag's row: name, state, then its reason or its progress and speed. */
+static void
+draw_row(struct run *r, size_t i, const struct mirror_tag_info *ti, int y,
+    int selected, const struct cols *c)
+{
+	char	st[64], sp[32], why[400];
+	attr_t	at = th(tag_state_el(ti->state));
+
+	if (selected) {
+		draw_fill(y, 0, COLS, th(EL_SELECTED));
+		draw_text(y, 1, c->tw, th(EL_SELECTED), ti->name);
+	} else
+		draw_text(y, 1, c->tw, ti->state == TAG_FAILED ? at :
+		    th(EL_NORMAL), ti->name);
+	tag_state_text(ti, st, sizeof st);
+	draw_text(y, c->sx, 19, at, st);
+	if (ti->state == TAG_FAILED || ti->state == TAG_CONFLICT) {
+		tag_reason(&ti->err, why, sizeof why);
+		draw_text(y, c->px, COLS - c->px - 1, at, why);
+		return;
+	}
+	if (c->pw > 8) {
+		int64_t	done = ti->bytes_done, tot = ti->bytes_total;
+
+		if (ti->state == TAG_DONE || ti->state == TAG_UPTODATE)
+			done = tot = 1;
+		draw_bar(y, c->px, c->pw - 5, done, tot);
+		if (tot > 0)
+			draw_fmt(y, c->px + c->pw - 4, 4, th(EL_NORMAL), "%3.0f%%",
+			    done >= tot ? 100.0 :
+			    100.0 * (double)done / (double)tot);
+	}
+	if ((ti->state == TAG_COPYING || ti->state == TAG_PUSHING) &&
+	    run_tag_rate(r, i) >= 1) {
+		fmt_bytes(sp, sizeof sp, (int64_t)run_tag_rate(r, i));
+		draw_fmt(y, COLS - 11, 10, th(EL_NORMAL), "%8s/s", sp);
+	}
 }
 
 static void
 draw_rows(struct run *r, int y, int h)
 {
 	struct mirror_tag_info	 ti;
-	struct mirror		*m = run_mirror(r);
-	char			 st[64], sp[32], why[400];
-	size_t			 k, i;
-	int			 tw = 10, sx, px, pw, row;
-	attr_t			 at;
+	struct cols		 c = { 10, 0, 0, 0 };
+	size_t			 k;
+	int			 row;
 
 	for (k = rs.top; k < rs.nvis && k < rs.top + (size_t)h; k++)
-		if (mirror_tag_info(m, rs.vis[k], &ti) == 0 &&
-		    (int)strlen(ti.name) > tw)
-			tw = (int)strlen(ti.name);
-	if (tw > COLS / 3)
-		tw = COLS / 3;
-	sx = 1 + tw + 2;
-	px = sx + 20;
-	pw = COLS - px - 12;
-	draw_text(y - 1, 1, tw, th(EL_HEADING), "TAG");
-	draw_text(y - 1, sx, 18, th(EL_HEADING), "STATE");
-	draw_text(y - 1, px, pw, th(EL_HEADING), "PROGRESS");
+		if (run_tag_info(r, rs.vis[k], &ti) == 0 &&
+		    (int)strlen(ti.name) > c.tw)
+			c.tw = (int)strlen(ti.name);
+	if (c.tw > COLS / 3)
+		c.tw = COLS / 3;
+	c.sx = 1 + c.tw + 2;
+	c.px = c.sx + 20;
+	c.pw = COLS - c.px - 12;
+	draw_text(y - 1, 1, c.tw, th(EL_HEADING), "TAG");
+	draw_text(y - 1, c.sx, 18, th(EL_HEADING), "STATE");
+	draw_text(y - 1, c.px, c.pw, th(EL_HEADING), "PROGRESS");
 	draw_text(y - 1, COLS - 11, 10, th(EL_HEADING), "     SPEED");
 	for (row = 0, k = rs.top; k < rs.nvis && row < h; k++, row++) {
-		i = rs.vis[k];
-		if (mirror_tag_info(m, i, &ti) == -1)
+		if (run_tag_info(r, rs.vis[k], &ti) == -1)
 			break;
-		at = th(tag_state_el(ti.state));
-		if (k == rs.sel) {
-			draw_fill(y + row, 0, COLS, th(EL_SELECTED));
-			draw_text(y + row, 1, tw, th(EL_SELECTED), ti.name);
-		} else
-			draw_text(y + row, 1, tw, ti.state == TAG_FAILED ?
-			    at : th(EL_NORMAL), ti.name);
-		tag_state_text(&ti, st, sizeof st);
-		draw_text(y + row, sx, 19, at, st);
-		if (ti.state == TAG_FAILED || ti.state == TAG_CONFLICT) {
-			tag_reason(&ti.err, why, sizeof why);
-			draw_text(y + row, px, COLS - px - 1, at, why);
-			continue;
-		}
-		if (pw > 8) {
-			int64_t	done = ti.bytes_done, tot = ti.bytes_total;
-
-			if (ti.state == TAG_DONE || ti.state == TAG_UPTODATE)
-				done = tot = 1;
-			draw_bar(y + row, px, pw - 5, done, tot);
-			if (tot > 0)
-				draw_fmt(y + row, px + pw - 4, 4, th(EL_NORMAL),
-				    "%3.0f%%", done >= tot ? 100.0 :
-				    100.0 * (double)done / (double)tot);
-		}
-		if ((ti.state == TAG_COPYING || ti.state == TAG_PUSHING) &&
-		    run_tag_rate(r, i) >= 1) {
-			fmt_bytes(sp, sizeof sp, (int64_t)run_tag_rate(r, i));
-			draw_fmt(y + row, COLS - 11, 10, th(EL_NORMAL),
-			    "%8s/s", sp);
-		}
+		draw_row(r, rs.vis[k], &ti, y + row, k == rs.sel, &c);
 	}
 	if (rs.nvis == 0)
 		draw_text(y, 1, COLS - 2, th(EL_HINT), rs.failed_only ||
@@ -202,10 +217,10 @@ run_draw(struct app *a)
 	run_view(a->run, &v);
 	snprintf(left, sizeof left, "%s %s %s", v.src, glyph(G_ARROW), v.dst);
 	app_title(a, left, v.cancelling ? "CANCELLING" :
-	    mirror_status_name(v.status));
+	    v.status_name);
 	draw_header(&v);
 	draw_banner(a, &v);
-	collect(run_mirror(a->run));
+	collect(a->run);
 	h = LINES - 6;
 	rs.rows = h;
 	if (rs.sel < rs.top)
@@ -262,7 +277,7 @@ run_key(struct app *a, int key)
 	enum action	act = keys_action(KS_LIST, key);
 
 	if (a->run == NULL)
-		return app_global_key(a, key);
+		return D_PASS;
 	if (list_move(act, &rs.sel, rs.nvis, rs.rows))
 		return D_NOW;
 	if (act == ACT_SEARCH) {
@@ -302,7 +317,7 @@ run_key(struct app *a, int key)
 	default:
 		break;
 	}
-	return app_global_key(a, key);
+	return D_PASS;
 }
 
 const struct screen_ops run_screen = { "run", run_draw, run_key };

@@ -1,3 +1,4 @@
+/* The set-up screen: the mirror form, saved mirrors, and the preview pane. */
 #include "config.h"
 
 #include <errno.h>
@@ -5,13 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "draw.h"
-#include "lineedit.h"
-#include "preview.h"
-#include "run.h"
-#include "saved.h"
+#include "screens.h"
 #include "clock.h"
+#include "dialog.h"
+#include "draw.h"
+#include "errtext.h"
+#include "lineedit.h"
+#include "model_interrupted.h"
+#include "model_preview.h"
+#include "model_run.h"
+#include "saved.h"
+#include "screen_preview.h"
 
 enum field_kind {
 	FK_TEXT,
@@ -134,7 +139,8 @@ changed(struct app *a, enum field_id f)
 		form.last_edit = tm_now();
 		return D_NOW;
 	case F_TAGS:
-		return preview_set_expr(a->pv, text(F_TAGS)) | D_NOW;
+		preview_set_expr(a->pv, text(F_TAGS));
+		return D_NOW;
 	default:
 		return D_NOW;
 	}
@@ -305,7 +311,7 @@ setup_draw(struct app *a)
 		form.pv_h = LINES - 12;
 		form.pv_w = COLS - 2;
 	}
-	preview_draw(a->pv, form.pv_y, form.pv_x, form.pv_h, form.pv_w,
+	preview_pane_draw(a->pv, form.pv_y, form.pv_x, form.pv_h, form.pv_w,
 	    form.focus == F_LIST);
 	draw_text(LINES - 2, 1, COLS - 2, th(EL_HINT), fields[form.focus].hint);
 	a->typing = is_text((enum field_id)form.focus);
@@ -448,7 +454,7 @@ setup_key(struct app *a, int key)
 		if ((r = le_key(&form.le[f], key)) >= 0)
 			return r == 1 ? changed(a, f) : D_NOW;
 	} else if (f == F_LIST) {
-		if ((r = preview_key(a, a->pv, key)) >= 0)
+		if ((r = preview_pane_key(a, a->pv, key)) >= 0)
 			return r;
 	}
 	switch (keys_action(KS_FORM, key)) {
@@ -484,7 +490,7 @@ setup_key(struct app *a, int key)
 	default:
 		break;
 	}
-	return app_global_key(a, key);
+	return D_PASS;
 }
 
 static int
@@ -503,12 +509,12 @@ setup_start_run(struct app *a)
 	char			buf[512];
 	int			jobs = atoi(text(F_JOBS));
 
-	if (a->run != NULL && run_busy(a->run)) {
+	if (run_busy(a->run)) {
 		app_switch(a, &run_screen);
 		app_msg(a, EL_WARN, "A run is already active");
 		return D_NOW;
 	}
-	if (interrupted_busy(a)) {
+	if (interrupted_busy()) {
 		app_msg(a, EL_WARN, "Wait: the interrupted run is still being "
 		    "rolled back");
 		return D_NOW;
@@ -537,7 +543,8 @@ setup_start_run(struct app *a)
 	mo.src_reg.pass = text_or_null(F_SRC_PASS);
 	mo.dst_reg.user = text_or_null(F_DST_USER);
 	mo.dst_reg.pass = text_or_null(F_DST_PASS);
-	if (run_start(a, &mo, &err) == -1) {
+	run_free(a->run);
+	if ((a->run = run_start(&mo, a->cli.report, &err)) == NULL) {
 		explain_err(&err, buf, sizeof buf);
 		app_msg(a, EL_ERROR, "Cannot start: %s", buf);
 		return D_NOW;

@@ -1,4 +1,7 @@
+/* Test mode: a file of keys and commands that replaces the keyboard. */
 #include "config.h"
+
+#include "script.h"
 
 #include <errno.h>
 #include <regex.h>
@@ -6,10 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "preview.h"
-#include "run.h"
 #include "clock.h"
+#include "keys.h"
 #include "lines.h"
 
 /*
@@ -38,6 +39,8 @@ static struct {
 	/* :type in progress */
 	char	 *typing;
 	size_t	  typed;
+	/* the loop's keys, redraw and idle test, during script_step */
+	const struct script_host *host;
 } sc;
 
 static int
@@ -90,13 +93,6 @@ fail(const char *fmt, const char *arg)
 	return D_QUIT;
 }
 
-static int
-idle(struct app *a)
-{
-	return !preview_busy(a->pv) && !setup_pending() &&
-	    (a->run == NULL || !run_busy(a->run)) && !interrupted_busy(a);
-}
-
 /* Screen line y as text, trailing blanks cut. */
 static void
 screen_line(int y, char *buf, size_t n)
@@ -131,7 +127,7 @@ save_screen(struct app *a, const char *path)
 	FILE	*f;
 	int	 y;
 
-	ui_redraw(a);
+	sc.host->redraw(a);
 	if ((f = fopen(path, "w")) == NULL)
 		return fail("cannot write '%s'", path);
 	for (y = 0; y < LINES; y++) {
@@ -198,13 +194,15 @@ command(struct app *a, char *cmd)
 }
 
 int
-script_step(struct app *a, int (*key)(struct app *, int))
+script_step(struct app *a, const struct script_host *h)
 {
 	char	*line;
 	int	 k;
 
+	sc.host = h;
 	if (sc.waiting != 0) {
-		if (sc.waiting == 'i' ? idle(a) : (ui_redraw(a), screen_matches())) {
+		if (sc.waiting == 'i' ? h->idle(a) :
+		    (h->redraw(a), screen_matches())) {
 			if (sc.waiting == 's')
 				regfree(&sc.re);
 			sc.waiting = 0;
@@ -215,7 +213,7 @@ script_step(struct app *a, int (*key)(struct app *, int))
 	}
 	if (sc.typing != NULL) {
 		if (sc.typing[sc.typed] != '\0')
-			return key(a, (unsigned char)sc.typing[sc.typed++]);
+			return h->key(a, (unsigned char)sc.typing[sc.typed++]);
 		free(sc.typing);
 		sc.typing = NULL;
 	}
@@ -228,7 +226,7 @@ script_step(struct app *a, int (*key)(struct app *, int))
 			return command(a, line);
 		if ((k = key_parse(line)) == -1)
 			return fail("unknown key '%s'", line);
-		return key(a, k);
+		return h->key(a, k);
 	}
 	return D_QUIT;
 }

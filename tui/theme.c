@@ -1,3 +1,4 @@
+/* Colour themes: .theme files, the built-in default, the remembered one. */
 #include "config.h"
 
 #include "theme.h"

@@ -28,4 +28,20 @@ hits=$(python3 "$top_srcdir/tests/tools/structure.py" "$top_srcdir" --cycles |
 	grep 'core/registry/')
 is "$hits" "" "no include or call circle involves a core/registry/ module"
 # == end client ==
+# == tui: models apart from screens ==
+# A model (tui/model_*) includes no screen, dialog or curses header and
+# opens nothing; the screens and the app act on what it returns.
+hits=$(grep -HnE '#[[:space:]]*include[[:space:]]*[<"](screen|screens|dialog|help|loop|global|app|draw|script)[_.a-z]*\.h[">]|#[[:space:]]*include[[:space:]]*<n?curses' \
+	"$top_srcdir"/tui/model_*.c "$top_srcdir"/tui/model_*.h 2>/dev/null)
+is "$hits" "" "models include no screens"
+hits=$(grep -HnE '\b[a-z_]+_open[[:space:]]*\(|\bdialog_[a-z]+[[:space:]]*\(' \
+	"$top_srcdir"/tui/model_*.c 2>/dev/null)
+is "$hits" "" "models open no screen or dialog"
+hits=$(grep -HnE '\bmirror_[a-z_]+[[:space:]]*\(' \
+	"$top_srcdir"/tui/screen_*.c 2>/dev/null)
+is "$hits" "" "screens read the run model, never the engine"
+hits=$(python3 "$top_srcdir/tests/tools/structure.py" "$top_srcdir" --cycles |
+	grep 'tui/')
+is "$hits" "" "no circle in tui/"
+# == end tui ==
 done_testing

@@ -1,10 +1,34 @@
+/*
+ * Error wording: a failure as a short row reason and as a sentence with
+ * what to do.  Both start from core's tm_err_format and struct tm_err's
+ * fields, never from their own reading of the message.
+ */
 #include "config.h"
+
+#include "errtext.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
+/* The error without where it happened: what is left reads as a reason. */
+static void
+bare_format(const struct tm_err *e, char *buf, size_t n)
+{
+	struct tm_err	b = *e;
+
+	b.side = TM_SIDE_NONE;
+	b.host[0] = '\0';
+	b.object[0] = '\0';
+	b.attempts = 0;
+	tm_err_format(&b, buf, n);
+}
+
+void
+tag_reason(const struct tm_err *e, char *buf, size_t n)
+{
+	bare_format(e, buf, n);
+}
 
 /* "the source registry 127.0.0.1:5000" */
 static void
@@ -20,20 +44,44 @@ who(const struct tm_err *e, char *buf, size_t n)
 		snprintf(buf, n, "%s", side);
 }
 
-void
-explain_err(const struct tm_err *e, char *buf, size_t n)
+/* " (HTTP 404, registry code NAME_UNKNOWN)", or "" */
+static void
+code_note(const struct tm_err *e, char *buf, size_t n)
 {
-	char	reg[200], code[96] = "";
-	int	blob = strncmp(e->object, "blob", 4) == 0;
-
-	who(e, reg, sizeof reg);
+	buf[0] = '\0';
 	if (e->http != 0 && e->code[0] != '\0')
-		snprintf(code, sizeof code, " (HTTP %ld, registry code %s)",
-		    e->http, e->code);
+		snprintf(buf, n, " (HTTP %ld, registry code %s)", e->http,
+		    e->code);
 	else if (e->http != 0)
-		snprintf(code, sizeof code, " (HTTP %ld)", e->http);
+		snprintf(buf, n, " (HTTP %ld)", e->http);
 	else if (e->code[0] != '\0')
-		snprintf(code, sizeof code, " (registry code %s)", e->code);
+		snprintf(buf, n, " (registry code %s)", e->code);
+}
+
+/* A missing layer, a missing object, or a missing repository. */
+static void
+not_found(const struct tm_err *e, const char *reg, const char *code,
+    char *buf, size_t n)
+{
+	if (strncmp(e->object, "blob", 4) == 0)
+		snprintf(buf, n, "A layer is missing on %s%s: the tag is listed "
+		    "but its data cannot be read (%s).", reg, code, e->object);
+	else if (e->object[0] != '\0' &&
+	    strcmp(e->code, "NAME_UNKNOWN") != 0 &&
+	    strncmp(e->object, "tags", 4) != 0)
+		snprintf(buf, n, "%s has no %s%s.", reg, e->object, code);
+	else
+		snprintf(buf, n, "The repository was not found on %s%s. Check "
+		    "the name; Docker Hub names need a namespace, as in "
+		    "library/python.", reg, code);
+}
+
+/* The sentence for e's category; reg and code say who and how. */
+static void
+sentence(const struct tm_err *e, const char *reg, const char *code,
+    char *buf, size_t n)
+{
+	char	raw[600];
 
 	switch (e->cat) {
 	case TM_CAT_AUTH:
@@ -42,18 +90,7 @@ explain_err(const struct tm_err *e, char *buf, size_t n)
 		    "file has them.", reg, code);
 		break;
 	case TM_CAT_NOT_FOUND:
-		if (blob)
-			snprintf(buf, n, "A layer is missing on %s%s: the tag "
-			    "is listed but its data cannot be read (%s).", reg,
-			    code, e->object);
-		else if (e->object[0] != '\0' &&
-		    strcmp(e->code, "NAME_UNKNOWN") != 0 &&
-		    strncmp(e->object, "tags", 4) != 0)
-			snprintf(buf, n, "%s has no %s%s.", reg, e->object, code);
-		else
-			snprintf(buf, n, "The repository was not found on %s%s. "
-			    "Check the name; Docker Hub names need a namespace, "
-			    "as in library/python.", reg, code);
+		not_found(e, reg, code, buf, n);
 		break;
 	case TM_CAT_RATE_LIMITED:
 		snprintf(buf, n, "%s is limiting our request rate%s. tagmirror "
@@ -95,10 +132,22 @@ explain_err(const struct tm_err *e, char *buf, size_t n)
 		snprintf(buf, n, "A local file could not be used: %s.", e->msg);
 		break;
 	default:
-		snprintf(buf, n, "%s%s.", e->msg[0] != '\0' ? e->msg :
-		    "Unknown error", code);
+		/* Nothing to add to core's own line. */
+		tm_err_format(e, raw, sizeof raw);
+		snprintf(buf, n, "%s.", raw);
 		break;
 	}
-	if (n > 0)
-		buf[0] = (char)toupper((unsigned char)buf[0]);
+}
+
+void
+explain_err(const struct tm_err *e, char *buf, size_t n)
+{
+	char	reg[200], code[96];
+
+	if (n == 0)
+		return;
+	who(e, reg, sizeof reg);
+	code_note(e, code, sizeof code);
+	sentence(e, reg, code, buf, n);
+	buf[0] = (char)toupper((unsigned char)buf[0]);
 }

@@ -1,8 +1,9 @@
+/* Tag states in words and theme colours for the run and detail screens. */
 #include "config.h"
 
-#include <stdio.h>
+#include "tagstate.h"
 
-#include "app.h"
+#include <stdio.h>
 
 void
 tag_state_text(const struct mirror_tag_info *ti, char *buf, size_t n)
@@ -55,20 +56,4 @@ tag_state_el(enum tag_state s)
 		return EL_HINT;
 	}
 	return EL_NORMAL;
-}
-
-void
-tag_reason(const struct tm_err *e, char *buf, size_t n)
-{
-	const char	*msg = e->msg[0] != '\0' ? e->msg :
-	    tm_category_name(e->cat);
-
-	if (e->http != 0 && e->code[0] != '\0')
-		snprintf(buf, n, "HTTP %ld %s: %s", e->http, e->code, msg);
-	else if (e->http != 0)
-		snprintf(buf, n, "HTTP %ld: %s", e->http, msg);
-	else if (e->code[0] != '\0')
-		snprintf(buf, n, "%s: %s", e->code, msg);
-	else
-		snprintf(buf, n, "%s", msg);
 }

@@ -1,13 +1,13 @@
+/* The run model: one engine run of the form and its decision afterwards. */
 #include "config.h"
 
-#include "run.h"
+#include "model_run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
 #include "evq.h"
 #include "paths.h"
 #include "clock.h"
@@ -19,7 +19,6 @@ struct run {
 	int			 rollback_default;
 	int			 dry_run;
 	enum run_phase		 phase;
-	enum mirror_status	 status;
 	int			 cancelling;
 	int			 decision;
 	size_t			 rb_done;
@@ -36,14 +35,14 @@ struct run {
 
 /* Where the report goes: --report, else a new file in the state dir. */
 static void
-report_path(struct app *a, struct run *r)
+report_path(struct run *r, const char *report)
 {
 	char		rel[96];
 	time_t		now = time(NULL);
 	struct tm	tm;
 
-	if (a->cli.report != NULL) {
-		snprintf(r->report, sizeof r->report, "%s", a->cli.report);
+	if (report != NULL) {
+		snprintf(r->report, sizeof r->report, "%s", report);
 		return;
 	}
 	gmtime_r(&now, &tm);
@@ -52,20 +51,16 @@ report_path(struct app *a, struct run *r)
 		snprintf(r->report, sizeof r->report, "tagmirror-report.json");
 }
 
-int
-run_start(struct app *a, const struct mirror_opts *mo, struct tm_err *err)
+struct run *
+run_start(const struct mirror_opts *mo, const char *report, struct tm_err *err)
 {
 	struct mirror_opts	 o = *mo;
 	struct run		*r;
 
-	if (a->run != NULL) {
-		if (run_busy(a->run))
-			return tm_err_set(err, TM_CAT_USAGE, "a run is active");
-		run_free(a->run);
-		a->run = NULL;
+	if ((r = calloc(1, sizeof *r)) == NULL) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		return NULL;
 	}
-	if ((r = calloc(1, sizeof *r)) == NULL)
-		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	/* The UI asks after the run instead; the setting picks the default. */
 	r->rollback_default = mo->rollback;
 	r->dry_run = mo->dry_run;
@@ -74,19 +69,18 @@ run_start(struct app *a, const struct mirror_opts *mo, struct tm_err *err)
 	snprintf(r->dst, sizeof r->dst, "%s", mo->dst);
 	if ((r->q = evq_new(sizeof(struct mirror_event))) == NULL) {
 		free(r);
-		return tm_err_set(err, TM_CAT_IO, "out of memory");
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		return NULL;
 	}
 	if ((r->m = mirror_new(&o, r->q, err)) == NULL ||
 	    mirror_start(r->m, err) == -1) {
 		run_free(r);
-		return -1;
+		return NULL;
 	}
 	r->phase = RP_RUNNING;
-	r->status = MIRROR_PLANNING;
 	r->t_sample = tm_now();
-	report_path(a, r);
-	a->run = r;
-	return 0;
+	report_path(r, report);
+	return r;
 }
 
 void
@@ -119,10 +113,22 @@ run_busy(const struct run *r)
 	    r->phase == RP_ROLLING_BACK);
 }
 
-struct mirror *
-run_mirror(const struct run *r)
+size_t
+run_tag_count(const struct run *r)
 {
-	return r->m;
+	return mirror_tag_count(r->m);
+}
+
+int
+run_tag_info(const struct run *r, size_t i, struct mirror_tag_info *ti)
+{
+	return mirror_tag_info(r->m, i, ti);
+}
+
+void
+run_rollback_info(const struct run *r, struct mirror_rollback_info *rb)
+{
+	mirror_rollback_info(r->m, rb);
 }
 
 static void
@@ -166,33 +172,24 @@ auto_report(struct run *r)
 }
 
 static int
-finished(struct app *a, const struct mirror_event *ev)
+finished(struct run *r, const struct mirror_event *ev)
 {
-	struct run	*r = a->run;
-
 	r->phase = RP_FINISHED;
-	r->status = ev->status;
 	r->run_err = ev->err;
 	r->cancelling = 0;
 	r->rate = 0;
 	mirror_wait(r->m);
 	auto_report(r);
-	if (a->quit_when_idle)
-		return D_DRAW;
 	/* Anything copied and anything failed: the person decides. */
-	if (r->status == MIRROR_PARTIAL || r->status == MIRROR_CANCELLED ||
-	    (r->status == MIRROR_FAIL && r->run_err.cat == TM_CAT_NONE)) {
-		decide_open(a);
-		return D_NOW | D_CLEAR;
-	}
-	app_switch(a, &run_screen);
-	return D_NOW;
+	if (ev->status == MIRROR_PARTIAL || ev->status == MIRROR_CANCELLED ||
+	    (ev->status == MIRROR_FAIL && r->run_err.cat == TM_CAT_NONE))
+		return RUN_FINISHED | RUN_ASK;
+	return RUN_FINISHED;
 }
 
 int
-run_events(struct app *a)
+run_events(struct run *r)
 {
-	struct run		*r = a->run;
 	struct mirror_event	 ev[32];
 	size_t			 n, i;
 	int			 dirty = 0;
@@ -202,8 +199,6 @@ run_events(struct app *a)
 			switch (ev[i].type) {
 			case MEV_PLANNED:
 				track(r, ev[i].count);
-				if (r->status == MIRROR_PLANNING)
-					r->status = MIRROR_RUNNING;
 				break;
 			case MEV_TAG:
 			case MEV_PROGRESS:
@@ -214,14 +209,13 @@ run_events(struct app *a)
 				    tm_now() + ev[i].wait : 0;
 				break;
 			case MEV_FINISHED:
-				dirty |= finished(a, &ev[i]);
+				dirty |= finished(r, &ev[i]);
 				break;
 			case MEV_ROLLBACK_TAG:
 				r->rb_done++;
 				break;
 			case MEV_ROLLBACK_DONE:
 				r->phase = RP_ROLLED_BACK;
-				r->status = ev[i].status;
 				r->rb_err = ev[i].err;
 				mirror_wait(r->m);
 				auto_report(r);
@@ -242,9 +236,8 @@ smooth(double old, double inst, double keep)
 }
 
 int
-run_tick(struct app *a)
+run_tick(struct run *r)
 {
-	struct run		*r = a->run;
 	struct mirror_totals	 t;
 	struct mirror_tag_info	 ti;
 	double			 now = tm_now(), dt = now - r->t_sample;
@@ -283,8 +276,9 @@ run_view(const struct run *r, struct run_view *v)
 
 	memset(v, 0, sizeof *v);
 	v->phase = r->phase;
-	v->status = r->phase == RP_RUNNING && r->status != MIRROR_PLANNING ?
-	    mirror_status(r->m) : r->status;
+	v->status = mirror_status(r->m);
+	v->status_name = mirror_status_name(v->status);
+	v->copy_cancelled = mirror_copy_status(r->m) == MIRROR_CANCELLED;
 	v->cancelling = r->cancelling;
 	v->decision = r->decision;
 	mirror_totals(r->m, &v->tot);
@@ -311,59 +305,42 @@ run_cancel(struct run *r)
 }
 
 int
-run_keep(struct app *a)
+run_keep(struct run *r)
 {
-	struct run	*r = a->run;
-
 	if (r == NULL || r->phase != RP_FINISHED || r->decision != 0)
 		return 0;
 	r->decision = 'k';
 	auto_report(r);
-	return D_NOW;
+	return 1;
 }
 
 int
-run_rollback(struct app *a)
+run_rollback(struct run *r, struct tm_err *err)
 {
-	struct run	*r = a->run;
-	struct tm_err	 err;
-	char		 buf[512];
-
 	if (r == NULL || r->phase != RP_FINISHED || r->decision != 0)
 		return 0;
-	if (mirror_rollback_start(r->m, &err) == -1) {
-		explain_err(&err, buf, sizeof buf);
-		app_msg(a, EL_ERROR, "Cannot roll back: %s", buf);
-		return D_NOW;
-	}
+	if (mirror_rollback_start(r->m, err) == -1)
+		return -1;
 	r->decision = 'r';
 	r->rb_done = 0;
 	r->phase = RP_ROLLING_BACK;
-	return D_NOW;
+	return 1;
 }
 
 int
-run_retry(struct app *a, const size_t *tags, size_t n)
+run_retry(struct run *r, const size_t *tags, size_t n, struct tm_err *err)
 {
-	struct run		*r = a->run;
-	struct mirror_totals	 t;
-	struct tm_err		 err;
+	struct mirror_totals	t;
 
 	if (r == NULL || run_busy(r))
 		return 0;
-	if (mirror_retry_start(r->m, tags, n, &err) == -1) {
-		app_msg(a, EL_ERROR, "Cannot retry: %s", err.msg);
-		return D_NOW;
-	}
+	if (mirror_retry_start(r->m, tags, n, err) == -1)
+		return -1;
 	r->phase = RP_RUNNING;
-	r->status = MIRROR_RUNNING;
 	r->decision = 0;
 	r->rate = 0;
 	r->t_sample = tm_now();
 	mirror_totals(r->m, &t);
 	r->b_sample = t.bytes_done;
-	app_switch(a, &run_screen);
-	app_msg(a, EL_ACTIVE, "Retrying %s", n == 1 ? "one tag" :
-	    n == 0 ? "every failed tag" : "the selected tags");
-	return D_NOW | D_CLEAR;
+	return 1;
 }

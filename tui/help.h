@@ -1,0 +1,9 @@
+/* The help dialog: every key of every screen, from the key tables. */
+#ifndef TM_HELP_H
+#define TM_HELP_H
+
+#include "app.h"
+
+void	 help_open(struct app *);
+
+#endif
