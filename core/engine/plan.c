@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "engine.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

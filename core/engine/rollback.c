@@ -1,16 +1,34 @@
+/*
+ * Rollback, all of it: restoring a destination to what a run's journal
+ * says it was (put back, remove again, re-tag survivors, read back), for
+ * a run in this process (automatic or decided) and for a journal alone
+ * (`tagmirror rollback`, an interrupted run), blocking or on a thread of
+ * its own.
+ */
 #include "config.h"
 
-#include "engine.h"
+#include "mirror.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "evq.h"
+#include "internal.h"
 #include "journal.h"
 #include "pool.h"
 #include "untag.h"
+
+enum rb_result {
+	RB_RESTORED,	/* put back (or removed again) */
+	RB_UNCHANGED,	/* already as before */
+	RB_CONFLICT,	/* someone else moved it: left alone */
+	RB_FAILED	/* could not restore, or reads back wrong */
+};
+typedef void	 rb_fn(void *ud, const char *tag, enum rb_result,
+		    const char *digest_now, const struct tm_err *);
 
 /* What rollback decided for each tag the run changed. */
 enum rb_plan {
@@ -339,7 +357,13 @@ report(struct rb *rb, struct mirror_rollback_info *info, rb_fn *cb, void *ud,
 	return 0;
 }
 
-int
+/*
+ * Undo what the journal at path records.  reg NULL: a registry for the
+ * journal's destination is made with opts.  info gets the counts.
+ * 0 when the destination is as before (conflicts aside: err says
+ * TM_CAT_CONFLICT and -1 is returned), -1 otherwise.
+ */
+static int
 rollback_run(const char *path, struct registry *reg,
     const struct reg_opts *opts, size_t nthreads, rb_fn *cb, void *ud,
     struct mirror_rollback_info *info, struct tm_err *err)
@@ -398,7 +422,8 @@ out:
 	return rc;
 }
 
-void
+/* ev as the MEV_ROLLBACK_TAG event for one rb_fn report (tag 0). */
+static void
 rollback_event(struct mirror_event *ev, const char *tag, enum rb_result r,
     const char *digest_now, const struct tm_err *e)
 {
@@ -412,41 +437,196 @@ rollback_event(struct mirror_event *ev, const char *tag, enum rb_result r,
 		ev->err = *e;
 }
 
-struct rb_events {
+static void
+rollback_cb(void *ud, const char *tag, enum rb_result r,
+    const char *digest_now, const struct tm_err *e)
+{
+	struct mirror		*m = ud;
+	struct mirror_event	 ev;
+	size_t			 i;
+
+	rollback_event(&ev, tag, r, digest_now, e);
+	pthread_mutex_lock(&m->lock);
+	ev.count = m->ntags;
+	ev.tag = m->ntags;
+	for (i = 0; i < m->ntags; i++) {
+		struct mtag	*t = &m->tags[i];
+
+		if (strcmp(t->i.name, tag) != 0)
+			continue;
+		ev.tag = i;
+		if (r == RB_CONFLICT) {
+			t->i.state = TAG_CONFLICT;
+			if (e != NULL)
+				t->i.err = *e;
+		} else if (r == RB_RESTORED || (r == RB_UNCHANGED &&
+		    (t->i.state == TAG_DONE || t->i.state == TAG_STALE_DELETED)))
+			t->i.state = TAG_ROLLED_BACK;
+		break;
+	}
+	pthread_mutex_unlock(&m->lock);
+	engine_emit(m, &ev);
+}
+
+void
+rollback_mirror(struct mirror *m)
+{
+	struct mirror_rollback_info	 info;
+	struct mirror_event		 ev;
+	struct tm_err			 e;
+	int				 rc = 0;
+
+	memset(&info, 0, sizeof info);
+	tm_err_clear(&e);
+	pthread_mutex_lock(&m->lock);
+	m->rb.attempted = 1;
+	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_lock(&m->jlock);
+	journal_close(m->journal);
+	m->journal = NULL;
+	pthread_mutex_unlock(&m->jlock);
+	/* No journal: the run changed no tag, so there is nothing to undo. */
+	if (m->have_journal)
+		rc = rollback_run(m->journal_path, m->dreg, NULL, m->nw,
+		    rollback_cb, m, &info, &e);
+	pthread_mutex_lock(&m->lock);
+	m->rb = info;
+	m->rb.attempted = 1;
+	m->rb.finished = 1;
+	m->rb.err = e;
+	if (rc == 0 || (info.failed == 0 && info.mismatches == 0))
+		m->status = m->copy_status == MIRROR_CANCELLED ?
+		    MIRROR_CANCELLED : MIRROR_ROLLED_BACK;
+	pthread_mutex_unlock(&m->lock);
+	memset(&ev, 0, sizeof ev);
+	ev.type = MEV_ROLLBACK_DONE;
+	ev.status = m->status;
+	ev.err = e;
+	engine_emit(m, &ev);
+}
+
+int
+rollback_complete(const struct mirror *m)
+{
+	return m->rb.finished && m->rb.failed == 0 && m->rb.mismatches == 0;
+}
+
+/* A journal's rollback, run here or on its own thread. */
+struct mirror_rollback {
+	char		 path[PATH_MAX];
+	struct reg_opts	 dst;
 	struct evq	*q;
-	size_t		 n;
+	size_t		 n;		/* MEV_ROLLBACK_TAG events sent */
+	pthread_t	 thread;
+	int		 rc;
+	struct tm_err	 err;
 };
 
 static void
 journal_cb(void *ud, const char *tag, enum rb_result r, const char *digest_now,
     const struct tm_err *e)
 {
-	struct rb_events	*x = ud;
+	struct mirror_rollback	*job = ud;
 	struct mirror_event	 ev;
 
 	rollback_event(&ev, tag, r, digest_now, e);
-	ev.tag = x->n++;
-	if (x->q != NULL)
-		evq_push(x->q, &ev);
+	ev.tag = job->n++;
+	if (job->q != NULL)
+		evq_push(job->q, &ev);
+}
+
+/* Roll back, then the one MEV_ROLLBACK_DONE that says how it ended. */
+static void
+journal_job(struct mirror_rollback *job)
+{
+	struct mirror_rollback_info	 info;
+	struct mirror_event		 ev;
+
+	job->rc = rollback_run(job->path, NULL, &job->dst, 4, journal_cb, job,
+	    &info, &job->err);
+	memset(&ev, 0, sizeof ev);
+	ev.type = MEV_ROLLBACK_DONE;
+	ev.count = job->n;
+	ev.status = job->rc == 0 || job->err.cat == TM_CAT_CONFLICT ?
+	    MIRROR_ROLLED_BACK : MIRROR_FAIL;
+	ev.err = job->err;
+	if (job->q != NULL)
+		evq_push(job->q, &ev);
+}
+
+static void *
+journal_thread(void *p)
+{
+	journal_job(p);
+	return NULL;
+}
+
+static struct mirror_rollback *
+job_new(const char *journal, const struct reg_opts *dst, struct evq *q,
+    struct tm_err *err)
+{
+	struct mirror_rollback	*job;
+
+	tm_err_clear(err);
+	if ((job = calloc(1, sizeof *job)) == NULL) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		return NULL;
+	}
+	if (snprintf(job->path, sizeof job->path, "%s", journal) >=
+	    (int)sizeof job->path) {
+		free(job);
+		err->side = TM_SIDE_LOCAL;
+		tm_err_set(err, TM_CAT_USAGE, "journal path too long");
+		return NULL;
+	}
+	job->dst = *dst;
+	job->q = q;
+	return job;
+}
+
+struct mirror_rollback *
+mirror_rollback_journal_start(const char *journal,
+    const struct reg_opts *dst_reg, struct evq *q, struct tm_err *err)
+{
+	struct mirror_rollback	*job;
+	int			 rc;
+
+	if ((job = job_new(journal, dst_reg, q, err)) == NULL)
+		return NULL;
+	if ((rc = pthread_create(&job->thread, NULL, journal_thread,
+	    job)) != 0) {
+		free(job);
+		tm_err_set(err, TM_CAT_IO, "cannot start a thread: %s",
+		    strerror(rc));
+		return NULL;
+	}
+	return job;
+}
+
+int
+mirror_rollback_journal_join(struct mirror_rollback *job, struct tm_err *err)
+{
+	int	rc;
+
+	pthread_join(job->thread, NULL);
+	rc = job->rc;
+	*err = job->err;
+	free(job);
+	return rc;
 }
 
 int
 mirror_rollback_journal(const char *journal, const struct reg_opts *dst_reg,
     struct evq *q, struct tm_err *err)
 {
-	struct mirror_rollback_info	 info;
-	struct rb_events		 x = { q, 0 };
-	struct mirror_event		 ev;
-	int				 rc;
+	struct mirror_rollback	*job;
+	int			 rc;
 
-	rc = rollback_run(journal, NULL, dst_reg, 4, journal_cb, &x, &info, err);
-	memset(&ev, 0, sizeof ev);
-	ev.type = MEV_ROLLBACK_DONE;
-	ev.count = x.n;
-	ev.status = rc == 0 || err->cat == TM_CAT_CONFLICT ?
-	    MIRROR_ROLLED_BACK : MIRROR_FAIL;
-	ev.err = *err;
-	if (q != NULL)
-		evq_push(q, &ev);
+	if ((job = job_new(journal, dst_reg, q, err)) == NULL)
+		return -1;
+	journal_job(job);
+	rc = job->rc;
+	*err = job->err;
+	free(job);
 	return rc;
 }

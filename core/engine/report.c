@@ -1,6 +1,8 @@
 #include "config.h"
 
-#include "engine.h"
+#include "mirror.h"
+
+#include "internal.h"
 
 #include <errno.h>
 #include <stdio.h>
