@@ -1,8 +1,6 @@
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -15,34 +13,24 @@
  * destination), keep what it did (the journal is closed as
  * PARTIAL_MIRROR), or decide later (asked again next time).
  */
-struct rb_job {
-	char		 path[4096];
-	struct reg_opts	 ro;
-	struct evq	*q;
-	int		 rc;
-	struct tm_err	 err;
-};
-
 static struct {
-	char		 pending[4096];	/* the journal offered */
-	struct rb_job	*job;
-	pthread_t	 thread;
-	size_t		 restored;
+	char			 pending[4096];	/* the journal offered */
+	struct reg_opts		 ro;		/* lives as long as the job */
+	struct evq		*q;
+	struct mirror_rollback	*job;
+	size_t			 restored;
 } ir;
 
-static void *
-rb_thread(void *p)
+/* Join the engine's rollback thread and drop the queue: the job is over. */
+static int
+job_end(struct tm_err *err)
 {
-	struct rb_job		*job = p;
-	struct mirror_event	 ev;
+	int	rc = mirror_rollback_journal_join(ir.job, err);
 
-	job->rc = mirror_rollback_journal(job->path, &job->ro, job->q,
-	    &job->err);
-	/* Our own end marker: the journal rollback may send its own events. */
-	memset(&ev, 0, sizeof ev);
-	ev.type = MEV_FINISHED;
-	evq_push(job->q, &ev);
-	return NULL;
+	evq_free(ir.q);
+	ir.q = NULL;
+	ir.job = NULL;
+	return rc;
 }
 
 static int
@@ -67,26 +55,25 @@ keep(struct app *a, const char *path)
 static int
 answered(struct app *a, int choice, const char *text)
 {
-	struct rb_job	*job;
+	struct tm_err	err;
 
 	(void)text;
 	if (choice == 1)
 		return keep(a, ir.pending);
 	if (choice != 0)
 		return D_NOW;
-	if ((job = calloc(1, sizeof *job)) == NULL)
-		return D_NOW;
-	snprintf(job->path, sizeof job->path, "%s", ir.pending);
-	job->ro = a->cli.mo.dst_reg;
-	if ((job->q = evq_new(sizeof(struct mirror_event))) == NULL ||
-	    pthread_create(&ir.thread, NULL, rb_thread, job) != 0) {
-		if (job->q != NULL)
-			evq_free(job->q);
-		free(job);
+	ir.ro = a->cli.mo.dst_reg;
+	if ((ir.q = evq_new(sizeof(struct mirror_event))) == NULL) {
 		app_msg(a, EL_ERROR, "Cannot start the rollback");
 		return D_NOW;
 	}
-	ir.job = job;
+	if ((ir.job = mirror_rollback_journal_start(ir.pending, &ir.ro, ir.q,
+	    &err)) == NULL) {
+		evq_free(ir.q);
+		ir.q = NULL;
+		app_msg(a, EL_ERROR, "Cannot start the rollback: %s", err.msg);
+		return D_NOW;
+	}
 	ir.restored = 0;
 	app_msg(a, EL_ACTIVE, "Rolling back the interrupted run");
 	return D_NOW;
@@ -131,7 +118,7 @@ int
 interrupted_fd(struct app *a)
 {
 	(void)a;
-	return ir.job != NULL ? evq_fd(ir.job->q) : -1;
+	return ir.job != NULL ? evq_fd(ir.q) : -1;
 }
 
 int
@@ -145,18 +132,19 @@ int
 interrupted_events(struct app *a)
 {
 	struct mirror_event	ev[16];
+	struct tm_err		err;
 	char			buf[1024];
 	size_t			n, i;
 	int			over = 0;
 
 	if (ir.job == NULL)
 		return 0;
-	while ((n = evq_drain(ir.job->q, ev, 16)) > 0)
+	while ((n = evq_drain(ir.q, ev, 16)) > 0)
 		for (i = 0; i < n; i++) {
 			if (ev[i].type == MEV_ROLLBACK_TAG &&
 			    ev[i].state == TAG_ROLLED_BACK)
 				ir.restored++;
-			if (ev[i].type == MEV_FINISHED)
+			if (ev[i].type == MEV_ROLLBACK_DONE)
 				over = 1;
 		}
 	if (!over) {
@@ -164,28 +152,22 @@ interrupted_events(struct app *a)
 		    "restored", ir.restored);
 		return D_DRAW;
 	}
-	pthread_join(ir.thread, NULL);
-	if (ir.job->rc == 0)
+	if (job_end(&err) == 0)
 		app_msg(a, EL_OK, "The interrupted run is rolled back: the "
 		    "destination is as it was before it (%zu tags restored)",
 		    ir.restored);
 	else {
-		explain_err(&ir.job->err, buf, sizeof buf);
+		explain_err(&err, buf, sizeof buf);
 		app_msg(a, EL_ERROR, "The rollback did not finish: %s", buf);
 	}
-	evq_free(ir.job->q);
-	free(ir.job);
-	ir.job = NULL;
 	return D_NOW;
 }
 
 void
 interrupted_wait(void)
 {
-	if (ir.job == NULL)
-		return;
-	pthread_join(ir.thread, NULL);
-	evq_free(ir.job->q);
-	free(ir.job);
-	ir.job = NULL;
+	struct tm_err	err;
+
+	if (ir.job != NULL)
+		job_end(&err);
 }
