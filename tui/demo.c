@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "manifest.h"
 #include "registry.h"
 
@@ -440,9 +441,8 @@ start_one(struct demo *d, int which, struct registry **reg, struct tm_err *err)
 
 	snprintf(dir, sizeof dir, "%s/%s", d->dir, which == SRC ? "src" : "dst");
 	snprintf(data, sizeof data, "%s/data", dir);
-	if (mkdir(dir, 0700) == -1 || mkdir(data, 0700) == -1)
-		return tm_err_set(err, TM_CAT_IO, "cannot create %s: %s", dir,
-		    strerror(errno));
+	if (tm_mkdir_p(data, 0700, err) == -1)
+		return -1;
 	if ((port = free_port()) == -1)
 		return tm_err_set(err, TM_CAT_IO, "no free port on 127.0.0.1");
 	if (write_config(dir, port, cfg, sizeof cfg) == -1)
@@ -480,8 +480,7 @@ demo_start(struct tm_err *err)
 		return NULL;
 	}
 	snprintf(d->state, sizeof d->state, "%s/state", d->dir);
-	rc = mkdir(d->state, 0700) == -1 ? tm_err_set(err, TM_CAT_IO,
-	    "cannot create %s", d->state) : 0;
+	rc = tm_mkdir_p(d->state, 0700, err);
 	if (rc == 0)
 		rc = start_one(d, SRC, &src, err);
 	if (rc == 0)

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "manifest.h"
 
 #define JOURNAL_MAGIC	"tagmirror-journal 1"
@@ -111,21 +112,9 @@ journal_b64_decode(const char *s, size_t len, char **out, size_t *outlen)
 int
 journal_dir(const char *dir, char *buf, size_t n, struct tm_err *err)
 {
-	const char	*base;
-	int		 w;
-
-	if (dir != NULL && *dir != '\0')
-		w = snprintf(buf, n, "%s", dir);
-	else if ((base = getenv("XDG_STATE_HOME")) != NULL && *base == '/')
-		w = snprintf(buf, n, "%s/tagmirror", base);
-	else if ((base = getenv("HOME")) != NULL && *base != '\0')
-		w = snprintf(buf, n, "%s/.local/state/tagmirror", base);
-	else {
-		err->side = TM_SIDE_LOCAL;
-		return tm_err_set(err, TM_CAT_IO,
-		    "no state directory: set HOME or XDG_STATE_HOME");
-	}
-	if (w < 0 || (size_t)w >= n) {
+	if (dir == NULL || *dir == '\0')
+		return tm_state_dir(buf, n, err);
+	if (snprintf(buf, n, "%s", dir) >= (int)n) {
 		err->side = TM_SIDE_LOCAL;
 		return tm_err_set(err, TM_CAT_IO, "state directory path too long");
 	}
@@ -141,28 +130,6 @@ io_error(struct tm_err *err, const char *what, const char *path)
 	err->side = TM_SIDE_LOCAL;
 	snprintf(err->object, sizeof err->object, "journal");
 	return tm_err_set(err, TM_CAT_IO, "%s %s: %s", what, path, strerror(e));
-}
-
-/* mkdir -p, every level we create 0700 (XDG says the state dir is private). */
-static int
-make_dirs(const char *dir, struct tm_err *err)
-{
-	char	 tmp[PATH_MAX];
-	char	*p;
-
-	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
-		return tm_err_set(err, TM_CAT_IO, "path too long");
-	for (p = tmp + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) == -1 && errno != EEXIST)
-			return io_error(err, "cannot create", tmp);
-		*p = '/';
-	}
-	if (mkdir(tmp, 0700) == -1 && errno != EEXIST)
-		return io_error(err, "cannot create", tmp);
-	return 0;
 }
 
 /* Keep a file name readable and free of separators. */
@@ -262,7 +229,9 @@ journal_create(const char *dir, const char *source, const char *host,
 		tm_err_set(err, TM_CAT_USAGE, "journal: bad source or destination");
 		return NULL;
 	}
-	if (journal_dir(dir, d, sizeof d, err) == -1 || make_dirs(d, err) == -1)
+	/* Every level made 0700: XDG says the state directory is private. */
+	if (journal_dir(dir, d, sizeof d, err) == -1 ||
+	    tm_mkdir_p(d, 0700, err) == -1)
 		return NULL;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
