@@ -74,6 +74,7 @@ struct mirror {
 
 	pthread_t		 thread;
 	int			 thread_live;
+	int			 busy;		/* the coordinator's task is running */
 	enum mirror_task	 task;
 	size_t			*task_tags;
 	size_t			 task_n;

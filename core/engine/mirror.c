@@ -453,6 +453,9 @@ coordinator(void *arg)
 		rollback_mirror(m);
 		break;
 	}
+	pthread_mutex_lock(&m->lock);
+	m->busy = 0;
+	pthread_mutex_unlock(&m->lock);
 	return NULL;
 }
 
@@ -463,7 +466,7 @@ idle(struct mirror *m)
 	int	done;
 
 	pthread_mutex_lock(&m->lock);
-	done = m->finished && !(m->rb.attempted && !m->rb.finished);
+	done = m->finished && !m->busy;
 	pthread_mutex_unlock(&m->lock);
 	return done;
 }
@@ -482,7 +485,13 @@ launch(struct mirror *m, enum mirror_task task, struct tm_err *err)
 		m->thread_live = 0;
 	}
 	m->task = task;
+	pthread_mutex_lock(&m->lock);
+	m->busy = 1;
+	pthread_mutex_unlock(&m->lock);
 	if ((rc = pthread_create(&m->thread, NULL, coordinator, m)) != 0) {
+		pthread_mutex_lock(&m->lock);
+		m->busy = 0;
+		pthread_mutex_unlock(&m->lock);
 		errno = rc;
 		return tm_err_set(err, TM_CAT_IO, "cannot start a thread: %s",
 		    strerror(rc));
@@ -639,14 +648,13 @@ mirror_tag_info(const struct mirror *cm, size_t i, struct mirror_tag_info *out)
 	return rc;
 }
 
-void
-mirror_totals(const struct mirror *cm, struct mirror_totals *t)
+/* The counts, under m->lock. */
+static void
+totals_locked(const struct mirror *m, struct mirror_totals *t)
 {
-	struct mirror	*m = (struct mirror *)cm;
-	size_t		 i;
+	size_t	i;
 
 	memset(t, 0, sizeof *t);
-	pthread_mutex_lock(&m->lock);
 	t->tags = m->ntags;
 	for (i = 0; i < m->ntags; i++) {
 		const struct mirror_tag_info	*x = &m->tags[i].i;
@@ -671,12 +679,14 @@ mirror_totals(const struct mirror *cm, struct mirror_totals *t)
 			break;
 		case TAG_FAILED:
 			t->failed++;
+			t->failed_by_cat[x->err.cat]++;
 			break;
 		case TAG_STALE_DELETED:
 			t->deleted++;
 			break;
 		case TAG_CONFLICT:
 			t->conflicts++;
+			t->failed_by_cat[x->err.cat]++;
 			break;
 		case TAG_ROLLED_BACK:
 			t->rolled_back++;
@@ -688,13 +698,86 @@ mirror_totals(const struct mirror *cm, struct mirror_totals *t)
 	else if (m->t0 != 0)
 		t->elapsed = tm_now() - m->t0;
 	t->paused = m->paused;
-	pthread_mutex_unlock(&m->lock);
+}
+
+/* What is counted without the lock: atomics and the registries' own. */
+static void
+totals_unlocked(const struct mirror *m, struct mirror_totals *t)
+{
 	t->bytes_done = atomic_load(&m->bytes_moved);
 	t->blobs_copied = atomic_load(&m->blobs_copied);
 	t->blobs_mounted = atomic_load(&m->blobs_mounted);
 	t->blobs_skipped = atomic_load(&m->blobs_skipped);
 	t->requests_src = registry_request_count(m->sreg);
 	t->requests_dst = registry_request_count(m->dreg);
+}
+
+void
+mirror_totals(const struct mirror *cm, struct mirror_totals *t)
+{
+	struct mirror	*m = (struct mirror *)cm;
+
+	pthread_mutex_lock(&m->lock);
+	totals_locked(m, t);
+	pthread_mutex_unlock(&m->lock);
+	totals_unlocked(m, t);
+}
+
+int
+mirror_busy(const struct mirror *cm)
+{
+	struct mirror	*m = (struct mirror *)cm;
+	int		 busy;
+
+	pthread_mutex_lock(&m->lock);
+	busy = m->busy;
+	pthread_mutex_unlock(&m->lock);
+	return busy;
+}
+
+int
+mirror_snapshot(const struct mirror *cm, struct mirror_snapshot *s,
+    struct tm_err *err)
+{
+	struct mirror	*m = (struct mirror *)cm;
+	size_t		 i;
+
+	memset(s, 0, sizeof *s);
+	s->source = m->src_name;
+	s->destination = m->dst_name;
+	s->expression = m->opts.expr;
+	s->platforms = m->opts.platforms;
+	s->dry_run = m->opts.dry_run;
+	s->rollback_requested = m->opts.rollback;
+	s->delete_stale = m->opts.delete_stale;
+	pthread_mutex_lock(&m->lock);
+	if ((s->tags = calloc(m->ntags + 1, sizeof *s->tags)) == NULL) {
+		pthread_mutex_unlock(&m->lock);
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
+	for (i = 0; i < m->ntags; i++)
+		s->tags[i] = m->tags[i].i;
+	s->ntags = m->ntags;
+	totals_locked(m, &s->totals);
+	s->status = m->status;
+	s->copy_status = m->copy_status;
+	s->rollback = m->rb;
+	s->rolled_back = m->status == MIRROR_ROLLED_BACK || rollback_complete(m);
+	s->run_err = m->run_err;
+	s->started = m->started;
+	s->ended = m->ended;
+	s->journal = m->have_journal ? m->journal_path : NULL;
+	pthread_mutex_unlock(&m->lock);
+	totals_unlocked(m, &s->totals);
+	return 0;
+}
+
+void
+mirror_snapshot_free(struct mirror_snapshot *s)
+{
+	free(s->tags);
+	s->tags = NULL;
+	s->ntags = 0;
 }
 
 void

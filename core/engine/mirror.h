@@ -50,7 +50,17 @@ void		 mirror_totals(const struct mirror *, struct mirror_totals *);
 /* The run's failure, when the whole run failed (listing, auth, ...). */
 void		 mirror_run_error(const struct mirror *, struct tm_err *);
 const char	*mirror_journal_path(const struct mirror *);
-/* JSON report (schema in docs/report.md).  0 or -1. */
+/* 1 while a task (run, retry, rollback) is going; its events are all
+ * queued once this says 0.  Any thread. */
+int		 mirror_busy(const struct mirror *);
+/* The whole run, consistent, in one lock.  0, or -1 out of memory. */
+int		 mirror_snapshot(const struct mirror *, struct mirror_snapshot *,
+		    struct tm_err *);
+void		 mirror_snapshot_free(struct mirror_snapshot *);
+/* The JSON report of a snapshot (schema in docs/report.md), malloc'd;
+ * NULL when out of memory. */
+char		*mirror_report_text(const struct mirror_snapshot *);
+/* The report of the run now, written aside and renamed.  0 or -1. */
 int		 mirror_write_report(const struct mirror *, const char *path,
 		    struct tm_err *);
 

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "err.h"
 #include "ref.h"
@@ -142,6 +143,8 @@ struct mirror_totals {
 	size_t			deleted, conflicts, rolled_back;
 	int			paused;
 	unsigned long		requests_src, requests_dst;	/* HTTP requests sent */
+	/* Failed and conflicting tags by their error's category. */
+	size_t			failed_by_cat[TM_CAT_COUNT];
 };
 
 /* The outcome of a rollback (automatic, decided, or from a journal). */
@@ -155,6 +158,27 @@ struct mirror_rollback_info {
 	size_t			mismatches;	/* read back differs from before */
 	size_t			survivors;	/* other tags re-tagged after a delete by digest */
 	struct tm_err		err;		/* first failure, or the conflict summary */
+};
+
+/*
+ * The whole run at one instant, copied under the engine's lock: what the
+ * report is built from.  The strings belong to the mirror (valid while it
+ * lives); tags is malloc'd (mirror_snapshot_free).
+ */
+struct mirror_snapshot {
+	const char		*source, *destination;	/* host/repo */
+	const char		*expression, *platforms;	/* NULL when none */
+	const char		*journal;		/* NULL when none */
+	int			 dry_run, rollback_requested, delete_stale;
+	time_t			 started, ended;	/* 0 when not yet */
+	enum mirror_status	 status;		/* final (ROLLED_BACK ...) */
+	enum mirror_status	 copy_status;		/* of the copy itself */
+	int			 rolled_back;	/* the destination is as before */
+	struct mirror_totals	 totals;
+	struct mirror_rollback_info rollback;
+	struct tm_err		 run_err;
+	struct mirror_tag_info	*tags;
+	size_t			 ntags;
 };
 
 /* The status's name: "SUCCESS", "PARTIAL_MIRROR" ... */
