@@ -72,6 +72,16 @@ cli_error(const char *fmt, ...)
 	return 1;
 }
 
+int
+cli_tm_error(const char *what, const struct tm_err *err)
+{
+	char	msg[1024];
+
+	tm_err_format(err, msg, sizeof msg);
+	return what != NULL ? cli_error("%s: %s", what, msg) :
+	    cli_error("%s", msg);
+}
+
 static int
 parse_bool(const char *opt, const char *arg, int *out)
 {
