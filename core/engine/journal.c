@@ -1,3 +1,8 @@
+/*
+ * The run's journal: every tag's "before" written and synced before the
+ * run changes it, so a rollback needs nothing else, even after kill -9;
+ * and finding the journals an interrupted run left.
+ */
 #include "config.h"
 
 #include "journal.h"
@@ -212,17 +217,48 @@ check_fields(struct tm_err *err, const char *tag, const char *digest)
 	return 0;
 }
 
+/*
+ * Open a new journal file in d, named for when (ts), where and who: a
+ * second run in the same millisecond gets "-1", "-2", ...  The fd, or -1.
+ */
+static int
+create_file(const char *d, const struct timespec *ts, const char *host,
+    const char *repo, char *path, size_t n, struct tm_err *err)
+{
+	char		h[64], r[96], stamp[40], extra[16];
+	struct tm	tm;
+	int		fd = -1, i;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+	name_part(h, sizeof h, host);
+	name_part(r, sizeof r, repo);
+	for (i = 0; i < 100 && fd == -1; i++) {
+		snprintf(extra, sizeof extra, i > 0 ? "-%d" : "", i);
+		if (snprintf(path, n, "%s/%s.%03ldZ-%s-%s-%d%s%s", d, stamp,
+		    ts->tv_nsec / 1000000, h, r, (int)getpid(), extra,
+		    JOURNAL_SUFFIX) >= (int)n)
+			return tm_err_set(err, TM_CAT_IO, "journal path too long");
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
+		    O_CLOEXEC, 0600);
+		if (fd == -1 && errno != EEXIST)
+			return io_error(err, "cannot create", path);
+	}
+	if (fd == -1)
+		return io_error(err, "cannot create", path);
+	return fd;
+}
+
 struct journal *
 journal_create(const char *dir, const char *source, const char *host,
     const char *repo, char *path, size_t n, struct tm_err *err)
 {
-	char		 d[PATH_MAX], h[64], r[96], stamp[40], when[40], pid[24];
-	char		 extra[16];
+	char		 d[PATH_MAX], when[40], pid[24];
 	struct timespec	 ts;
 	struct tm	 tm;
 	struct journal	*j;
 	FILE		*f;
-	int		 fd, dfd, i;
+	int		 fd, dfd;
 
 	if (!field_ok(source) || !field_ok(host) || !field_ok(repo)) {
 		err->side = TM_SIDE_LOCAL;
@@ -236,29 +272,10 @@ journal_create(const char *dir, const char *source, const char *host,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
-	name_part(h, sizeof h, host);
-	name_part(r, sizeof r, repo);
-	fd = -1;
-	for (i = 0; i < 100 && fd == -1; i++) {
-		/* A second run in the same millisecond gets "-1", "-2", ... */
-		snprintf(extra, sizeof extra, i > 0 ? "-%d" : "", i);
-		if (snprintf(path, n, "%s/%s.%03ldZ-%s-%s-%d%s%s", d, stamp,
-		    ts.tv_nsec / 1000000, h, r, (int)getpid(), extra,
-		    JOURNAL_SUFFIX) >= (int)n) {
-			tm_err_set(err, TM_CAT_IO, "journal path too long");
-			return NULL;
-		}
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
-		    O_CLOEXEC, 0600);
-		if (fd == -1 && errno != EEXIST) {
-			io_error(err, "cannot create", path);
-			return NULL;
-		}
-	}
-	if (fd == -1 || (f = fdopen(fd, "a")) == NULL) {
-		if (fd != -1)
-			close(fd);
+	if ((fd = create_file(d, &ts, host, repo, path, n, err)) == -1)
+		return NULL;
+	if ((f = fdopen(fd, "a")) == NULL) {
+		close(fd);
 		io_error(err, "cannot create", path);
 		return NULL;
 	}

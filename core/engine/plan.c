@@ -1,3 +1,8 @@
+/*
+ * The plan: list both sides, match the expression, publish the tags, and
+ * examine each one (HEADs, or a GET when the destination lacks it) to
+ * decide whether it is up to date, to copy, or stale.
+ */
 #include "config.h"
 
 #include "internal.h"
@@ -383,12 +388,44 @@ src_lookup(struct worker *w, const char *tag, struct reg_manifest *s,
 	return e->http == 404 ? 0 : -1;
 }
 
+/*
+ * A tag to copy: the source manifest s goes to the copy (s is emptied),
+ * and the destination's current one (d, NULL when absent), which the copy
+ * overwrites, is kept byte for byte for rollback.  0, or -1 with e.
+ */
+static int
+plan_copy(struct worker *w, size_t i, struct reg_manifest *s,
+    const struct reg_manifest *d, struct tm_err *e)
+{
+	struct mirror		*m = w->m;
+	struct mtag		*t = &m->tags[i];
+	struct reg_manifest	 prev = { 0 };
+
+	if (d != NULL && reg_manifest_get(w->dst, m->dst.repo, d->digest, &prev,
+	    e) == -1)
+		return -1;
+	t->src_mf = *s;
+	memset(s, 0, sizeof *s);
+	pthread_mutex_lock(&m->lock);
+	if (d != NULL) {
+		snprintf(t->prev_type, sizeof t->prev_type, "%s",
+		    prev.media_type);
+		t->prev_bytes = prev.bytes;
+		t->prev_len = prev.len;
+		prev.bytes = NULL;
+	}
+	t->planned = 1;
+	pthread_mutex_unlock(&m->lock);
+	reg_manifest_free(&prev);
+	return 0;
+}
+
 int
 plan_tag(struct worker *w, size_t i)
 {
 	struct mirror		*m = w->m;
 	struct mtag		*t = &m->tags[i];
-	struct reg_manifest	 s = { 0 }, d = { 0 }, prev = { 0 };
+	struct reg_manifest	 s = { 0 }, d = { 0 };
 	struct tm_err		 e;
 	char			 target[TM_DIGEST_MAX + 1];
 	int			 r, rc = -1;
@@ -422,31 +459,15 @@ plan_tag(struct worker *w, size_t i)
 		rc = 0;
 		goto out;
 	}
-	/* It will be overwritten: keep its exact bytes for rollback. */
-	if (r == 1 && reg_manifest_get(w->dst, m->dst.repo, d.digest, &prev,
-	    &e) == -1)
+	if ((rc = plan_copy(w, i, &s, r == 1 ? &d : NULL, &e)) == -1)
 		goto fail;
-	t->src_mf = s;
-	memset(&s, 0, sizeof s);
-	pthread_mutex_lock(&m->lock);
-	if (r == 1) {
-		snprintf(t->prev_type, sizeof t->prev_type, "%s",
-		    prev.media_type);
-		t->prev_bytes = prev.bytes;
-		t->prev_len = prev.len;
-		prev.bytes = NULL;
-	}
-	t->planned = 1;
-	pthread_mutex_unlock(&m->lock);
 	engine_set_state(m, i, TAG_QUEUED, NULL);
-	rc = 0;
 	goto out;
 fail:
 	engine_tag_failed(m, i, &e);
 out:
 	reg_manifest_free(&s);
 	reg_manifest_free(&d);
-	reg_manifest_free(&prev);
 	w->busy = 0;
 	return rc;
 }
