@@ -1,3 +1,8 @@
+/*
+ * Removing tags from a destination without touching any other tag: by
+ * tag where the registry can, else by digest with the other tags at that
+ * digest journaled and put back.  Shared by --delete-stale and rollback.
+ */
 #include "config.h"
 
 #include "untag.h"
