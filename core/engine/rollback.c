@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "mirror.h"
+#include "rollback.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -18,6 +18,7 @@
 #include "evq.h"
 #include "internal.h"
 #include "journal.h"
+#include "mirror.h"
 #include "pool.h"
 #include "untag.h"
 
@@ -29,16 +30,6 @@ enum rb_result {
 };
 typedef void	 rb_fn(void *ud, const char *tag, enum rb_result,
 		    const char *digest_now, const struct tm_err *);
-
-/* What rollback decided for each tag the run changed. */
-enum rb_plan {
-	P_SKIP,		/* the run did not change it */
-	P_KEEP,		/* already as before */
-	P_PUT,		/* put the previous manifest back */
-	P_REMOVE,	/* it did not exist before: remove it */
-	P_CONFLICT,	/* someone else moved it */
-	P_FAILED
-};
 
 struct rb_tag {
 	enum rb_plan	 plan;
@@ -114,6 +105,21 @@ conflict_err(struct tm_err *e, const struct rb *rb, const char *tag,
 	    *ours ? ours : "absent");
 }
 
+enum rb_plan
+rollback_decide(const struct journal_tag *jt, int head, const char *now)
+{
+	if (!jt->changed)
+		return P_SKIP;
+	if (head == -1)
+		return P_FAILED;
+	if (strcmp(now, jt->prev_digest) == 0)
+		return P_KEEP;
+	/* Still what this run put there: ours to undo. */
+	if (strcmp(now, jt->new_digest) == 0)
+		return jt->had ? P_PUT : P_REMOVE;
+	return P_CONFLICT;
+}
+
 /* Decide per tag from what the registry says now. */
 static void
 classify(struct rb *rb)
@@ -124,19 +130,13 @@ classify(struct rb *rb)
 	for (i = 0; i < rb->d.ntags; i++) {
 		const struct journal_tag	*jt = &rb->d.tags[i];
 		struct rb_tag			*t = &rb->t[i];
-		const char			*ours = jt->new_digest;
 
 		if (t->plan == P_SKIP)
 			continue;
-		if (t->head == -1)
-			t->plan = P_FAILED;
-		else if (strcmp(t->now, jt->prev_digest) == 0)
-			t->plan = P_KEEP;
-		else if (strcmp(t->now, ours) == 0)
-			t->plan = jt->had ? P_PUT : P_REMOVE;
-		else {
-			t->plan = P_CONFLICT;
-			conflict_err(&t->err, rb, jt->name, t->now, ours);
+		t->plan = rollback_decide(jt, t->head, t->now);
+		if (t->plan == P_CONFLICT) {
+			conflict_err(&t->err, rb, jt->name, t->now,
+			    jt->new_digest);
 			journal_conflict(rb->j, jt->name, t->now, &t->err);
 		}
 	}
