@@ -1,8 +1,9 @@
 /*
  * The mirror engine's private header: the run object and the calls the
  * engine's files make into each other.  mirror.c (lifecycle, rounds)
- * calls plan.c, tagcopy.c and rollback.c; they all call run.c (events,
- * tag states, journal, workers), which calls none of them.  Only files in
+ * calls plan.c, tagcopy.c and rollback.c (tagcopy.c calls plan.c, and
+ * rollback.c's untag for stale tags); they all call run.c (events, tag
+ * states, journal, workers), which calls none of them.  Only files in
  * core/engine/ include this (tests/it/layering.sh checks).
  *
  * Locking: m->lock guards every field of every struct mtag, the status
@@ -142,9 +143,8 @@ int		 plan_rate_gate(struct worker *, const char *ref, struct tm_err *);
 void		 copy_tag(struct worker *, size_t i);
 void		 copy_delete_stale(struct mirror *);
 
-/* rollback.c */
 /*
- * Undo this run's changes from its journal (coordinator thread), tags
+ * rollback.c.  Undo this run's changes from its journal (coordinator thread), tags
  * marked as it goes, then MEV_ROLLBACK_DONE; rollback_complete: a
  * rollback ran and left the destination as before.
  */

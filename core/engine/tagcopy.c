@@ -13,7 +13,7 @@
 
 #include "blobset.h"
 #include "journal.h"
-#include "untag.h"
+#include "rollback.h"
 #include "clock.h"
 
 /* Nested indexes are legal OCI; deeper than this is hostile. */
