@@ -15,7 +15,6 @@
  */
 static struct {
 	char			 pending[4096];	/* the journal offered */
-	struct reg_opts		 ro;		/* lives as long as the job */
 	struct evq		*q;
 	struct mirror_rollback	*job;
 	size_t			 restored;
@@ -62,13 +61,12 @@ answered(struct app *a, int choice, const char *text)
 		return keep(a, ir.pending);
 	if (choice != 0)
 		return D_NOW;
-	ir.ro = a->cli.mo.dst_reg;
 	if ((ir.q = evq_new(sizeof(struct mirror_event))) == NULL) {
 		app_msg(a, EL_ERROR, "Cannot start the rollback");
 		return D_NOW;
 	}
-	if ((ir.job = mirror_rollback_journal_start(ir.pending, &ir.ro, ir.q,
-	    &err)) == NULL) {
+	if ((ir.job = mirror_rollback_journal_start(ir.pending,
+	    &a->cli.mo.dst_reg, ir.q, &err)) == NULL) {
 		evq_free(ir.q);
 		ir.q = NULL;
 		app_msg(a, EL_ERROR, "Cannot start the rollback: %s", err.msg);

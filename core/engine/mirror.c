@@ -186,9 +186,6 @@ mirror_free(struct mirror *m)
 	free(m);
 }
 
-
-
-
 struct round {
 	struct mirror	*m;
 	const size_t	*list;
@@ -323,9 +320,6 @@ settle(struct mirror *m)
 	}
 	pthread_mutex_unlock(&m->lock);
 }
-
-
-
 
 /* The copy is over: settle tags, pick the status, close the journal. */
 static void
