@@ -1,6 +1,6 @@
 /*
- * struct tm_err: setting, clearing and naming errors, and the sanitising
- * that keeps registry text and control bytes out of messages.
+ * Errors as values: setting, naming and formatting struct tm_err, and
+ * making registry text safe to show.
  */
 #include "config.h"
 
@@ -73,8 +73,13 @@ tm_side_name(enum tm_side side)
 	}
 }
 
-void
-tm_err_format(const struct tm_err *err, char *buf, size_t n)
+/*
+ * The formatter family's one body.  The long form says who failed
+ * (side, host, object) and how hard we tried; the short one only what
+ * the registry said, for where the tag or host is shown already.
+ */
+static void
+format(const struct tm_err *err, int full, char *buf, size_t n)
 {
 	size_t	off = 0;
 
@@ -88,20 +93,33 @@ tm_err_format(const struct tm_err *err, char *buf, size_t n)
 	if (n == 0)
 		return;
 	buf[0] = '\0';
-	if (err->side != TM_SIDE_NONE)
+	if (full && err->side != TM_SIDE_NONE)
 		APPEND("%s ", tm_side_name(err->side));
-	if (err->host[0] != '\0')
+	if (full && err->host[0] != '\0')
 		APPEND("%s: ", err->host);
-	if (err->object[0] != '\0')
+	if (full && err->object[0] != '\0')
 		APPEND("%s: ", err->object);
 	if (err->http != 0)
-		APPEND("HTTP %ld ", err->http);
+		APPEND(full || err->code[0] != '\0' ? "HTTP %ld " : "HTTP %ld: ",
+		    err->http);
 	if (err->code[0] != '\0')
 		APPEND("%s: ", err->code);
 	APPEND("%s", err->msg[0] != '\0' ? err->msg : tm_category_name(err->cat));
-	if (err->attempts > 1)
+	if (full && err->attempts > 1)
 		APPEND(" (%d attempts)", err->attempts);
 #undef APPEND
+}
+
+void
+tm_err_format(const struct tm_err *err, char *buf, size_t n)
+{
+	format(err, 1, buf, n);
+}
+
+void
+tm_err_short(const struct tm_err *err, char *buf, size_t n)
+{
+	format(err, 0, buf, n);
 }
 
 /*

@@ -72,10 +72,14 @@ enum tm_category tm_category_from_name(const char *);
 const char	*tm_side_name(enum tm_side);
 
 /*
- * One human line: "source registry-1.docker.io: manifest 3.4.9-alpine:
- * HTTP 404 MANIFEST_UNKNOWN: manifest unknown (1 attempt)".
+ * The one formatter family for core errors.  tm_err_format, the long
+ * form, one human line: "source registry-1.docker.io: manifest
+ * 3.4.9-alpine: HTTP 404 MANIFEST_UNKNOWN: manifest unknown (3
+ * attempts)".  tm_err_short, for a line that names the tag and host
+ * already: "HTTP 404 MANIFEST_UNKNOWN: manifest unknown".
  */
 void		 tm_err_format(const struct tm_err *, char *, size_t);
+void		 tm_err_short(const struct tm_err *, char *, size_t);
 
 /*
  * Copy s into dst (size n) replacing control characters and anything that

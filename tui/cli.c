@@ -1,3 +1,7 @@
+/*
+ * The command line shared by the headless commands and the TUI: getopt
+ * with skopeo's option names, credentials and their password prompts.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -66,6 +70,16 @@ cli_error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 1;
+}
+
+int
+cli_tm_error(const char *what, const struct tm_err *err)
+{
+	char	msg[1024];
+
+	tm_err_format(err, msg, sizeof msg);
+	return what != NULL ? cli_error("%s: %s", what, msg) :
+	    cli_error("%s", msg);
 }
 
 static int
@@ -152,9 +166,12 @@ take_creds(const char *opt, const char *arg, char **user, char **pass)
 {
 	struct tm_creds	c = { 0 };
 	struct tm_err	err;
+	char		msg[sizeof err.msg + 64];
 
+	tm_err_clear(&err);
 	if (tm_creds_from_option(arg, &c, &err) == -1) {
-		cli_error("--%s: %s", opt, err.msg);
+		tm_err_short(&err, msg, sizeof msg);
+		cli_error("--%s: %s", opt, msg);
 		return -1;
 	}
 	free(*user);
@@ -189,10 +206,157 @@ complete_password(const char *side, const char *user, char **pass, int from_stdi
 	return 0;
 }
 
+/* How the password options asked for stdin, until the parse is over. */
+struct pw_stdin {
+	int	src, dst;
+};
+
+/* Options of a registry side.  0 taken, -1 usage error, 1 not one of ours. */
+static int
+registry_option(struct cli *c, int ch, struct pw_stdin *pw)
+{
+	switch (ch) {
+	case OPT_SRC_CREDS:
+		return take_creds("src-creds", optarg, &c->src_user, &c->src_pass);
+	case OPT_DST_CREDS:
+		return take_creds("dest-creds", optarg, &c->dst_user, &c->dst_pass);
+	case OPT_SRC_PW_STDIN:
+		pw->src = 1;
+		return 0;
+	case OPT_DST_PW_STDIN:
+		pw->dst = 1;
+		return 0;
+	case OPT_SRC_TLS:
+		return parse_bool("src-tls-verify", optarg,
+		    &c->mo.src_reg.tls_verify);
+	case OPT_DST_TLS:
+		return parse_bool("dest-tls-verify", optarg,
+		    &c->mo.dst_reg.tls_verify);
+	case OPT_SRC_CERTDIR:
+		c->mo.src_reg.cert_dir = optarg;
+		return 0;
+	case OPT_DST_CERTDIR:
+		c->mo.dst_reg.cert_dir = optarg;
+		return 0;
+	case OPT_NO_CREDS:
+		c->mo.src_reg.no_auth_files = 1;
+		return 0;
+	case OPT_RETRY_TIMES:
+		/* As skopeo: retries after the first attempt. */
+		if (parse_count("retry-times", optarg, 0, 20,
+		    &c->mo.src_reg.max_attempts) == -1)
+			return -1;
+		c->mo.dst_reg.max_attempts = ++c->mo.src_reg.max_attempts;
+		return 0;
+	case OPT_RETRY_DELAY:
+		if (parse_seconds("retry-delay", optarg,
+		    &c->mo.src_reg.retry_base) == -1)
+			return -1;
+		c->mo.dst_reg.retry_base = c->mo.src_reg.retry_base;
+		return 0;
+	}
+	return 1;
+}
+
+/* Options of a run.  0 taken, -1 usage error, 1 not one of ours. */
+static int
+run_option(struct cli *c, int ch)
+{
+	switch (ch) {
+	case OPT_TAGS:
+		c->mo.expr = optarg;
+		return 0;
+	case OPT_JOBS:
+		return parse_count("jobs", optarg, 1, 64, &c->mo.jobs);
+	case OPT_ROLLBACK:
+	case OPT_NO_ROLLBACK:
+		c->mo.rollback = ch == OPT_ROLLBACK;
+		return 0;
+	case OPT_ARCH:
+		c->mo.platforms = optarg;
+		return 0;
+	case OPT_DELETE_STALE:
+		c->mo.delete_stale = 1;
+		return 0;
+	case OPT_RETRIES:
+		return parse_count("retries", optarg, 0, 20, &c->mo.retries);
+	case OPT_DRY_RUN:
+		c->mo.dry_run = 1;
+		return 0;
+	case OPT_REPORT:
+		c->report = optarg;
+		return 0;
+	case OPT_ONLY_FAILED:
+		c->only_failed = optarg;
+		return 0;
+	case OPT_STATE_DIR:
+		c->mo.state_dir = optarg;
+		return 0;
+	}
+	return 1;
+}
+
+/* The program's own options.  0 taken, -1 usage error, 1 not one of ours. */
+static int
+program_option(struct cli *c, int ch, char **argv)
+{
+	switch (ch) {
+	case OPT_TAG_LIST:
+		c->tag_list = optarg;
+		return 0;
+	case OPT_JSON:
+		c->json = 1;
+		return 0;
+	case OPT_THEME:
+		c->theme = optarg;
+		return 0;
+	case OPT_DEMO:
+		c->demo = 1;
+		return 0;
+	case OPT_LAST:
+		c->last = 1;
+		return 0;
+	case OPT_YES:
+		c->yes = 1;
+		return 0;
+	case ':':
+		cli_error("option '%s' needs a value", argv[optind - 1]);
+		return -1;
+	}
+	cli_error("unknown option '%s' (see --help)", argv[optind - 1]);
+	return -1;
+}
+
+/* Positional arguments, then the passwords still missing. */
+static int
+finish_parse(struct cli *c, int argc, char **argv, const struct pw_stdin *pw)
+{
+	for (; optind < argc; optind++) {
+		if (c->npos == (int)(sizeof c->pos / sizeof c->pos[0])) {
+			cli_error("unexpected argument '%s'", argv[optind]);
+			return -1;
+		}
+		c->pos[c->npos++] = argv[optind];
+	}
+	if (pw->src && pw->dst) {
+		cli_error("only one of --src-password-stdin and --dest-password-stdin");
+		return -1;
+	}
+	if (complete_password("src", c->src_user, &c->src_pass, pw->src) == -1 ||
+	    complete_password("dest", c->dst_user, &c->dst_pass, pw->dst) == -1)
+		return -1;
+	c->mo.src_reg.user = c->src_user;
+	c->mo.src_reg.pass = c->src_pass;
+	c->mo.dst_reg.user = c->dst_user;
+	c->mo.dst_reg.pass = c->dst_pass;
+	return 0;
+}
+
 int
 cli_parse(struct cli *c, int argc, char **argv, const char *usage)
 {
-	int	ch, src_stdin = 0, dst_stdin = 0;
+	struct pw_stdin	pw = { 0, 0 };
+	int		ch, rc;
 
 	memset(c, 0, sizeof *c);
 	mirror_opts_init(&c->mo);
@@ -201,134 +365,17 @@ cli_parse(struct cli *c, int argc, char **argv, const char *usage)
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":t:j:h", long_opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_TAGS:
-			c->mo.expr = optarg;
-			break;
-		case OPT_JOBS:
-			if (parse_count("jobs", optarg, 1, 64, &c->mo.jobs) == -1)
-				return -1;
-			break;
-		case OPT_HELP:
+		if (ch == OPT_HELP) {
 			fputs(usage, stdout);
 			return 1;
-		case OPT_SRC_CREDS:
-			if (take_creds("src-creds", optarg, &c->src_user, &c->src_pass) == -1)
-				return -1;
-			break;
-		case OPT_DST_CREDS:
-			if (take_creds("dest-creds", optarg, &c->dst_user, &c->dst_pass) == -1)
-				return -1;
-			break;
-		case OPT_SRC_PW_STDIN:
-			src_stdin = 1;
-			break;
-		case OPT_DST_PW_STDIN:
-			dst_stdin = 1;
-			break;
-		case OPT_SRC_TLS:
-			if (parse_bool("src-tls-verify", optarg, &c->mo.src_reg.tls_verify) == -1)
-				return -1;
-			break;
-		case OPT_DST_TLS:
-			if (parse_bool("dest-tls-verify", optarg, &c->mo.dst_reg.tls_verify) == -1)
-				return -1;
-			break;
-		case OPT_SRC_CERTDIR:
-			c->mo.src_reg.cert_dir = optarg;
-			break;
-		case OPT_DST_CERTDIR:
-			c->mo.dst_reg.cert_dir = optarg;
-			break;
-		case OPT_NO_CREDS:
-			c->mo.src_reg.no_auth_files = 1;
-			break;
-		case OPT_ROLLBACK:
-			c->mo.rollback = 1;
-			break;
-		case OPT_NO_ROLLBACK:
-			c->mo.rollback = 0;
-			break;
-		case OPT_ARCH:
-			c->mo.platforms = optarg;
-			break;
-		case OPT_DELETE_STALE:
-			c->mo.delete_stale = 1;
-			break;
-		case OPT_RETRIES:
-			if (parse_count("retries", optarg, 0, 20, &c->mo.retries) == -1)
-				return -1;
-			break;
-		case OPT_DRY_RUN:
-			c->mo.dry_run = 1;
-			break;
-		case OPT_REPORT:
-			c->report = optarg;
-			break;
-		case OPT_ONLY_FAILED:
-			c->only_failed = optarg;
-			break;
-		case OPT_TAG_LIST:
-			c->tag_list = optarg;
-			break;
-		case OPT_JSON:
-			c->json = 1;
-			break;
-		case OPT_THEME:
-			c->theme = optarg;
-			break;
-		case OPT_DEMO:
-			c->demo = 1;
-			break;
-		case OPT_LAST:
-			c->last = 1;
-			break;
-		case OPT_STATE_DIR:
-			c->mo.state_dir = optarg;
-			break;
-		case OPT_YES:
-			c->yes = 1;
-			break;
-		case OPT_RETRY_TIMES:
-			/* As skopeo: retries after the first attempt. */
-			if (parse_count("retry-times", optarg, 0, 20,
-			    &c->mo.src_reg.max_attempts) == -1)
-				return -1;
-			c->mo.dst_reg.max_attempts = ++c->mo.src_reg.max_attempts;
-			break;
-		case OPT_RETRY_DELAY:
-			if (parse_seconds("retry-delay", optarg,
-			    &c->mo.src_reg.retry_base) == -1)
-				return -1;
-			c->mo.dst_reg.retry_base = c->mo.src_reg.retry_base;
-			break;
-		case ':':
-			cli_error("option '%s' needs a value", argv[optind - 1]);
-			return -1;
-		default:
-			cli_error("unknown option '%s' (see --help)", argv[optind - 1]);
-			return -1;
 		}
-	}
-	for (; optind < argc; optind++) {
-		if (c->npos == (int)(sizeof c->pos / sizeof c->pos[0])) {
-			cli_error("unexpected argument '%s'", argv[optind]);
+		if ((rc = registry_option(c, ch, &pw)) == 1 &&
+		    (rc = run_option(c, ch)) == 1)
+			rc = program_option(c, ch, argv);
+		if (rc == -1)
 			return -1;
-		}
-		c->pos[c->npos++] = argv[optind];
 	}
-	if (src_stdin && dst_stdin) {
-		cli_error("only one of --src-password-stdin and --dest-password-stdin");
-		return -1;
-	}
-	if (complete_password("src", c->src_user, &c->src_pass, src_stdin) == -1 ||
-	    complete_password("dest", c->dst_user, &c->dst_pass, dst_stdin) == -1)
-		return -1;
-	c->mo.src_reg.user = c->src_user;
-	c->mo.src_reg.pass = c->src_pass;
-	c->mo.dst_reg.user = c->dst_user;
-	c->mo.dst_reg.pass = c->dst_pass;
-	return 0;
+	return finish_parse(c, argc, argv, &pw);
 }
 
 void

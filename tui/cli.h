@@ -34,5 +34,8 @@ void	cli_free(struct cli *);
 
 /* Print "tagmirror: <fmt>\n" to stderr; returns 1 (the usage exit code). */
 int	cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for a core error, in its long form, after "what: " (may be
+ * NULL).  Returns 1. */
+int	cli_tm_error(const char *what, const struct tm_err *);
 
 #endif

@@ -1,3 +1,7 @@
+/*
+ * `tagmirror rollback`: restore a destination from a run's journal alone
+ * and say, per tag and in one last line, how it went.
+ */
 #include "config.h"
 
 #include "commands.h"
@@ -39,20 +43,60 @@ print_event(const struct mirror_event *ev, int width)
 {
 	char	reason[1024];
 
-	switch (ev->type) {
-	case MEV_ROLLBACK_TAG:
-		if (ev->state == TAG_ROLLED_BACK) {
-			printf("%-*s  %-10s  %s\n", width, ev->name, "as-before",
-			    ev->digest[0] != '\0' ? ev->digest : "(absent)");
-			break;
-		}
-		tm_err_format(&ev->err, reason, sizeof reason);
-		printf("%-*s  %-10s  %s\n", width, ev->name,
-		    ev->state == TAG_CONFLICT ? "CONFLICT" : "FAILED", reason);
-		break;
-	default:
-		break;
+	if (ev->type != MEV_ROLLBACK_TAG)
+		return;
+	if (ev->state == TAG_ROLLED_BACK) {
+		printf("%-*s  %-10s  %s\n", width, ev->name, "as-before",
+		    ev->digest[0] != '\0' ? ev->digest : "(absent)");
+		return;
 	}
+	tm_err_format(&ev->err, reason, sizeof reason);
+	printf("%-*s  %-10s  %s\n", width, ev->name,
+	    tag_state_cli_word(ev->state), reason);
+}
+
+/* The journal named, or the newest one with --last.  0, or -1 (said). */
+static int
+journal_path(const struct cli *c, char *path, size_t n)
+{
+	if ((c->npos == 1) == (c->last != 0)) {
+		cli_error("rollback needs a JOURNAL or --last (see --help)");
+		return -1;
+	}
+	if (!c->last) {
+		snprintf(path, n, "%s", c->pos[0]);
+		return 0;
+	}
+	if (mirror_find_last(c->mo.state_dir, path, n) != 1) {
+		cli_error("no journal found%s%s", c->mo.state_dir ? " in " : "",
+		    c->mo.state_dir ? c->mo.state_dir : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* The last line and the exit code (see usage). */
+static int
+outcome(int r, const struct tm_err *err, size_t tags)
+{
+	char	reason[1024];
+
+	if (r == 0) {
+		printf("ROLLED_BACK: %zu tag%s as before the run\n", tags,
+		    tags == 1 ? "" : "s");
+		return 0;
+	}
+	tm_err_format(err, reason, sizeof reason);
+	if (err->cat == TM_CAT_CONFLICT) {
+		printf("ROLLED_BACK except conflicts: %s\n", reason);
+		return 3;
+	}
+	if (tags == 0 && err->side == TM_SIDE_LOCAL)
+		return cli_error("%s", reason);
+	printf("rollback incomplete: %s\n", reason);
+	cli_error("rollback incomplete; run it again when the registry is "
+	    "reachable: %s", reason);
+	return 2;
 }
 
 int
@@ -62,7 +106,7 @@ cmd_rollback(int argc, char **argv)
 	struct tm_err		 err;
 	struct evq		*q;
 	struct cli		 c;
-	char			 path[PATH_MAX], reason[1024];
+	char			 path[PATH_MAX];
 	size_t			 n, i, tags = 0;
 	int			 rc, r;
 
@@ -71,19 +115,8 @@ cmd_rollback(int argc, char **argv)
 		return rc == 1 ? 0 : 1;
 	}
 	rc = 1;
-	if ((c.npos == 1) == (c.last != 0)) {
-		cli_error("rollback needs a JOURNAL or --last (see --help)");
+	if (journal_path(&c, path, sizeof path) == -1)
 		goto out;
-	}
-	if (c.last) {
-		r = mirror_find_last(c.mo.state_dir, path, sizeof path);
-		if (r != 1) {
-			cli_error("no journal found%s%s", c.mo.state_dir ?
-			    " in " : "", c.mo.state_dir ? c.mo.state_dir : "");
-			goto out;
-		}
-	} else
-		snprintf(path, sizeof path, "%s", c.pos[0]);
 	if ((q = evq_new(sizeof(struct mirror_event))) == NULL) {
 		cli_error("cannot create the event queue: %s", strerror(errno));
 		goto out;
@@ -96,25 +129,7 @@ cmd_rollback(int argc, char **argv)
 			tags += ev[i].type == MEV_ROLLBACK_TAG;
 		}
 	evq_free(q);
-	if (r == 0) {
-		printf("ROLLED_BACK: %zu tag%s as before the run\n", tags,
-		    tags == 1 ? "" : "s");
-		rc = 0;
-	} else {
-		tm_err_format(&err, reason, sizeof reason);
-		if (err.cat == TM_CAT_CONFLICT) {
-			printf("ROLLED_BACK except conflicts: %s\n", reason);
-			rc = 3;
-		} else if (tags == 0 && err.side == TM_SIDE_LOCAL) {
-			cli_error("%s", reason);
-			rc = 1;
-		} else {
-			printf("rollback incomplete: %s\n", reason);
-			cli_error("rollback incomplete; run it again when the "
-			    "registry is reachable: %s", reason);
-			rc = 2;
-		}
-	}
+	rc = outcome(r, &err, tags);
 out:
 	cli_free(&c);
 	return rc;

@@ -1,3 +1,8 @@
+/*
+ * `tagmirror run`: one mirror run without the TUI, a line per finished
+ * tag, a summary from the engine's counts, an optional JSON report, and
+ * signals as cancels.
+ */
 #include "config.h"
 
 #include "commands.h"
@@ -69,9 +74,6 @@ struct out {
 	int		 progress_on;	/* a progress line is showing */
 	int64_t		 progress_at;
 	int		 dry_run;
-	int		 finished;	/* MEV_FINISHED seen */
-	int		 rollback_done;
-	enum mirror_status copy_status;
 };
 
 static void
@@ -116,18 +118,16 @@ tag_line(struct out *o, const char *tag, enum tag_state st,
 
 	switch (st) {
 	case TAG_DONE:
-		line(o, tag, "copied", digest);
-		break;
 	case TAG_UPTODATE:
-		line(o, tag, "up-to-date", digest);
+		line(o, tag, tag_state_cli_word(st), digest);
 		break;
 	case TAG_STALE_DELETED:
-		line(o, tag, "deleted", "(gone upstream)");
+		line(o, tag, tag_state_cli_word(st), "(gone upstream)");
 		break;
 	case TAG_FAILED:
 	case TAG_CONFLICT:
 		tm_err_format(err, reason, sizeof reason);
-		line(o, tag, st == TAG_FAILED ? "FAILED" : "CONFLICT", reason);
+		line(o, tag, tag_state_cli_word(st), reason);
 		break;
 	default:
 		break;
@@ -168,18 +168,14 @@ on_event(struct out *o, const struct mirror_event *ev)
 			fprintf(stderr, "tagmirror: rate limit recovered, "
 			    "resuming\n");
 		break;
-	case MEV_FINISHED:
-		o->finished = 1;
-		o->copy_status = ev->status;
-		break;
 	case MEV_ROLLBACK_TAG:
 		if (ev->state != TAG_ROLLED_BACK)
 			tag_line(o, ev->name, ev->state, ev->digest, &ev->err);
 		break;
+	case MEV_FINISHED:
 	case MEV_ROLLBACK_DONE:
-		o->rollback_done = 1;
-		break;
 	case MEV_PROGRESS:
+		/* The engine says when it is over (mirror_busy). */
 		break;
 	}
 }
@@ -218,24 +214,52 @@ print_plan(struct out *o)
 	}
 }
 
-/* "2 failed (1 not_found, 1 server_error)" and the failed tags. */
+/* ", 2 failed (1 not_found, 1 server_error)", from the run's summary. */
+static void
+print_failed_count(const struct mirror_totals *t)
+{
+	int	c, first = 1;
+
+	printf(", %zu failed", t->failed + t->conflicts);
+	for (c = 0; c < TM_CAT_COUNT; c++) {
+		if (t->failed_by_cat[c] == 0)
+			continue;
+		printf("%s%zu %s", first ? " (" : ", ", t->failed_by_cat[c],
+		    tm_category_name((enum tm_category)c));
+		first = 0;
+	}
+	if (!first)
+		putchar(')');
+}
+
+/* Each failed tag with its reason. */
+static void
+print_failed_tags(struct out *o)
+{
+	struct mirror_tag_info	ti;
+	char			reason[1024];
+	size_t			i, n = mirror_tag_count(o->m);
+
+	printf("failed:\n");
+	for (i = 0; i < n; i++) {
+		if (mirror_tag_info(o->m, i, &ti) == -1 ||
+		    (ti.state != TAG_FAILED && ti.state != TAG_CONFLICT))
+			continue;
+		tm_err_format(&ti.err, reason, sizeof reason);
+		printf("  %-*s  %s\n", o->width, ti.name, reason);
+	}
+}
+
+/* "PARTIAL_MIRROR: 7 tags: 5 copied, 0 up to date, 2 failed (...)". */
 static void
 print_summary(struct out *o, enum mirror_status copy)
 {
 	struct mirror_totals	t;
-	struct mirror_tag_info	ti;
 	struct tm_err		run_err;
-	size_t			by[TM_CAT_COUNT] = { 0 }, i, n;
 	char			reason[1024];
-	int			c, first = 1;
 
 	mirror_totals(o->m, &t);
 	mirror_run_error(o->m, &run_err);
-	n = mirror_tag_count(o->m);
-	for (i = 0; i < n; i++)
-		if (mirror_tag_info(o->m, i, &ti) == 0 &&
-		    (ti.state == TAG_FAILED || ti.state == TAG_CONFLICT))
-			by[ti.err.cat]++;
 	progress_clear(o);
 	if (run_err.cat != TM_CAT_NONE) {
 		tm_err_format(&run_err, reason, sizeof reason);
@@ -249,30 +273,14 @@ print_summary(struct out *o, enum mirror_status copy)
 		printf("%zu to copy", t.queued - (t.stale - t.deleted));
 	else
 		printf("%zu copied", t.done + t.rolled_back);
-	printf(", %zu up to date, %zu failed", t.uptodate, t.failed + t.conflicts);
-	for (c = 0; c < TM_CAT_COUNT; c++) {
-		if (by[c] == 0)
-			continue;
-		printf("%s%zu %s", first ? " (" : ", ", by[c],
-		    tm_category_name((enum tm_category)c));
-		first = 0;
-	}
-	if (!first)
-		putchar(')');
+	printf(", %zu %s", t.uptodate, tag_state_label(TAG_UPTODATE));
+	print_failed_count(&t);
 	if (t.stale > 0)
 		printf(", %zu %s", o->dry_run ? t.stale : t.deleted,
 		    o->dry_run ? "to delete" : "deleted");
 	putchar('\n');
-	if (t.failed + t.conflicts == 0)
-		return;
-	printf("failed:\n");
-	for (i = 0; i < n; i++) {
-		if (mirror_tag_info(o->m, i, &ti) == -1 ||
-		    (ti.state != TAG_FAILED && ti.state != TAG_CONFLICT))
-			continue;
-		tm_err_format(&ti.err, reason, sizeof reason);
-		printf("  %-*s  %s\n", o->width, ti.name, reason);
-	}
+	if (t.failed + t.conflicts > 0)
+		print_failed_tags(o);
 }
 
 static void
@@ -331,7 +339,7 @@ exit_code(enum mirror_status s)
  * journal makes that safe).
  */
 static void
-loop(struct out *o, struct evq *q, const sigset_t *sigs, int rollback)
+loop(struct out *o, struct evq *q, const sigset_t *sigs)
 {
 	struct pollfd		 p = { evq_fd(q), POLLIN, 0 };
 	struct timespec		 zero = { 0, 0 };
@@ -339,9 +347,7 @@ loop(struct out *o, struct evq *q, const sigset_t *sigs, int rollback)
 
 	for (;;) {
 		drain(o, q);
-		if (o->finished && (o->rollback_done || !rollback ||
-		    (o->copy_status != MIRROR_PARTIAL &&
-		    o->copy_status != MIRROR_CANCELLED)))
+		if (!mirror_busy(o->m))
 			break;
 		while ((sig = sigtimedwait(sigs, NULL, &zero)) > 0) {
 			progress_clear(o);
@@ -367,11 +373,10 @@ static int
 load_only(struct cli *c, char ***tags, size_t *n, struct mirror_report_run *r)
 {
 	struct tm_err	err;
-	char		msg[600];
 
 	if (mirror_report_failed(c->only_failed, tags, n, r, &err) == -1) {
-		tm_err_format(&err, msg, sizeof msg);
-		return cli_error("--only-failed: %s", msg);
+		cli_tm_error("--only-failed", &err);
+		return -1;
 	}
 	if (c->npos == 0 && r->source != NULL && r->destination != NULL) {
 		c->pos[c->npos++] = r->source;
@@ -382,93 +387,118 @@ load_only(struct cli *c, char ***tags, size_t *n, struct mirror_report_run *r)
 	return 0;
 }
 
+/* What an --only-failed run needs, kept until the run is over. */
+struct only {
+	struct mirror_report_run	 rr;
+	char				**tags;
+	size_t				 n;
+};
+
+/* Arguments to options: 0 to run, else the exit code (-1 for 0). */
+static int
+check_args(struct cli *c, struct only *only)
+{
+	if (c->only_failed != NULL &&
+	    load_only(c, &only->tags, &only->n, &only->rr) == -1)
+		return 1;
+	if (c->only_failed != NULL && only->n == 0) {
+		printf("nothing failed in %s\n", c->only_failed);
+		return -1;
+	}
+	if (c->npos != 2)
+		return cli_error(c->npos < 2 ? "run needs SOURCE and DEST "
+		    "(see --help)" : "unexpected argument '%s'",
+		    c->pos[c->npos > 2 ? 2 : 0]);
+	if (c->mo.expr == NULL && c->only_failed == NULL)
+		return cli_error("--tags EXPR is required (try 'tagmirror "
+		    "preview' first)");
+	c->mo.src = c->pos[0];
+	c->mo.dst = c->pos[1];
+	return 0;
+}
+
+/* The lines after the run: plan, summary, rollback, report, journal. */
+static void
+print_outcome(struct out *o, const struct cli *c, enum mirror_status st)
+{
+	struct tm_err	 err;
+	const char	*journal;
+
+	if (o->dry_run)
+		print_plan(o);
+	print_summary(o, mirror_copy_status(o->m));
+	print_rollback(o);
+	mirror_run_error(o->m, &err);
+	if (err.cat != TM_CAT_NONE)
+		cli_tm_error(NULL, &err);
+	if (c->report != NULL && mirror_write_report(o->m, c->report, &err) == -1)
+		cli_tm_error("--report", &err);
+	journal = mirror_journal_path(o->m);
+	if (journal != NULL && st != MIRROR_ROLLED_BACK && st != MIRROR_SUCCESS)
+		fprintf(stderr, "tagmirror: journal %s (undo with: tagmirror "
+		    "rollback %s)\n", journal, journal);
+}
+
+/* Start, follow and report the run; signals are ours meanwhile. */
+static int
+run(struct out *o, const struct cli *c, struct evq *q)
+{
+	struct tm_err		err;
+	enum mirror_status	st;
+	sigset_t		sigs, old;
+	int			rc = 1;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	if (mirror_start(o->m, &err) == -1)
+		cli_tm_error(NULL, &err);
+	else {
+		loop(o, q, &sigs);
+		st = mirror_wait(o->m);
+		drain(o, q);
+		print_outcome(o, c, st);
+		rc = exit_code(st);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
-	struct mirror_report_run	 rr = { 0 };
-	struct out			 o;
-	struct cli			 c;
-	struct tm_err			 err;
-	struct evq			*q = NULL;
-	enum mirror_status		 st;
-	sigset_t			 sigs, old;
-	char				**only = NULL, msg[1024];
-	const char			*journal;
-	size_t				 nonly = 0;
-	int				 rc;
+	struct only	 only = { { 0 }, NULL, 0 };
+	struct out	 o;
+	struct cli	 c;
+	struct tm_err	 err;
+	struct evq	*q = NULL;
+	int		 rc;
 
 	memset(&o, 0, sizeof o);
 	if ((rc = cli_parse(&c, argc, argv, usage)) != 0) {
 		cli_free(&c);
 		return rc == 1 ? 0 : 1;
 	}
+	if ((rc = check_args(&c, &only)) != 0) {
+		rc = rc == -1 ? 0 : rc;
+		goto out;
+	}
 	rc = 1;
-	if (c.only_failed != NULL && load_only(&c, &only, &nonly, &rr) == -1)
-		goto out;
-	if (c.only_failed != NULL && nonly == 0) {
-		printf("nothing failed in %s\n", c.only_failed);
-		rc = 0;
-		goto out;
-	}
-	if (c.npos != 2) {
-		cli_error(c.npos < 2 ? "run needs SOURCE and DEST (see --help)" :
-		    "unexpected argument '%s'", c.pos[c.npos > 2 ? 2 : 0]);
-		goto out;
-	}
-	if (c.mo.expr == NULL && c.only_failed == NULL) {
-		cli_error("--tags EXPR is required (try 'tagmirror preview' first)");
-		goto out;
-	}
-	c.mo.src = c.pos[0];
-	c.mo.dst = c.pos[1];
 	o.dry_run = c.mo.dry_run;
 	o.tty = isatty(STDERR_FILENO);
 	o.width = 20;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if ((q = evq_new(sizeof(struct mirror_event))) == NULL) {
+	if ((q = evq_new(sizeof(struct mirror_event))) == NULL)
 		cli_error("cannot create the event queue: %s", strerror(errno));
-		goto out;
-	}
-	if ((o.m = mirror_new(&c.mo, q, &err)) == NULL) {
-		tm_err_format(&err, msg, sizeof msg);
-		cli_error("%s", msg);
-		goto out;
-	}
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, &old);
-	if (mirror_start(o.m, &err) == -1) {
-		tm_err_format(&err, msg, sizeof msg);
-		cli_error("%s", msg);
-		goto out;
-	}
-	loop(&o, q, &sigs, c.mo.rollback && !c.mo.dry_run);
-	st = mirror_wait(o.m);
-	drain(&o, q);
-	if (o.dry_run)
-		print_plan(&o);
-	print_summary(&o, mirror_copy_status(o.m));
-	print_rollback(&o);
-	mirror_run_error(o.m, &err);
-	if (err.cat != TM_CAT_NONE) {
-		tm_err_format(&err, msg, sizeof msg);
-		cli_error("%s", msg);
-	}
-	if (c.report != NULL && mirror_write_report(o.m, c.report, &err) == -1) {
-		tm_err_format(&err, msg, sizeof msg);
-		cli_error("--report: %s", msg);
-	}
-	journal = mirror_journal_path(o.m);
-	if (journal != NULL && st != MIRROR_ROLLED_BACK && st != MIRROR_SUCCESS)
-		fprintf(stderr, "tagmirror: journal %s (undo with: tagmirror "
-		    "rollback %s)\n", journal, journal);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	rc = exit_code(st);
+	else if ((o.m = mirror_new(&c.mo, q, &err)) == NULL)
+		cli_tm_error(NULL, &err);
+	else
+		rc = run(&o, &c, q);
 out:
 	mirror_free(o.m);
 	evq_free(q);
-	mirror_report_tags_free(only, nonly, &rr);
+	mirror_report_tags_free(only.tags, only.n, &only.rr);
 	cli_free(&c);
 	return rc;
 }

@@ -1,3 +1,7 @@
+/*
+ * The program's entry: --version, --help, the headless subcommands, and
+ * otherwise the TUI.
+ */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,50 +1,37 @@
 /*
  * The interrupted-run model.  A run killed before it finished leaves an
  * unfinished journal; this finds it, keeps it (the journal is closed as
- * PARTIAL_MIRROR) or rolls it back on a thread (it talks to the
- * destination) and reports how that goes.  Who asks and what the person
+ * PARTIAL_MIRROR) or rolls it back on the engine's journal-rollback
+ * thread and reports how that goes.  Who asks and what the person
  * sees is screen_interrupted.c's.
  */
 #include "config.h"
 
 #include "model_interrupted.h"
 
-#include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "evq.h"
 #include "journal.h"
 
-struct rb_job {
-	char		 path[4096];
-	struct reg_opts	 ro;
-	struct evq	*q;
-	int		 rc;
-	struct tm_err	 err;
-};
-
 static struct {
-	char		 pending[4096];	/* the journal offered */
-	struct rb_job	*job;
-	pthread_t	 thread;
-	size_t		 restored;
+	char			 pending[4096];	/* the journal offered */
+	struct evq		*q;
+	struct mirror_rollback	*job;	/* the engine's rollback thread */
+	size_t			 restored;
 } ir;
 
-static void *
-rb_thread(void *p)
+/* Join the engine's rollback thread and drop the queue: the job is over. */
+static int
+job_end(struct tm_err *err)
 {
-	struct rb_job		*job = p;
-	struct mirror_event	 ev;
+	int	rc = mirror_rollback_journal_join(ir.job, err);
 
-	job->rc = mirror_rollback_journal(job->path, &job->ro, job->q,
-	    &job->err);
-	/* Our own end marker: the journal rollback may send its own events. */
-	memset(&ev, 0, sizeof ev);
-	ev.type = MEV_FINISHED;
-	evq_push(job->q, &ev);
-	return NULL;
+	evq_free(ir.q);
+	ir.q = NULL;
+	ir.job = NULL;
+	return rc;
 }
 
 int
@@ -63,22 +50,16 @@ interrupted_keep(struct tm_err *err)
 }
 
 int
-interrupted_rollback(const struct reg_opts *dst)
+interrupted_rollback(const struct reg_opts *dst, struct tm_err *err)
 {
-	struct rb_job	*job;
-
-	if ((job = calloc(1, sizeof *job)) == NULL)
-		return -1;
-	snprintf(job->path, sizeof job->path, "%s", ir.pending);
-	job->ro = *dst;
-	if ((job->q = evq_new(sizeof(struct mirror_event))) == NULL ||
-	    pthread_create(&ir.thread, NULL, rb_thread, job) != 0) {
-		if (job->q != NULL)
-			evq_free(job->q);
-		free(job);
+	if ((ir.q = evq_new(sizeof(struct mirror_event))) == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	if ((ir.job = mirror_rollback_journal_start(ir.pending, dst, ir.q,
+	    err)) == NULL) {
+		evq_free(ir.q);
+		ir.q = NULL;
 		return -1;
 	}
-	ir.job = job;
 	ir.restored = 0;
 	return 0;
 }
@@ -112,7 +93,7 @@ interrupted_find(const char *state_dir, struct interrupted_offer *o,
 int
 interrupted_fd(void)
 {
-	return ir.job != NULL ? evq_fd(ir.job->q) : -1;
+	return ir.job != NULL ? evq_fd(ir.q) : -1;
 }
 
 int
@@ -126,37 +107,29 @@ interrupted_events(size_t *restored, struct tm_err *err)
 {
 	struct mirror_event	ev[16];
 	size_t			n, i;
-	int			over = 0, rc;
+	int			over = 0;
 
 	if (ir.job == NULL)
 		return IN_NONE;
-	while ((n = evq_drain(ir.job->q, ev, 16)) > 0)
+	while ((n = evq_drain(ir.q, ev, 16)) > 0)
 		for (i = 0; i < n; i++) {
 			if (ev[i].type == MEV_ROLLBACK_TAG &&
 			    ev[i].state == TAG_ROLLED_BACK)
 				ir.restored++;
-			if (ev[i].type == MEV_FINISHED)
+			if (ev[i].type == MEV_ROLLBACK_DONE)
 				over = 1;
 		}
 	*restored = ir.restored;
 	if (!over)
 		return IN_PROGRESS;
-	pthread_join(ir.thread, NULL);
-	rc = ir.job->rc;
-	*err = ir.job->err;
-	evq_free(ir.job->q);
-	free(ir.job);
-	ir.job = NULL;
-	return rc == 0 ? IN_DONE : IN_FAILED;
+	return job_end(err) == 0 ? IN_DONE : IN_FAILED;
 }
 
 void
 interrupted_wait(void)
 {
-	if (ir.job == NULL)
-		return;
-	pthread_join(ir.thread, NULL);
-	evq_free(ir.job->q);
-	free(ir.job);
-	ir.job = NULL;
+	struct tm_err	err;
+
+	if (ir.job != NULL)
+		job_end(&err);
 }

@@ -32,8 +32,8 @@ int	 interrupted_find(const char *state_dir, struct interrupted_offer *,
 	    struct tm_err *);
 /* Close the journal found as PARTIAL_MIRROR: 0, or -1 with err. */
 int	 interrupted_keep(struct tm_err *);
-/* Roll the journal found back on a thread against dst: 0, or -1. */
-int	 interrupted_rollback(const struct reg_opts *dst);
+/* Roll the journal found back on the engine's thread against dst: 0, or -1 with err. */
+int	 interrupted_rollback(const struct reg_opts *dst, struct tm_err *);
 /* The rollback's wake-up fd, -1 when none. */
 int	 interrupted_fd(void);
 int	 interrupted_busy(void);

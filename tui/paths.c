@@ -3,26 +3,24 @@
 
 #include "paths.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "fsutil.h"
 
 static int
 xdg_path(char *buf, size_t n, const char *var, const char *fallback,
     const char *rel)
 {
-	const char	*base = getenv(var), *home = getenv("HOME");
-	int		 len;
+	struct tm_err	err;
+	char		dir[PATH_MAX];
+	int		len;
 
-	if (base != NULL && base[0] == '/')
-		len = snprintf(buf, n, "%s/tagmirror/%s", base, rel);
-	else
-		len = snprintf(buf, n, "%s/%s/tagmirror/%s",
-		    home != NULL ? home : ".", fallback, rel);
+	if (tm_xdg_dir(var, fallback, dir, sizeof dir, &err) == -1)
+		return -1;
+	len = snprintf(buf, n, "%s/%s", dir, rel);
 	return (len < 0 || (size_t)len >= n) ? -1 : 0;
 }
 
@@ -61,7 +59,8 @@ path_exe_dir(char *buf, size_t n)
 int
 path_mkparent(const char *file, int mode)
 {
-	char	 dir[PATH_MAX], *p;
+	struct tm_err	 err;
+	char		 dir[PATH_MAX], *p;
 
 	if (strlen(file) >= sizeof dir)
 		return -1;
@@ -69,17 +68,5 @@ path_mkparent(const char *file, int mode)
 	if ((p = strrchr(dir, '/')) == NULL || p == dir)
 		return 0;
 	*p = '\0';
-	for (p = dir + 1; ; p++) {
-		if (*p == '/' || *p == '\0') {
-			char	c = *p;
-
-			*p = '\0';
-			if (mkdir(dir, (mode_t)mode) == -1 && errno != EEXIST)
-				return -1;
-			*p = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	return 0;
+	return tm_mkdir_p(dir, (mode_t)mode, &err);
 }

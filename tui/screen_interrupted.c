@@ -31,8 +31,8 @@ answered(struct app *a, int choice, const char *text)
 	}
 	if (choice != 0)
 		return D_NOW;
-	if (interrupted_rollback(&a->cli.mo.dst_reg) == -1)
-		app_msg(a, EL_ERROR, "Cannot start the rollback");
+	if (interrupted_rollback(&a->cli.mo.dst_reg, &err) == -1)
+		app_msg(a, EL_ERROR, "Cannot start the rollback: %s", err.msg);
 	else
 		app_msg(a, EL_ACTIVE, "Rolling back the interrupted run");
 	return D_NOW;

@@ -27,7 +27,7 @@ tag_state_text(const struct mirror_tag_info *ti, char *buf, size_t n)
 		    "queued (stale)" : "queued");
 		break;
 	default:
-		snprintf(buf, n, "%s", tag_state_name(ti->state));
+		snprintf(buf, n, "%s", tag_state_label(ti->state));
 		break;
 	}
 }

@@ -64,7 +64,7 @@ show(struct mirror *m, struct evq *q, struct counts *c)
 	n = mirror_tag_count(m);
 	for (i = 0; i < n; i++)
 		if (mirror_tag_info(m, i, &t) == 0)
-			printf("tag %s %s %s\n", t.name, tag_state_name(t.state),
+			printf("tag %s %s %s\n", t.name, tag_state_label(t.state),
 			    t.state == TAG_DONE ? t.dst_digest : "-");
 	printf("events planned=%d finished=%d rollback_tags=%d rollback_done=%d "
 	    "tag_events=%s\n", c->planned, c->finished, c->rb_tags, c->rb_done,

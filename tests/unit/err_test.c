@@ -29,6 +29,15 @@ main(void)
 	is_str(buf, "source registry-1.docker.io: manifest 3.4.9-alpine: HTTP 404 "
 	    "MANIFEST_UNKNOWN: manifest 3.4.9 unknown", "one-line format");
 	err.attempts = 3;
+	tm_err_short(&err, buf, sizeof buf);
+	is_str(buf, "HTTP 404 MANIFEST_UNKNOWN: manifest 3.4.9 unknown",
+	    "short form: what the registry said, not who or how often");
+	err.code[0] = '\0';
+	tm_err_short(&err, buf, sizeof buf);
+	is_str(buf, "HTTP 404: manifest 3.4.9 unknown", "short form without a code");
+	tm_err_format(&err, buf, sizeof buf);
+	is_str(buf, "source registry-1.docker.io: manifest 3.4.9-alpine: HTTP 404 "
+	    "manifest 3.4.9 unknown (3 attempts)", "long form counts the attempts");
 	tm_err_format(&err, buf, 20);
 	is_int(strlen(buf), 19, "format truncates to the buffer");
 

@@ -1,6 +1,10 @@
+/*
+ * The JSON report (docs/report.md): built from one snapshot of the run,
+ * written aside and renamed; and read back for --only-failed.
+ */
 #include "config.h"
 
-#include "engine.h"
+#include "mirror.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,26 +18,12 @@
 static const char *
 tag_result(const struct mirror_tag_info *t, int dry_run)
 {
-	switch (t->state) {
-	case TAG_DONE:
-		return "copied";
-	case TAG_UPTODATE:
-		return "up_to_date";
-	case TAG_FAILED:
-		return "failed";
-	case TAG_STALE_DELETED:
-		return "deleted";
-	case TAG_ROLLED_BACK:
-		return "rolled_back";
-	case TAG_CONFLICT:
-		return "conflict";
-	case TAG_QUEUED:
-		if (t->action == TAG_ACT_DELETE)
-			return dry_run ? "would_delete" : "stale_kept";
-		return dry_run ? "would_copy" : "not_started";
-	default:
-		return "not_finished";
-	}
+	if (t->state != TAG_QUEUED)
+		return tag_state_name(t->state);
+	/* Queued at the end: what the plan meant, and why it did not happen. */
+	if (t->action == TAG_ACT_DELETE)
+		return dry_run ? "would_delete" : "stale_kept";
+	return dry_run ? "would_copy" : tag_state_name(TAG_QUEUED);
 }
 
 static void
@@ -117,78 +107,84 @@ rollback_json(const struct mirror_rollback_info *rb)
 	return o;
 }
 
-static cJSON *
-build(const struct mirror *m)
+/* Who, what, when, and how it ended. */
+static void
+add_run(cJSON *root, const struct mirror_snapshot *s)
 {
-	struct mirror_rollback_info	 rb;
-	struct mirror_totals		 tot;
-	struct mirror_tag_info		 t;
-	struct tm_err			 run_err;
-	size_t				 i, n, by_cat[TM_CAT_COUNT] = { 0 };
-	cJSON				*root, *sum, *cats, *tags, *failed;
-	enum mirror_status		 copy = mirror_copy_status(m);
-	int				 c;
-
-	mirror_totals(m, &tot);
-	mirror_rollback_info(m, &rb);
-	mirror_run_error(m, &run_err);
-	root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "tagmirror_report", 1);
-	cJSON_AddStringToObject(root, "source", m->src_name);
-	cJSON_AddStringToObject(root, "destination", m->dst_name);
-	add_str(root, "expression", m->opts.expr);
-	add_str(root, "platforms", m->opts.platforms);
-	cJSON_AddBoolToObject(root, "dry_run", m->opts.dry_run);
-	cJSON_AddBoolToObject(root, "rollback_requested", m->opts.rollback);
-	cJSON_AddBoolToObject(root, "delete_stale", m->opts.delete_stale);
-	add_time(root, "started", m->started);
-	add_time(root, "finished", m->ended);
-	cJSON_AddNumberToObject(root, "elapsed_seconds", tot.elapsed);
-	cJSON_AddStringToObject(root, "status", mirror_status_name(copy));
-	cJSON_AddBoolToObject(root, "rolled_back",
-	    mirror_status(m) == MIRROR_ROLLED_BACK ||
-	    (rb.finished && rb.failed == 0 && rb.mismatches == 0));
+	cJSON_AddStringToObject(root, "source", s->source);
+	cJSON_AddStringToObject(root, "destination", s->destination);
+	add_str(root, "expression", s->expression);
+	add_str(root, "platforms", s->platforms);
+	cJSON_AddBoolToObject(root, "dry_run", s->dry_run);
+	cJSON_AddBoolToObject(root, "rollback_requested", s->rollback_requested);
+	cJSON_AddBoolToObject(root, "delete_stale", s->delete_stale);
+	add_time(root, "started", s->started);
+	add_time(root, "finished", s->ended);
+	cJSON_AddNumberToObject(root, "elapsed_seconds", s->totals.elapsed);
+	cJSON_AddStringToObject(root, "status", mirror_status_name(s->copy_status));
+	cJSON_AddBoolToObject(root, "rolled_back", s->rolled_back);
 	cJSON_AddStringToObject(root, "final_status",
-	    mirror_status_name(mirror_status(m)));
-	cJSON_AddItemToObject(root, "rollback", rollback_json(&rb));
-	add_str(root, "journal", mirror_journal_path(m));
-	cJSON_AddItemToObject(root, "error", err_json(&run_err));
+	    mirror_status_name(s->status));
+	cJSON_AddItemToObject(root, "rollback", rollback_json(&s->rollback));
+	add_str(root, "journal", s->journal);
+	cJSON_AddItemToObject(root, "error", err_json(&s->run_err));
+}
 
-	tags = cJSON_CreateArray();
-	failed = cJSON_CreateArray();
-	n = mirror_tag_count(m);
-	for (i = 0; i < n; i++) {
-		if (mirror_tag_info(m, i, &t) == -1)
-			continue;
-		cJSON_AddItemToArray(tags, tag_json(&t, m->opts.dry_run));
-		if (t.state == TAG_FAILED || t.state == TAG_CONFLICT) {
-			by_cat[t.err.cat]++;
-			cJSON_AddItemToArray(failed, cJSON_CreateString(t.name));
-		}
-	}
+static void
+add_summary(cJSON *root, const struct mirror_totals *tot)
+{
+	cJSON	*sum, *cats;
+	int	 c;
+
 	sum = cJSON_AddObjectToObject(root, "summary");
-	cJSON_AddNumberToObject(sum, "tags", (double)tot.tags);
-	cJSON_AddNumberToObject(sum, "copied", (double)tot.done);
-	cJSON_AddNumberToObject(sum, "up_to_date", (double)tot.uptodate);
-	cJSON_AddNumberToObject(sum, "failed", (double)(tot.failed + tot.conflicts));
-	cJSON_AddNumberToObject(sum, "stale", (double)tot.stale);
-	cJSON_AddNumberToObject(sum, "deleted", (double)tot.deleted);
+	cJSON_AddNumberToObject(sum, "tags", (double)tot->tags);
+	cJSON_AddNumberToObject(sum, "copied", (double)tot->done);
+	cJSON_AddNumberToObject(sum, "up_to_date", (double)tot->uptodate);
+	cJSON_AddNumberToObject(sum, "failed",
+	    (double)(tot->failed + tot->conflicts));
+	cJSON_AddNumberToObject(sum, "stale", (double)tot->stale);
+	cJSON_AddNumberToObject(sum, "deleted", (double)tot->deleted);
 	cats = cJSON_AddObjectToObject(sum, "failed_by_category");
 	for (c = 0; c < TM_CAT_COUNT; c++)
-		if (by_cat[c] > 0)
+		if (tot->failed_by_cat[c] > 0)
 			cJSON_AddNumberToObject(cats,
 			    tm_category_name((enum tm_category)c),
-			    (double)by_cat[c]);
-	cJSON_AddNumberToObject(sum, "blobs_copied", (double)tot.blobs_copied);
-	cJSON_AddNumberToObject(sum, "blobs_mounted", (double)tot.blobs_mounted);
-	cJSON_AddNumberToObject(sum, "blobs_skipped", (double)tot.blobs_skipped);
-	cJSON_AddNumberToObject(sum, "bytes_copied", (double)tot.bytes_done);
-	cJSON_AddNumberToObject(sum, "requests_source", (double)tot.requests_src);
+			    (double)tot->failed_by_cat[c]);
+	cJSON_AddNumberToObject(sum, "blobs_copied", (double)tot->blobs_copied);
+	cJSON_AddNumberToObject(sum, "blobs_mounted", (double)tot->blobs_mounted);
+	cJSON_AddNumberToObject(sum, "blobs_skipped", (double)tot->blobs_skipped);
+	cJSON_AddNumberToObject(sum, "bytes_copied", (double)tot->bytes_done);
+	cJSON_AddNumberToObject(sum, "requests_source",
+	    (double)tot->requests_src);
 	cJSON_AddNumberToObject(sum, "requests_destination",
-	    (double)tot.requests_dst);
+	    (double)tot->requests_dst);
+}
+
+char *
+mirror_report_text(const struct mirror_snapshot *s)
+{
+	cJSON	*root, *tags, *failed;
+	char	*text;
+	size_t	 i;
+
+	root = cJSON_CreateObject();
+	add_run(root, s);
+	tags = cJSON_CreateArray();
+	failed = cJSON_CreateArray();
+	for (i = 0; i < s->ntags; i++) {
+		const struct mirror_tag_info	*t = &s->tags[i];
+
+		cJSON_AddItemToArray(tags, tag_json(t, s->dry_run));
+		if (t->state == TAG_FAILED || t->state == TAG_CONFLICT)
+			cJSON_AddItemToArray(failed, cJSON_CreateString(t->name));
+	}
+	add_summary(root, &s->totals);
 	cJSON_AddItemToObject(root, "failed_tags", failed);
 	cJSON_AddItemToObject(root, "tags", tags);
-	return root;
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	return text;
 }
 
 static int
@@ -205,17 +201,18 @@ int
 mirror_write_report(const struct mirror *m, const char *path,
     struct tm_err *err)
 {
-	cJSON	*root;
-	char	*text, tmp[4096];
-	FILE	*f;
-	int	 rc = 0;
+	struct mirror_snapshot	 s;
+	char			*text, tmp[4096];
+	FILE			*f;
+	int			 rc = 0;
 
 	tm_err_clear(err);
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
 		return tm_err_set(err, TM_CAT_USAGE, "report path too long");
-	root = build(m);
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
+	if (mirror_snapshot(m, &s, err) == -1)
+		return -1;
+	text = mirror_report_text(&s);
+	mirror_snapshot_free(&s);
 	if (text == NULL)
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	/* Write aside and rename: a reader never sees half a report. */

@@ -1,3 +1,8 @@
+/*
+ * The run's shared set of blobs and child manifests: which are being
+ * copied by whom, which are done or failed, so each moves once however
+ * many tags share it.
+ */
 #include "config.h"
 
 #include "blobset.h"

@@ -1,3 +1,8 @@
+/*
+ * The run's journal: every tag's "before" written and synced before the
+ * run changes it, so a rollback needs nothing else, even after kill -9;
+ * and finding the journals an interrupted run left.
+ */
 #include "config.h"
 
 #include "journal.h"
@@ -16,6 +21,7 @@
 #include <unistd.h>
 
 #include "base64.h"
+#include "fsutil.h"
 #include "manifest.h"
 
 #define JOURNAL_MAGIC	"tagmirror-journal 1"
@@ -43,21 +49,9 @@ journal_b64_decode(const char *s, size_t len, char **out, size_t *outlen)
 int
 journal_dir(const char *dir, char *buf, size_t n, struct tm_err *err)
 {
-	const char	*base;
-	int		 w;
-
-	if (dir != NULL && *dir != '\0')
-		w = snprintf(buf, n, "%s", dir);
-	else if ((base = getenv("XDG_STATE_HOME")) != NULL && *base == '/')
-		w = snprintf(buf, n, "%s/tagmirror", base);
-	else if ((base = getenv("HOME")) != NULL && *base != '\0')
-		w = snprintf(buf, n, "%s/.local/state/tagmirror", base);
-	else {
-		err->side = TM_SIDE_LOCAL;
-		return tm_err_set(err, TM_CAT_IO,
-		    "no state directory: set HOME or XDG_STATE_HOME");
-	}
-	if (w < 0 || (size_t)w >= n) {
+	if (dir == NULL || *dir == '\0')
+		return tm_state_dir(buf, n, err);
+	if (snprintf(buf, n, "%s", dir) >= (int)n) {
 		err->side = TM_SIDE_LOCAL;
 		return tm_err_set(err, TM_CAT_IO, "state directory path too long");
 	}
@@ -73,28 +67,6 @@ io_error(struct tm_err *err, const char *what, const char *path)
 	err->side = TM_SIDE_LOCAL;
 	snprintf(err->object, sizeof err->object, "journal");
 	return tm_err_set(err, TM_CAT_IO, "%s %s: %s", what, path, strerror(e));
-}
-
-/* mkdir -p, every level we create 0700 (XDG says the state dir is private). */
-static int
-make_dirs(const char *dir, struct tm_err *err)
-{
-	char	 tmp[PATH_MAX];
-	char	*p;
-
-	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
-		return tm_err_set(err, TM_CAT_IO, "path too long");
-	for (p = tmp + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) == -1 && errno != EEXIST)
-			return io_error(err, "cannot create", tmp);
-		*p = '/';
-	}
-	if (mkdir(tmp, 0700) == -1 && errno != EEXIST)
-		return io_error(err, "cannot create", tmp);
-	return 0;
 }
 
 /* Keep a file name readable and free of separators. */
@@ -177,51 +149,65 @@ check_fields(struct tm_err *err, const char *tag, const char *digest)
 	return 0;
 }
 
+/*
+ * Open a new journal file in d, named for when (ts), where and who: a
+ * second run in the same millisecond gets "-1", "-2", ...  The fd, or -1.
+ */
+static int
+create_file(const char *d, const struct timespec *ts, const char *host,
+    const char *repo, char *path, size_t n, struct tm_err *err)
+{
+	char		h[64], r[96], stamp[40], extra[16];
+	struct tm	tm;
+	int		fd = -1, i;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+	name_part(h, sizeof h, host);
+	name_part(r, sizeof r, repo);
+	for (i = 0; i < 100 && fd == -1; i++) {
+		snprintf(extra, sizeof extra, i > 0 ? "-%d" : "", i);
+		if (snprintf(path, n, "%s/%s.%03ldZ-%s-%s-%d%s%s", d, stamp,
+		    ts->tv_nsec / 1000000, h, r, (int)getpid(), extra,
+		    JOURNAL_SUFFIX) >= (int)n)
+			return tm_err_set(err, TM_CAT_IO, "journal path too long");
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
+		    O_CLOEXEC, 0600);
+		if (fd == -1 && errno != EEXIST)
+			return io_error(err, "cannot create", path);
+	}
+	if (fd == -1)
+		return io_error(err, "cannot create", path);
+	return fd;
+}
+
 struct journal *
 journal_create(const char *dir, const char *source, const char *host,
     const char *repo, char *path, size_t n, struct tm_err *err)
 {
-	char		 d[PATH_MAX], h[64], r[96], stamp[40], when[40], pid[24];
-	char		 extra[16];
+	char		 d[PATH_MAX], when[40], pid[24];
 	struct timespec	 ts;
 	struct tm	 tm;
 	struct journal	*j;
 	FILE		*f;
-	int		 fd, dfd, i;
+	int		 fd, dfd;
 
 	if (!field_ok(source) || !field_ok(host) || !field_ok(repo)) {
 		err->side = TM_SIDE_LOCAL;
 		tm_err_set(err, TM_CAT_USAGE, "journal: bad source or destination");
 		return NULL;
 	}
-	if (journal_dir(dir, d, sizeof d, err) == -1 || make_dirs(d, err) == -1)
+	/* Every level made 0700: XDG says the state directory is private. */
+	if (journal_dir(dir, d, sizeof d, err) == -1 ||
+	    tm_mkdir_p(d, 0700, err) == -1)
 		return NULL;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
-	name_part(h, sizeof h, host);
-	name_part(r, sizeof r, repo);
-	fd = -1;
-	for (i = 0; i < 100 && fd == -1; i++) {
-		/* A second run in the same millisecond gets "-1", "-2", ... */
-		snprintf(extra, sizeof extra, i > 0 ? "-%d" : "", i);
-		if (snprintf(path, n, "%s/%s.%03ldZ-%s-%s-%d%s%s", d, stamp,
-		    ts.tv_nsec / 1000000, h, r, (int)getpid(), extra,
-		    JOURNAL_SUFFIX) >= (int)n) {
-			tm_err_set(err, TM_CAT_IO, "journal path too long");
-			return NULL;
-		}
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
-		    O_CLOEXEC, 0600);
-		if (fd == -1 && errno != EEXIST) {
-			io_error(err, "cannot create", path);
-			return NULL;
-		}
-	}
-	if (fd == -1 || (f = fdopen(fd, "a")) == NULL) {
-		if (fd != -1)
-			close(fd);
+	if ((fd = create_file(d, &ts, host, repo, path, n, err)) == -1)
+		return NULL;
+	if ((f = fdopen(fd, "a")) == NULL) {
+		close(fd);
 		io_error(err, "cannot create", path);
 		return NULL;
 	}

@@ -1,3 +1,7 @@
+/*
+ * The demo's launcher: two local docker-registry instances seeded with
+ * sample images (some broken for real) through the public registry API.
+ */
 #include "config.h"
 
 #include "demo.h"
@@ -20,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "manifest.h"
 #include "registry.h"
 
@@ -358,42 +363,47 @@ break_blob(const char *dir, const char *digest)
 }
 
 /* Images go up in order: blobs, then the manifest, then its aliases. */
+/*
+ * The source's sample tags (aliases point at their image's manifest);
+ * each image's unique layer digest goes to uniq, its manifest to mf.
+ */
 static int
-seed(struct demo *d, struct registry *src, struct registry *dst,
-    struct tm_err *err)
+seed_source(struct reg_conn *sc, const char *base,
+    char uniq[][TM_DIGEST_MAX + 1], char **mf, struct tm_err *err)
 {
-	struct reg_conn	*sc = NULL, *dc = NULL;
-	char		 base[TM_DIGEST_MAX + 1], ser[TM_DIGEST_MAX + 1];
-	char		 uniq[NSAMPLE][TM_DIGEST_MAX + 1], *mf[NSAMPLE];
-	char		 known[2][100][TM_DIGEST_MAX + 1], *bytes;
-	char		 sdir[PATH_MAX + 8];
-	size_t		 k;
-	int		 i, j, s, rc = -1;
+	char	known[100][TM_DIGEST_MAX + 1], ser[TM_DIGEST_MAX + 1];
+	int	i, j, s;
 
 	memset(known, 0, sizeof known);
-	memset(mf, 0, sizeof mf);
-	if ((sc = reg_conn_new(src, err)) == NULL ||
-	    (dc = reg_conn_new(dst, err)) == NULL ||
-	    push_base(sc, base, err) == -1 || push_base(dc, base, err) == -1)
-		goto out;
 	for (i = 0; i < NSAMPLE; i++) {
 		if (sample[i].alias != NULL)
 			continue;
 		s = series_of(sample[i].tag);
-		if (series_layer(sc, s, known[SRC], ser, err) == -1 ||
+		if (series_layer(sc, s, known, ser, err) == -1 ||
 		    push_image(sc, (uint64_t)i, sample[i].tag, s, base, ser,
 		    uniq[i], &mf[i], err) == -1 ||
 		    put_manifest(sc, sample[i].tag, mf[i], err) == -1)
-			goto out;
+			return -1;
 	}
 	for (i = 0; i < NSAMPLE; i++)
 		if (sample[i].alias != NULL &&
 		    ((j = sample_index(sample[i].alias)) < 0 || mf[j] == NULL ||
 		    put_manifest(sc, sample[i].tag, mf[j], err) == -1))
-			goto out;
-	/* The destination: some tags as upstream has them, some older. */
+			return -1;
+	return 0;
+}
+
+/* The destination: some tags as upstream has them, some older. */
+static int
+seed_dest(struct reg_conn *dc, const char *base, struct tm_err *err)
+{
+	char		 known[100][TM_DIGEST_MAX + 1], ser[TM_DIGEST_MAX + 1];
+	char		 u[TM_DIGEST_MAX + 1], *bytes;
+	size_t		 k;
+	int		 i, j, s, rc;
+
+	memset(known, 0, sizeof known);
 	for (k = 0; k < sizeof dest_has / sizeof dest_has[0]; k++) {
-		char		 u[TM_DIGEST_MAX + 1];
 		const char	*label = dest_has[k].tag;
 		uint64_t	 id = 500 + k;
 
@@ -405,16 +415,36 @@ seed(struct demo *d, struct registry *src, struct registry *dst,
 				id = (uint64_t)j;
 		}
 		s = series_of(label);
-		if (series_layer(dc, s, known[DST], ser, err) == -1 ||
+		if (series_layer(dc, s, known, ser, err) == -1 ||
 		    push_image(dc, id, label, s, base, ser, u, &bytes,
 		    err) == -1)
-			goto out;
+			return -1;
 		rc = put_manifest(dc, dest_has[k].tag, bytes, err);
 		free(bytes);
 		if (rc == -1)
-			goto out;
-		rc = -1;
+			return -1;
 	}
+	return 0;
+}
+
+static int
+seed(struct demo *d, struct registry *src, struct registry *dst,
+    struct tm_err *err)
+{
+	struct reg_conn	*sc = NULL, *dc = NULL;
+	char		 base[TM_DIGEST_MAX + 1];
+	char		 uniq[NSAMPLE][TM_DIGEST_MAX + 1], *mf[NSAMPLE];
+	char		 sdir[PATH_MAX + 8];
+	int		 i, rc = -1;
+
+	memset(mf, 0, sizeof mf);
+	if ((sc = reg_conn_new(src, err)) == NULL ||
+	    (dc = reg_conn_new(dst, err)) == NULL ||
+	    push_base(sc, base, err) == -1 || push_base(dc, base, err) == -1 ||
+	    seed_source(sc, base, uniq, mf, err) == -1 ||
+	    seed_dest(dc, base, err) == -1)
+		goto out;
+	/* Broken for real: the layer's data goes from the source's storage. */
 	snprintf(sdir, sizeof sdir, "%s/src", d->dir);
 	for (i = 0; i < NSAMPLE; i++)
 		if (sample[i].broken) {
@@ -440,9 +470,8 @@ start_one(struct demo *d, int which, struct registry **reg, struct tm_err *err)
 
 	snprintf(dir, sizeof dir, "%s/%s", d->dir, which == SRC ? "src" : "dst");
 	snprintf(data, sizeof data, "%s/data", dir);
-	if (mkdir(dir, 0700) == -1 || mkdir(data, 0700) == -1)
-		return tm_err_set(err, TM_CAT_IO, "cannot create %s: %s", dir,
-		    strerror(errno));
+	if (tm_mkdir_p(data, 0700, err) == -1)
+		return -1;
 	if ((port = free_port()) == -1)
 		return tm_err_set(err, TM_CAT_IO, "no free port on 127.0.0.1");
 	if (write_config(dir, port, cfg, sizeof cfg) == -1)
@@ -480,8 +509,7 @@ demo_start(struct tm_err *err)
 		return NULL;
 	}
 	snprintf(d->state, sizeof d->state, "%s/state", d->dir);
-	rc = mkdir(d->state, 0700) == -1 ? tm_err_set(err, TM_CAT_IO,
-	    "cannot create %s", d->state) : 0;
+	rc = tm_mkdir_p(d->state, 0700, err);
 	if (rc == 0)
 		rc = start_one(d, SRC, &src, err);
 	if (rc == 0)

@@ -1,3 +1,7 @@
+/*
+ * The parallel for-loop: threads take items one at a time until every
+ * item ran or a cancel stops new ones.
+ */
 #include "config.h"
 
 #include "pool.h"

@@ -1,6 +1,11 @@
+/*
+ * The engine's per-tag copy: a tag's blobs and child manifests, then its
+ * manifest, journaled first; and the removal of stale tags.  (The
+ * client's blob transfer itself is core/blobcopy.c.)
+ */
 #include "config.h"
 
-#include "engine.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +13,7 @@
 
 #include "blobset.h"
 #include "journal.h"
-#include "untag.h"
+#include "rollback.h"
 #include "clock.h"
 
 /* Nested indexes are legal OCI; deeper than this is hostile. */
@@ -249,6 +254,30 @@ push_tag(struct worker *w, size_t i, struct reg_manifest *mf,
  * s gets the bytes to PUT at the tag.  Done once per digest and run, so
  * tags that alias each other GET it once (Docker Hub counts GETs).
  */
+/* --arch: the index cut down to those platforms, its digest recomputed. */
+static int
+filter_platforms(const struct mirror *m, struct reg_manifest *s,
+    struct tm_err *e)
+{
+	char	*f = NULL;
+	size_t	 flen;
+	int	 r;
+
+	if (m->opts.platforms == NULL || !mf_is_index_type(s->media_type))
+		return 0;
+	if ((r = mf_filter_index(s->bytes, s->len, m->opts.platforms, &f,
+	    &flen, e)) <= 0) {
+		if (r == 0)
+			tm_err_set(e, TM_CAT_NOT_FOUND, "no platform matches --arch");
+		return -1;
+	}
+	free(s->bytes);
+	s->bytes = f;
+	s->len = flen;
+	mf_digest(s->bytes, s->len, s->digest);
+	return 0;
+}
+
 static int
 copy_content(struct worker *w, size_t i, struct reg_manifest *s,
     struct tm_err *e)
@@ -256,8 +285,7 @@ copy_content(struct worker *w, size_t i, struct reg_manifest *s,
 	struct mirror		*m = w->m;
 	struct mtag		*t = &m->tags[i];
 	struct mf_parsed	 p;
-	char			 key[BS_KEY_MAX + 1], *f = NULL;
-	size_t			 flen;
+	char			 key[BS_KEY_MAX + 1];
 	int			 r;
 
 	manifest_key(key, t->i.src_digest);
@@ -286,20 +314,8 @@ copy_content(struct worker *w, size_t i, struct reg_manifest *s,
 	} else if (plan_rate_gate(w, t->i.name, e) == -1 ||
 	    reg_manifest_get(w->src, m->src.repo, t->i.src_digest, s, e) == -1)
 		goto out;
-	if (m->opts.platforms != NULL && mf_is_index_type(s->media_type)) {
-		if ((r = mf_filter_index(s->bytes, s->len, m->opts.platforms,
-		    &f, &flen, e)) <= 0) {
-			if (r == 0)
-				tm_err_set(e, TM_CAT_NOT_FOUND,
-				    "no platform matches --arch");
-			r = -1;
-			goto out;
-		}
-		free(s->bytes);
-		s->bytes = f;
-		s->len = flen;
-		mf_digest(s->bytes, s->len, s->digest);
-	}
+	if (filter_platforms(m, s, e) == -1)
+		goto out;
 	if ((r = mf_parse(s->bytes, s->len, s->media_type, &p, e)) == -1) {
 		e->side = TM_SIDE_SOURCE;
 		goto out;

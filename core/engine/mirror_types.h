@@ -1,27 +1,19 @@
 /*
- * The mirror engine: plan, copy with a worker pool, journal, report,
- * rollback.  Best effort by default: whatever copied stays, failures are
- * named with their exact reason, rollback only when asked.
- *
- * Threads: mirror_start() returns at once; a coordinator thread lists both
- * sides and matches, then runs opts.jobs workers, each of which examines a
- * tag (HEADs, or a GET when the destination lacks it) and copies it at
- * once; a dry run examines every tag and copies none.  Progress
- * goes to the evq as struct mirror_event.  Every accessor may be called
- * from any thread at any time and returns a consistent copy.
+ * The engine's plain data: run statuses, tag states and their words,
+ * options, events, per-tag info, totals and rollback outcomes.  Shared
+ * by the public API (mirror.h) and the engine's private header
+ * (internal.h), so neither needs the other.
  */
-#ifndef TM_MIRROR_H
-#define TM_MIRROR_H
+#ifndef TM_ENGINE_TYPES_H
+#define TM_ENGINE_TYPES_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "err.h"
 #include "ref.h"
 #include "registry.h"
-
-struct evq;
-struct mirror;
 
 #define MIRROR_STATUSES(_) \
 	_(PLANNING, "PLANNING") \
@@ -38,20 +30,24 @@ enum mirror_status {
 #undef MIRROR_STATUS_ENUM
 };
 
+/*
+ * Each state's words: the report's (docs/report.md), the CLI result
+ * lines', and the one people read in the TUI.
+ */
 #define TAG_STATES(_) \
-	_(QUEUED, "queued") \
-	_(COPYING, "copying") \
-	_(PUSHING, "pushing manifest") \
-	_(RETRYING, "retrying") \
-	_(DONE, "done") \
-	_(UPTODATE, "up to date") \
-	_(FAILED, "failed") \
-	_(STALE_DELETED, "deleted (stale)") \
-	_(ROLLED_BACK, "rolled back") \
-	_(CONFLICT, "conflict")
+	_(QUEUED, "not_started", "queued", "queued") \
+	_(COPYING, "not_finished", "copying", "copying") \
+	_(PUSHING, "not_finished", "pushing", "pushing manifest") \
+	_(RETRYING, "not_finished", "retrying", "retrying") \
+	_(DONE, "copied", "copied", "done") \
+	_(UPTODATE, "up_to_date", "up-to-date", "up to date") \
+	_(FAILED, "failed", "FAILED", "failed") \
+	_(STALE_DELETED, "deleted", "deleted", "deleted (stale)") \
+	_(ROLLED_BACK, "rolled_back", "rolled-back", "rolled back") \
+	_(CONFLICT, "conflict", "CONFLICT", "conflict")
 
 enum tag_state {
-#define TAG_STATE_ENUM(name, str) TAG_##name,
+#define TAG_STATE_ENUM(name, report, cli, label) TAG_##name,
 	TAG_STATES(TAG_STATE_ENUM)
 #undef TAG_STATE_ENUM
 };
@@ -147,6 +143,8 @@ struct mirror_totals {
 	size_t			deleted, conflicts, rolled_back;
 	int			paused;
 	unsigned long		requests_src, requests_dst;	/* HTTP requests sent */
+	/* Failed and conflicting tags by their error's category. */
+	size_t			failed_by_cat[TM_CAT_COUNT];
 };
 
 /* The outcome of a rollback (automatic, decided, or from a journal). */
@@ -162,73 +160,33 @@ struct mirror_rollback_info {
 	struct tm_err		err;		/* first failure, or the conflict summary */
 };
 
-/* q may be NULL (no events); it must carry struct mirror_event. */
-struct mirror	*mirror_new(const struct mirror_opts *, struct evq *q,
-		    struct tm_err *);
-void		 mirror_free(struct mirror *);
-
-int		 mirror_start(struct mirror *, struct tm_err *);
-void		 mirror_cancel(struct mirror *);
-/* Join; returns the final status (rollback included when opts.rollback). */
-enum mirror_status mirror_wait(struct mirror *);
-/* Roll back after a finished run (the decide prompt).  Async like start. */
-int		 mirror_rollback_start(struct mirror *, struct tm_err *);
-/* Re-run just these tags (or every failed one when n == 0).  Async. */
-int		 mirror_retry_start(struct mirror *, const size_t *tags, size_t n,
-		    struct tm_err *);
-
 /*
- * Current status; after the run, the final one (ROLLED_BACK once a
- * rollback restored the destination).  mirror_copy_status is the status of
- * the copy itself (SUCCESS, PARTIAL, FAIL, CANCELLED) even after a
- * rollback.
+ * The whole run at one instant, copied under the engine's lock: what the
+ * report is built from.  The strings belong to the mirror (valid while it
+ * lives); tags is malloc'd (mirror_snapshot_free).
  */
-enum mirror_status mirror_status(const struct mirror *);
-enum mirror_status mirror_copy_status(const struct mirror *);
-void		 mirror_rollback_info(const struct mirror *,
-		    struct mirror_rollback_info *);
-size_t		 mirror_tag_count(const struct mirror *);
-int		 mirror_tag_info(const struct mirror *, size_t i,
-		    struct mirror_tag_info *);
-void		 mirror_totals(const struct mirror *, struct mirror_totals *);
-/* The run's failure, when the whole run failed (listing, auth, ...). */
-void		 mirror_run_error(const struct mirror *, struct tm_err *);
-const char	*mirror_journal_path(const struct mirror *);
-/* JSON report (schema in docs/report.md).  0 or -1. */
-int		 mirror_write_report(const struct mirror *, const char *path,
-		    struct tm_err *);
-
-const char	*mirror_status_name(enum mirror_status);
-const char	*tag_state_name(enum tag_state);
-
-/*
- * Roll back the run recorded in journal (after a crash, kill -9, or from
- * `tagmirror rollback`).  dst_reg carries destination credentials/TLS.
- * Blocking.  Returns 0 when the destination is as before the run, -1 on
- * error or conflicts (err says which tags).
- */
-int		 mirror_rollback_journal(const char *journal,
-		    const struct reg_opts *dst_reg, struct evq *q,
-		    struct tm_err *);
-/*
- * Newest unfinished journal in state_dir (NULL: default) into buf.
- * 1 found, 0 none, -1 error.  mirror_find_last: the newest journal,
- * finished or not (`tagmirror rollback --last`).
- */
-int		 mirror_find_interrupted(const char *state_dir, char *buf, size_t n);
-int		 mirror_find_last(const char *state_dir, char *buf, size_t n);
-
-/*
- * Read an earlier report (--only-failed): its failed tags (malloc'd array
- * of malloc'd names, free with mirror_report_tags_free) and, when wanted,
- * its source, destination and expression (malloc'd, may be NULL).
- */
-struct mirror_report_run {
-	char		*source, *destination, *expression;
+struct mirror_snapshot {
+	const char		*source, *destination;	/* host/repo */
+	const char		*expression, *platforms;	/* NULL when none */
+	const char		*journal;		/* NULL when none */
+	int			 dry_run, rollback_requested, delete_stale;
+	time_t			 started, ended;	/* 0 when not yet */
+	enum mirror_status	 status;		/* final (ROLLED_BACK ...) */
+	enum mirror_status	 copy_status;		/* of the copy itself */
+	int			 rolled_back;	/* the destination is as before */
+	struct mirror_totals	 totals;
+	struct mirror_rollback_info rollback;
+	struct tm_err		 run_err;
+	struct mirror_tag_info	*tags;
+	size_t			 ntags;
 };
-int		 mirror_report_failed(const char *path, char ***tags, size_t *n,
-		    struct mirror_report_run *, struct tm_err *);
-void		 mirror_report_tags_free(char **tags, size_t n,
-		    struct mirror_report_run *);
+
+/* The status's name: "SUCCESS", "PARTIAL_MIRROR" ... */
+const char	*mirror_status_name(enum mirror_status);
+/* A tag state's word in the report ("up_to_date"), on the CLI's result
+ * lines ("up-to-date") and for people ("up to date").  Static strings. */
+const char	*tag_state_name(enum tag_state);
+const char	*tag_state_cli_word(enum tag_state);
+const char	*tag_state_label(enum tag_state);
 
 #endif

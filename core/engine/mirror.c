@@ -1,3 +1,8 @@
+/*
+ * The mirror engine's lifecycle: a run's options and registries, the
+ * coordinator thread and its tasks (run, retry, rollback), the run's
+ * status, and the accessors that copy its state out under the lock.
+ */
 #include "config.h"
 
 #include "mirror.h"
@@ -8,158 +13,11 @@
 #include <string.h>
 
 #include "blobset.h"
-#include "engine.h"
-#include "evq.h"
+#include "clock.h"
+#include "internal.h"
 #include "journal.h"
 #include "pool.h"
 #include "tagexpr.h"
-#include "clock.h"
-
-static const char *const status_names[] = {
-#define MIRROR_STATUS_NAME(name, str) str,
-	MIRROR_STATUSES(MIRROR_STATUS_NAME)
-#undef MIRROR_STATUS_NAME
-};
-
-static const char *const state_names[] = {
-#define TAG_STATE_NAME(name, str) str,
-	TAG_STATES(TAG_STATE_NAME)
-#undef TAG_STATE_NAME
-};
-
-const char *
-mirror_status_name(enum mirror_status s)
-{
-	if ((size_t)s >= sizeof status_names / sizeof status_names[0])
-		return "UNKNOWN";
-	return status_names[s];
-}
-
-const char *
-tag_state_name(enum tag_state s)
-{
-	if ((size_t)s >= sizeof state_names / sizeof state_names[0])
-		return "unknown";
-	return state_names[s];
-}
-void
-engine_emit(struct mirror *m, const struct mirror_event *ev)
-{
-	if (m->q != NULL)
-		evq_push(m->q, ev);
-}
-
-void
-engine_emit_tag(struct mirror *m, size_t i, enum mirror_event_type type)
-{
-	const struct mirror_tag_info	*t = &m->tags[i].i;
-	struct mirror_event		 ev;
-
-	if (m->q == NULL)
-		return;
-	memset(&ev, 0, sizeof ev);
-	ev.type = type;
-	ev.tag = i;
-	ev.count = m->ntags;
-	ev.state = t->state;
-	ev.status = m->status;
-	ev.blobs_done = t->blobs_done;
-	ev.blobs_total = t->blobs_total;
-	ev.bytes_done = t->bytes_done;
-	ev.bytes_total = t->bytes_total;
-	ev.wait = t->retry_in;
-	ev.err = t->err;
-	snprintf(ev.name, sizeof ev.name, "%s", t->name);
-	if (t->state == TAG_DONE || t->state == TAG_UPTODATE)
-		snprintf(ev.digest, sizeof ev.digest, "%s", t->dst_digest);
-	else if (t->state != TAG_STALE_DELETED)
-		snprintf(ev.digest, sizeof ev.digest, "%s", t->prev_digest);
-	m->tags[i].last_event = tm_now_ms();
-	evq_push(m->q, &ev);
-}
-
-void
-engine_set_state(struct mirror *m, size_t i, enum tag_state st,
-    const struct tm_err *err)
-{
-	pthread_mutex_lock(&m->lock);
-	m->tags[i].i.state = st;
-	if (err != NULL)
-		m->tags[i].i.err = *err;
-	else if (st != TAG_RETRYING)
-		tm_err_clear(&m->tags[i].i.err);
-	if (st != TAG_RETRYING)
-		m->tags[i].i.retry_in = 0;
-	engine_emit_tag(m, i, MEV_TAG);
-	pthread_mutex_unlock(&m->lock);
-}
-
-/* Requests that can never succeed are not worth another round. */
-static int
-retryable(const struct tm_err *e)
-{
-	switch (e->cat) {
-	case TM_CAT_AUTH:
-	case TM_CAT_NOT_FOUND:
-	case TM_CAT_CANCELLED:
-	case TM_CAT_USAGE:
-	case TM_CAT_PROTOCOL:
-	case TM_CAT_TLS:
-	case TM_CAT_CONFLICT:
-		return 0;
-	default:
-		return 1;
-	}
-}
-
-void
-engine_tag_failed(struct mirror *m, size_t i, const struct tm_err *err)
-{
-	int	again = retryable(err) && m->round < m->opts.retries &&
-	    !m->cancel && !m->opts.dry_run;
-
-	engine_set_state(m, i, again ? TAG_RETRYING : TAG_FAILED, err);
-}
-
-int
-engine_sleep(struct mirror *m, double secs)
-{
-	struct timespec	until;
-	long		ns;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += (time_t)secs;
-	ns = until.tv_nsec + (long)((secs - (double)(time_t)secs) * 1e9);
-	until.tv_sec += ns / 1000000000L;
-	until.tv_nsec = ns % 1000000000L;
-	pthread_mutex_lock(&m->lock);
-	while (!m->cancel &&
-	    pthread_cond_timedwait(&m->wake, &m->lock, &until) != ETIMEDOUT)
-		;
-	pthread_mutex_unlock(&m->lock);
-	return m->cancel ? -1 : 0;
-}
-
-struct journal *
-engine_journal(struct mirror *m, struct tm_err *err)
-{
-	struct journal	*j;
-	char		 path[PATH_MAX];
-
-	pthread_mutex_lock(&m->jlock);
-	if (m->journal == NULL && m->have_journal)
-		m->journal = journal_reopen(m->journal_path, err);
-	else if (m->journal == NULL && (m->journal = journal_create(
-	    m->opts.state_dir, m->src_name, m->dst.api_host, m->dst.repo,
-	    path, sizeof path, err)) != NULL) {
-		/* Other threads may read the path as soon as the flag is up. */
-		memcpy(m->journal_path, path, sizeof path);
-		m->have_journal = 1;
-	}
-	j = m->journal;
-	pthread_mutex_unlock(&m->jlock);
-	return j;
-}
 
 static char *
 dup_or_null(const char *s)
@@ -328,85 +186,6 @@ mirror_free(struct mirror *m)
 	free(m);
 }
 
-static void
-on_progress(void *ud, int64_t delta)
-{
-	struct worker	*w = ud;
-	struct mirror	*m = w->m;
-	struct mtag	*t;
-
-	atomic_fetch_add(&m->bytes_moved, delta);
-	if (!w->busy)
-		return;
-	pthread_mutex_lock(&m->lock);
-	t = &m->tags[w->cur];
-	t->i.bytes_done += delta;
-	if (t->i.state == TAG_RETRYING) {
-		/* Bytes flow again: the request retry is over. */
-		t->i.state = TAG_COPYING;
-		t->i.retry_in = 0;
-		engine_emit_tag(m, w->cur, MEV_TAG);
-	} else if (tm_now_ms() - t->last_event >= 100)
-		engine_emit_tag(m, w->cur, MEV_PROGRESS);
-	pthread_mutex_unlock(&m->lock);
-}
-
-static void
-on_retry(void *ud, const struct tm_err *e, double wait)
-{
-	struct worker	*w = ud;
-	struct mirror	*m = w->m;
-	struct mtag	*t;
-
-	if (!w->busy)
-		return;
-	pthread_mutex_lock(&m->lock);
-	t = &m->tags[w->cur];
-	t->i.state = TAG_RETRYING;
-	t->i.retry_in = wait;
-	t->i.err = *e;
-	engine_emit_tag(m, w->cur, MEV_TAG);
-	pthread_mutex_unlock(&m->lock);
-}
-
-/*
- * Grow the pool to n workers (at most opts.jobs): each connection costs a
- * handshake, so a run with few tags opens few.  0, or -1 when not even one
- * worker could be made.
- */
-int
-engine_workers(struct mirror *m, size_t n, struct tm_err *err)
-{
-	struct worker	*w;
-	size_t		 i;
-
-	if (n > (size_t)m->opts.jobs)
-		n = (size_t)m->opts.jobs;
-	if (n == 0)
-		n = 1;
-	if (m->w == NULL &&
-	    (m->w = calloc((size_t)m->opts.jobs, sizeof *m->w)) == NULL)
-		return tm_err_set(err, TM_CAT_IO, "out of memory");
-	for (i = m->nw; i < n; i++) {
-		w = &m->w[i];
-		w->m = m;
-		if ((w->src = reg_conn_new(m->sreg, err)) == NULL ||
-		    (w->dst = reg_conn_new(m->dreg, err)) == NULL) {
-			reg_conn_free(w->src);
-			break;
-		}
-		m->nw++;
-		reg_conn_set_cancel(w->src, &m->cancel);
-		reg_conn_set_cancel(w->dst, &m->cancel);
-		reg_conn_set_progress(w->src, on_progress, w);
-		reg_conn_set_retry(w->src, on_retry, w);
-		reg_conn_set_retry(w->dst, on_retry, w);
-	}
-	if (m->nw > 0)
-		tm_err_clear(err);
-	return m->nw > 0 ? 0 : -1;
-}
-
 struct round {
 	struct mirror	*m;
 	const size_t	*list;
@@ -542,80 +321,6 @@ settle(struct mirror *m)
 	pthread_mutex_unlock(&m->lock);
 }
 
-static void
-rollback_cb(void *ud, const char *tag, enum rb_result r,
-    const char *digest_now, const struct tm_err *e)
-{
-	struct mirror		*m = ud;
-	struct mirror_event	 ev;
-	size_t			 i;
-
-	rollback_event(&ev, tag, r, digest_now, e);
-	pthread_mutex_lock(&m->lock);
-	ev.count = m->ntags;
-	ev.tag = m->ntags;
-	for (i = 0; i < m->ntags; i++) {
-		struct mtag	*t = &m->tags[i];
-
-		if (strcmp(t->i.name, tag) != 0)
-			continue;
-		ev.tag = i;
-		if (r == RB_CONFLICT) {
-			t->i.state = TAG_CONFLICT;
-			if (e != NULL)
-				t->i.err = *e;
-		} else if (r == RB_RESTORED || (r == RB_UNCHANGED &&
-		    (t->i.state == TAG_DONE || t->i.state == TAG_STALE_DELETED)))
-			t->i.state = TAG_ROLLED_BACK;
-		break;
-	}
-	pthread_mutex_unlock(&m->lock);
-	engine_emit(m, &ev);
-}
-
-static void
-do_rollback(struct mirror *m)
-{
-	struct mirror_rollback_info	 info;
-	struct mirror_event		 ev;
-	struct tm_err			 e;
-	int				 rc = 0;
-
-	memset(&info, 0, sizeof info);
-	tm_err_clear(&e);
-	pthread_mutex_lock(&m->lock);
-	m->rb.attempted = 1;
-	pthread_mutex_unlock(&m->lock);
-	pthread_mutex_lock(&m->jlock);
-	journal_close(m->journal);
-	m->journal = NULL;
-	pthread_mutex_unlock(&m->jlock);
-	/* No journal: the run changed no tag, so there is nothing to undo. */
-	if (m->have_journal)
-		rc = rollback_run(m->journal_path, m->dreg, NULL, m->nw,
-		    rollback_cb, m, &info, &e);
-	pthread_mutex_lock(&m->lock);
-	m->rb = info;
-	m->rb.attempted = 1;
-	m->rb.finished = 1;
-	m->rb.err = e;
-	if (rc == 0 || (info.failed == 0 && info.mismatches == 0))
-		m->status = m->copy_status == MIRROR_CANCELLED ?
-		    MIRROR_CANCELLED : MIRROR_ROLLED_BACK;
-	pthread_mutex_unlock(&m->lock);
-	memset(&ev, 0, sizeof ev);
-	ev.type = MEV_ROLLBACK_DONE;
-	ev.status = m->status;
-	ev.err = e;
-	engine_emit(m, &ev);
-}
-
-static int
-rolled_back(const struct mirror *m)
-{
-	return m->rb.finished && m->rb.failed == 0 && m->rb.mismatches == 0;
-}
-
 /* The copy is over: settle tags, pick the status, close the journal. */
 static void
 finish(struct mirror *m)
@@ -646,7 +351,7 @@ finish(struct mirror *m)
 	if (m->opts.rollback && !m->opts.dry_run &&
 	    (m->copy_status == MIRROR_PARTIAL ||
 	    m->copy_status == MIRROR_CANCELLED))
-		do_rollback(m);
+		rollback_mirror(m);
 }
 
 /* Write the "before" record of every tag the run may change. */
@@ -739,9 +444,12 @@ coordinator(void *arg)
 		retry(m);
 		break;
 	case TASK_ROLLBACK:
-		do_rollback(m);
+		rollback_mirror(m);
 		break;
 	}
+	pthread_mutex_lock(&m->lock);
+	m->busy = 0;
+	pthread_mutex_unlock(&m->lock);
 	return NULL;
 }
 
@@ -752,7 +460,7 @@ idle(struct mirror *m)
 	int	done;
 
 	pthread_mutex_lock(&m->lock);
-	done = m->finished && !(m->rb.attempted && !m->rb.finished);
+	done = m->finished && !m->busy;
 	pthread_mutex_unlock(&m->lock);
 	return done;
 }
@@ -771,7 +479,13 @@ launch(struct mirror *m, enum mirror_task task, struct tm_err *err)
 		m->thread_live = 0;
 	}
 	m->task = task;
+	pthread_mutex_lock(&m->lock);
+	m->busy = 1;
+	pthread_mutex_unlock(&m->lock);
 	if ((rc = pthread_create(&m->thread, NULL, coordinator, m)) != 0) {
+		pthread_mutex_lock(&m->lock);
+		m->busy = 0;
+		pthread_mutex_unlock(&m->lock);
 		errno = rc;
 		return tm_err_set(err, TM_CAT_IO, "cannot start a thread: %s",
 		    strerror(rc));
@@ -816,7 +530,7 @@ mirror_rollback_start(struct mirror *m, struct tm_err *err)
 	tm_err_clear(err);
 	if (!idle(m))
 		return tm_err_set(err, TM_CAT_USAGE, "the run is not over yet");
-	if (rolled_back(m))
+	if (rollback_complete(m))
 		return tm_err_set(err, TM_CAT_USAGE, "the run was rolled back already");
 	if (m->opts.dry_run)
 		return tm_err_set(err, TM_CAT_USAGE, "a dry run changed nothing");
@@ -928,14 +642,13 @@ mirror_tag_info(const struct mirror *cm, size_t i, struct mirror_tag_info *out)
 	return rc;
 }
 
-void
-mirror_totals(const struct mirror *cm, struct mirror_totals *t)
+/* The counts, under m->lock. */
+static void
+totals_locked(const struct mirror *m, struct mirror_totals *t)
 {
-	struct mirror	*m = (struct mirror *)cm;
-	size_t		 i;
+	size_t	i;
 
 	memset(t, 0, sizeof *t);
-	pthread_mutex_lock(&m->lock);
 	t->tags = m->ntags;
 	for (i = 0; i < m->ntags; i++) {
 		const struct mirror_tag_info	*x = &m->tags[i].i;
@@ -960,12 +673,14 @@ mirror_totals(const struct mirror *cm, struct mirror_totals *t)
 			break;
 		case TAG_FAILED:
 			t->failed++;
+			t->failed_by_cat[x->err.cat]++;
 			break;
 		case TAG_STALE_DELETED:
 			t->deleted++;
 			break;
 		case TAG_CONFLICT:
 			t->conflicts++;
+			t->failed_by_cat[x->err.cat]++;
 			break;
 		case TAG_ROLLED_BACK:
 			t->rolled_back++;
@@ -977,13 +692,86 @@ mirror_totals(const struct mirror *cm, struct mirror_totals *t)
 	else if (m->t0 != 0)
 		t->elapsed = tm_now() - m->t0;
 	t->paused = m->paused;
-	pthread_mutex_unlock(&m->lock);
+}
+
+/* What is counted without the lock: atomics and the registries' own. */
+static void
+totals_unlocked(const struct mirror *m, struct mirror_totals *t)
+{
 	t->bytes_done = atomic_load(&m->bytes_moved);
 	t->blobs_copied = atomic_load(&m->blobs_copied);
 	t->blobs_mounted = atomic_load(&m->blobs_mounted);
 	t->blobs_skipped = atomic_load(&m->blobs_skipped);
 	t->requests_src = registry_request_count(m->sreg);
 	t->requests_dst = registry_request_count(m->dreg);
+}
+
+void
+mirror_totals(const struct mirror *cm, struct mirror_totals *t)
+{
+	struct mirror	*m = (struct mirror *)cm;
+
+	pthread_mutex_lock(&m->lock);
+	totals_locked(m, t);
+	pthread_mutex_unlock(&m->lock);
+	totals_unlocked(m, t);
+}
+
+int
+mirror_busy(const struct mirror *cm)
+{
+	struct mirror	*m = (struct mirror *)cm;
+	int		 busy;
+
+	pthread_mutex_lock(&m->lock);
+	busy = m->busy;
+	pthread_mutex_unlock(&m->lock);
+	return busy;
+}
+
+int
+mirror_snapshot(const struct mirror *cm, struct mirror_snapshot *s,
+    struct tm_err *err)
+{
+	struct mirror	*m = (struct mirror *)cm;
+	size_t		 i;
+
+	memset(s, 0, sizeof *s);
+	s->source = m->src_name;
+	s->destination = m->dst_name;
+	s->expression = m->opts.expr;
+	s->platforms = m->opts.platforms;
+	s->dry_run = m->opts.dry_run;
+	s->rollback_requested = m->opts.rollback;
+	s->delete_stale = m->opts.delete_stale;
+	pthread_mutex_lock(&m->lock);
+	if ((s->tags = calloc(m->ntags + 1, sizeof *s->tags)) == NULL) {
+		pthread_mutex_unlock(&m->lock);
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
+	for (i = 0; i < m->ntags; i++)
+		s->tags[i] = m->tags[i].i;
+	s->ntags = m->ntags;
+	totals_locked(m, &s->totals);
+	s->status = m->status;
+	s->copy_status = m->copy_status;
+	s->rollback = m->rb;
+	s->rolled_back = m->status == MIRROR_ROLLED_BACK || rollback_complete(m);
+	s->run_err = m->run_err;
+	s->started = m->started;
+	s->ended = m->ended;
+	s->journal = m->have_journal ? m->journal_path : NULL;
+	pthread_mutex_unlock(&m->lock);
+	totals_unlocked(m, &s->totals);
+	return 0;
+}
+
+void
+mirror_snapshot_free(struct mirror_snapshot *s)
+{
+	free(s->tags);
+	s->tags = NULL;
+	s->ntags = 0;
 }
 
 void

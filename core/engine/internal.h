@@ -1,23 +1,27 @@
 /*
- * The mirror engine's insides, shared by mirror.c (lifecycle, events,
- * rounds), plan.c, copy.c, rollback.c and report.c.  Nothing outside
- * core/mirror*.c, plan.c, copy.c, rollback.c and report.c includes this.
+ * The mirror engine's private header: the run object and the calls the
+ * engine's files make into each other.  mirror.c (lifecycle, rounds)
+ * calls plan.c, tagcopy.c and rollback.c (tagcopy.c calls plan.c, and
+ * rollback.c's untag for stale tags); they all call run.c (events, tag
+ * states, journal, workers), which calls none of them.  Only files in
+ * core/engine/ include this (tests/it/layering.sh checks).
  *
  * Locking: m->lock guards every field of every struct mtag, the status
  * fields and the rollback info.  Workers hold it only to read or update a
  * tag, never across a request.
  */
-#ifndef TM_ENGINE_H
-#define TM_ENGINE_H
+#ifndef TM_ENGINE_INTERNAL_H
+#define TM_ENGINE_INTERNAL_H
 
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
 
-#include "mirror.h"
+#include "mirror_types.h"
 
 struct blobset;
+struct evq;
 struct journal;
 struct tagexpr;
 
@@ -71,6 +75,7 @@ struct mirror {
 
 	pthread_t		 thread;
 	int			 thread_live;
+	int			 busy;		/* the coordinator's task is running */
 	enum mirror_task	 task;
 	size_t			*task_tags;
 	size_t			 task_n;
@@ -104,7 +109,7 @@ struct mirror {
 	double			 rl_wait;
 };
 
-/* Under m->lock: push a MEV_TAG (or type) event for tag i. */
+/* run.c.  Under m->lock: push a MEV_TAG (or type) event for tag i. */
 void		 engine_emit_tag(struct mirror *, size_t i, enum mirror_event_type);
 void		 engine_emit(struct mirror *, const struct mirror_event *);
 /* Lock, set state (err may be NULL), emit MEV_TAG, unlock. */
@@ -134,30 +139,16 @@ int		 plan_tag(struct worker *, size_t i);
 /* Wait while the source's rate-limit budget is nearly spent. */
 int		 plan_rate_gate(struct worker *, const char *ref, struct tm_err *);
 
-/* copy.c */
+/* tagcopy.c: examine (when not planned yet) and copy one tag; stale tags. */
 void		 copy_tag(struct worker *, size_t i);
 void		 copy_delete_stale(struct mirror *);
 
-/* rollback.c */
-enum rb_result {
-	RB_RESTORED,	/* put back (or removed again) */
-	RB_UNCHANGED,	/* already as before */
-	RB_CONFLICT,	/* someone else moved it: left alone */
-	RB_FAILED	/* could not restore, or reads back wrong */
-};
-typedef void	 rb_fn(void *ud, const char *tag, enum rb_result,
-		    const char *digest_now, const struct tm_err *);
-/* Fill ev as the MEV_ROLLBACK_TAG event for one rb_fn report (tag 0). */
-void		 rollback_event(struct mirror_event *ev, const char *tag,
-		    enum rb_result, const char *digest_now, const struct tm_err *);
 /*
- * Undo what the journal at path records.  reg NULL: a registry for the
- * journal's destination is made with opts.  info gets the counts.
- * 0 when the destination is as before (conflicts aside: err says
- * TM_CAT_CONFLICT and -1 is returned), -1 otherwise.
+ * rollback.c.  Undo this run's changes from its journal (coordinator thread), tags
+ * marked as it goes, then MEV_ROLLBACK_DONE; rollback_complete: a
+ * rollback ran and left the destination as before.
  */
-int		 rollback_run(const char *path, struct registry *reg,
-		    const struct reg_opts *opts, size_t nthreads, rb_fn *,
-		    void *ud, struct mirror_rollback_info *, struct tm_err *);
+void		 rollback_mirror(struct mirror *);
+int		 rollback_complete(const struct mirror *);
 
 #endif

@@ -1,11 +1,17 @@
+/*
+ * The plan: list both sides, match the expression, publish the tags, and
+ * examine each one (HEADs, or a GET when the destination lacks it) to
+ * decide whether it is up to date, to copy, or stale.
+ */
 #include "config.h"
 
-#include "engine.h"
+#include "plan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "pool.h"
 #include "tagexpr.h"
 
@@ -70,53 +76,52 @@ nat_cmp(const void *a, const void *b)
 static int
 nat_idx_cmp(const void *a, const void *b, void *ud)
 {
-	char	**v = ud;
+	const char *const	*v = ud;
 
 	return tm_natcmp(v[*(const size_t *)a], v[*(const size_t *)b]);
 }
 
 static int
-contains(char **sorted, size_t n, const char *s)
+contains(const char *const *sorted, size_t n, const char *s)
 {
 	return bsearch(&s, sorted, n, sizeof *sorted, str_cmp) != NULL;
 }
 
-/* The matched upstream tags, in natural order, as indexes into src. */
-static int
-match(struct mirror *m, struct names *src, size_t **out, size_t *nout,
-    struct tm_err *err)
+int
+plan_match(const struct tagexpr *expr, const char *const *only,
+    size_t n_only, const char *const *src, size_t n, size_t **out,
+    size_t *nout, struct tm_err *err)
 {
 	struct tagexpr_result	 r;
-	char			**only = NULL;
+	const char		**sorted = NULL;
 	size_t			 i, k;
 
 	memset(&r, 0, sizeof r);
-	if (m->expr != NULL) {
-		if (tagexpr_apply(m->expr, (const char *const *)src->v, src->n,
-		    &r, err) == -1)
+	if (expr != NULL) {
+		if (tagexpr_apply(expr, src, n, &r, err) == -1)
 			return -1;
 	} else {
-		if ((r.matched = calloc(src->n + 1, sizeof *r.matched)) == NULL)
+		if ((r.matched = calloc(n + 1, sizeof *r.matched)) == NULL)
 			return tm_err_set(err, TM_CAT_IO, "out of memory");
-		for (i = 0; i < src->n; i++)
+		for (i = 0; i < n; i++)
 			r.matched[i] = i;
-		r.n_matched = src->n;
+		r.n_matched = n;
 		qsort_r(r.matched, r.n_matched, sizeof *r.matched, nat_idx_cmp,
-		    src->v);
+		    (void *)src);
 	}
-	if (m->opts.n_only > 0) {
+	if (n_only > 0) {
 		/* --only-failed: the earlier run's failures, still upstream. */
-		if ((only = calloc(m->opts.n_only, sizeof *only)) == NULL) {
+		if ((sorted = calloc(n_only, sizeof *sorted)) == NULL) {
 			tagexpr_result_free(&r);
 			return tm_err_set(err, TM_CAT_IO, "out of memory");
 		}
-		memcpy(only, m->only, m->opts.n_only * sizeof *only);
-		qsort(only, m->opts.n_only, sizeof *only, str_cmp);
+		memcpy(sorted, only, n_only * sizeof *sorted);
+		qsort(sorted, n_only, sizeof *sorted, str_cmp);
 		for (i = k = 0; i < r.n_matched; i++)
-			if (contains(only, m->opts.n_only, src->v[r.matched[i]]))
+			if (contains(sorted, n_only, src[r.matched[i]]))
 				r.matched[k++] = r.matched[i];
 		r.n_matched = k;
-		free(only);
+		free(sorted);
 	}
 	*out = r.matched;
 	*nout = r.n_matched;
@@ -161,28 +166,35 @@ plan_forget_listing(struct mirror *m)
 	m->dst_listed = 0;
 }
 
-/* Destination tags that match but are gone upstream, natural order. */
-static int
-stale(struct mirror *m, struct names *src, struct names *out,
-    struct tm_err *err)
+int
+plan_stale_tags(const struct tagexpr *expr, const char *const *src,
+    size_t nsrc, const char *const *dst, size_t ndst, char ***out,
+    size_t *nout, struct tm_err *err)
 {
-	char	**sorted;
-	size_t	  i;
+	struct names	  found = { 0 };
+	const char	**sorted;
+	size_t		  i;
 
-	if ((sorted = calloc(src->n + 1, sizeof *sorted)) == NULL)
+	*out = NULL;
+	*nout = 0;
+	if ((sorted = calloc(nsrc + 1, sizeof *sorted)) == NULL)
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
-	memcpy(sorted, src->v, src->n * sizeof *sorted);
-	qsort(sorted, src->n, sizeof *sorted, str_cmp);
-	for (i = 0; i < m->ndst_tags; i++) {
-		if (tagexpr_match(m->expr, m->dst_tags[i]) &&
-		    !contains(sorted, src->n, m->dst_tags[i]) &&
-		    names_push(out, strdup(m->dst_tags[i])) == -1) {
+	memcpy(sorted, src, nsrc * sizeof *sorted);
+	qsort(sorted, nsrc, sizeof *sorted, str_cmp);
+	for (i = 0; i < ndst; i++) {
+		if (tagexpr_match(expr, dst[i]) &&
+		    !contains(sorted, nsrc, dst[i]) &&
+		    names_push(&found, strdup(dst[i])) == -1) {
 			free(sorted);
+			names_free(&found);
 			return tm_err_set(err, TM_CAT_IO, "out of memory");
 		}
 	}
 	free(sorted);
-	qsort(out->v, out->n, sizeof *out->v, nat_cmp);
+	if (found.n > 1)
+		qsort(found.v, found.n, sizeof *found.v, nat_cmp);
+	*out = found.v;
+	*nout = found.n;
 	return 0;
 }
 
@@ -213,11 +225,14 @@ plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 	if (reg_list_tags(m->w[0].src, m->src.repo, names_page, &src, NULL,
 	    err) == -1)
 		goto out;
-	if (match(m, &src, &matched, &n, err) == -1)
+	if (plan_match(m->expr, m->opts.only_tags, m->opts.n_only,
+	    (const char *const *)src.v, src.n, &matched, &n, err) == -1)
 		goto out;
 	if (m->opts.delete_stale && m->expr != NULL && m->opts.n_only == 0) {
 		if (list_dst(m, &dst, err) == -1 ||
-		    stale(m, &src, &old, err) == -1)
+		    plan_stale_tags(m->expr, (const char *const *)src.v, src.n,
+		    (const char *const *)m->dst_tags, m->ndst_tags, &old.v,
+		    &old.n, err) == -1)
 			goto out;
 	} else if (list_dst(m, &dst, err) == -1)
 		/* Not fatal: each tag's destination HEAD tells instead. */
@@ -346,7 +361,8 @@ static int
 dst_lacks(const struct mirror *m, const char *tag)
 {
 	return m->dst_listed && (m->ndst_tags == 0 ||
-	    !contains(m->dst_tags, m->ndst_tags, tag));
+	    !contains((const char *const *)m->dst_tags, m->ndst_tags,
+	    tag));
 }
 
 /* The destination tag; one the planning listing lacks is new (0). */
@@ -383,12 +399,44 @@ src_lookup(struct worker *w, const char *tag, struct reg_manifest *s,
 	return e->http == 404 ? 0 : -1;
 }
 
+/*
+ * A tag to copy: the source manifest s goes to the copy (s is emptied),
+ * and the destination's current one (d, NULL when absent), which the copy
+ * overwrites, is kept byte for byte for rollback.  0, or -1 with e.
+ */
+static int
+plan_copy(struct worker *w, size_t i, struct reg_manifest *s,
+    const struct reg_manifest *d, struct tm_err *e)
+{
+	struct mirror		*m = w->m;
+	struct mtag		*t = &m->tags[i];
+	struct reg_manifest	 prev = { 0 };
+
+	if (d != NULL && reg_manifest_get(w->dst, m->dst.repo, d->digest, &prev,
+	    e) == -1)
+		return -1;
+	t->src_mf = *s;
+	memset(s, 0, sizeof *s);
+	pthread_mutex_lock(&m->lock);
+	if (d != NULL) {
+		snprintf(t->prev_type, sizeof t->prev_type, "%s",
+		    prev.media_type);
+		t->prev_bytes = prev.bytes;
+		t->prev_len = prev.len;
+		prev.bytes = NULL;
+	}
+	t->planned = 1;
+	pthread_mutex_unlock(&m->lock);
+	reg_manifest_free(&prev);
+	return 0;
+}
+
 int
 plan_tag(struct worker *w, size_t i)
 {
 	struct mirror		*m = w->m;
 	struct mtag		*t = &m->tags[i];
-	struct reg_manifest	 s = { 0 }, d = { 0 }, prev = { 0 };
+	struct reg_manifest	 s = { 0 }, d = { 0 };
 	struct tm_err		 e;
 	char			 target[TM_DIGEST_MAX + 1];
 	int			 r, rc = -1;
@@ -422,31 +470,15 @@ plan_tag(struct worker *w, size_t i)
 		rc = 0;
 		goto out;
 	}
-	/* It will be overwritten: keep its exact bytes for rollback. */
-	if (r == 1 && reg_manifest_get(w->dst, m->dst.repo, d.digest, &prev,
-	    &e) == -1)
+	if ((rc = plan_copy(w, i, &s, r == 1 ? &d : NULL, &e)) == -1)
 		goto fail;
-	t->src_mf = s;
-	memset(&s, 0, sizeof s);
-	pthread_mutex_lock(&m->lock);
-	if (r == 1) {
-		snprintf(t->prev_type, sizeof t->prev_type, "%s",
-		    prev.media_type);
-		t->prev_bytes = prev.bytes;
-		t->prev_len = prev.len;
-		prev.bytes = NULL;
-	}
-	t->planned = 1;
-	pthread_mutex_unlock(&m->lock);
 	engine_set_state(m, i, TAG_QUEUED, NULL);
-	rc = 0;
 	goto out;
 fail:
 	engine_tag_failed(m, i, &e);
 out:
 	reg_manifest_free(&s);
 	reg_manifest_free(&d);
-	reg_manifest_free(&prev);
 	w->busy = 0;
 	return rc;
 }

@@ -1,0 +1,32 @@
+/*
+ * The plan's matching, which needs no registry: which upstream tags a
+ * run takes, and which destination tags are stale.  The rest of the plan
+ * is the engine's own (internal.h).  Any thread.
+ */
+#ifndef TM_PLAN_H
+#define TM_PLAN_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct tagexpr;
+
+/*
+ * The tags of src (n names) that expr selects (NULL: every one), in
+ * natural order, as indexes into src; with n_only > 0, only those among
+ * only (--only-failed).  *out malloc'd.  0, or -1 with err.
+ */
+int	plan_match(const struct tagexpr *expr, const char *const *only,
+	    size_t n_only, const char *const *src, size_t n, size_t **out,
+	    size_t *nout, struct tm_err *);
+/*
+ * The destination's tags (dst) that expr selects and src (upstream)
+ * lacks, natural order: what --delete-stale removes.  *out is a malloc'd
+ * array of malloc'd names.  0, or -1 with err.
+ */
+int	plan_stale_tags(const struct tagexpr *expr, const char *const *src,
+	    size_t nsrc, const char *const *dst, size_t ndst, char ***out,
+	    size_t *nout, struct tm_err *);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * The run object's shared helpers, which the coordinator (mirror.c), the
+ * plan (plan.c), the per-tag copy (tagcopy.c) and rollback call into:
+ * events, tag state changes, cancellable sleeps, the journal on first use
+ * and the worker pool's connections.  Nothing here calls back out.
+ */
+#include "config.h"
+
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "evq.h"
+#include "journal.h"
+
+void
+engine_emit(struct mirror *m, const struct mirror_event *ev)
+{
+	if (m->q != NULL)
+		evq_push(m->q, ev);
+}
+
+void
+engine_emit_tag(struct mirror *m, size_t i, enum mirror_event_type type)
+{
+	const struct mirror_tag_info	*t = &m->tags[i].i;
+	struct mirror_event		 ev;
+
+	if (m->q == NULL)
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.tag = i;
+	ev.count = m->ntags;
+	ev.state = t->state;
+	ev.status = m->status;
+	ev.blobs_done = t->blobs_done;
+	ev.blobs_total = t->blobs_total;
+	ev.bytes_done = t->bytes_done;
+	ev.bytes_total = t->bytes_total;
+	ev.wait = t->retry_in;
+	ev.err = t->err;
+	snprintf(ev.name, sizeof ev.name, "%s", t->name);
+	if (t->state == TAG_DONE || t->state == TAG_UPTODATE)
+		snprintf(ev.digest, sizeof ev.digest, "%s", t->dst_digest);
+	else if (t->state != TAG_STALE_DELETED)
+		snprintf(ev.digest, sizeof ev.digest, "%s", t->prev_digest);
+	m->tags[i].last_event = tm_now_ms();
+	evq_push(m->q, &ev);
+}
+
+void
+engine_set_state(struct mirror *m, size_t i, enum tag_state st,
+    const struct tm_err *err)
+{
+	pthread_mutex_lock(&m->lock);
+	m->tags[i].i.state = st;
+	if (err != NULL)
+		m->tags[i].i.err = *err;
+	else if (st != TAG_RETRYING)
+		tm_err_clear(&m->tags[i].i.err);
+	if (st != TAG_RETRYING)
+		m->tags[i].i.retry_in = 0;
+	engine_emit_tag(m, i, MEV_TAG);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* Requests that can never succeed are not worth another round. */
+static int
+retryable(const struct tm_err *e)
+{
+	switch (e->cat) {
+	case TM_CAT_AUTH:
+	case TM_CAT_NOT_FOUND:
+	case TM_CAT_CANCELLED:
+	case TM_CAT_USAGE:
+	case TM_CAT_PROTOCOL:
+	case TM_CAT_TLS:
+	case TM_CAT_CONFLICT:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+void
+engine_tag_failed(struct mirror *m, size_t i, const struct tm_err *err)
+{
+	int	again = retryable(err) && m->round < m->opts.retries &&
+	    !m->cancel && !m->opts.dry_run;
+
+	engine_set_state(m, i, again ? TAG_RETRYING : TAG_FAILED, err);
+}
+
+int
+engine_sleep(struct mirror *m, double secs)
+{
+	struct timespec	until;
+	long		ns;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)secs;
+	ns = until.tv_nsec + (long)((secs - (double)(time_t)secs) * 1e9);
+	until.tv_sec += ns / 1000000000L;
+	until.tv_nsec = ns % 1000000000L;
+	pthread_mutex_lock(&m->lock);
+	while (!m->cancel &&
+	    pthread_cond_timedwait(&m->wake, &m->lock, &until) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&m->lock);
+	return m->cancel ? -1 : 0;
+}
+
+struct journal *
+engine_journal(struct mirror *m, struct tm_err *err)
+{
+	struct journal	*j;
+	char		 path[PATH_MAX];
+
+	pthread_mutex_lock(&m->jlock);
+	if (m->journal == NULL && m->have_journal)
+		m->journal = journal_reopen(m->journal_path, err);
+	else if (m->journal == NULL && (m->journal = journal_create(
+	    m->opts.state_dir, m->src_name, m->dst.api_host, m->dst.repo,
+	    path, sizeof path, err)) != NULL) {
+		/* Other threads may read the path as soon as the flag is up. */
+		memcpy(m->journal_path, path, sizeof path);
+		m->have_journal = 1;
+	}
+	j = m->journal;
+	pthread_mutex_unlock(&m->jlock);
+	return j;
+}
+
+static void
+on_progress(void *ud, int64_t delta)
+{
+	struct worker	*w = ud;
+	struct mirror	*m = w->m;
+	struct mtag	*t;
+
+	atomic_fetch_add(&m->bytes_moved, delta);
+	if (!w->busy)
+		return;
+	pthread_mutex_lock(&m->lock);
+	t = &m->tags[w->cur];
+	t->i.bytes_done += delta;
+	if (t->i.state == TAG_RETRYING) {
+		/* Bytes flow again: the request retry is over. */
+		t->i.state = TAG_COPYING;
+		t->i.retry_in = 0;
+		engine_emit_tag(m, w->cur, MEV_TAG);
+	} else if (tm_now_ms() - t->last_event >= 100)
+		engine_emit_tag(m, w->cur, MEV_PROGRESS);
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void
+on_retry(void *ud, const struct tm_err *e, double wait)
+{
+	struct worker	*w = ud;
+	struct mirror	*m = w->m;
+	struct mtag	*t;
+
+	if (!w->busy)
+		return;
+	pthread_mutex_lock(&m->lock);
+	t = &m->tags[w->cur];
+	t->i.state = TAG_RETRYING;
+	t->i.retry_in = wait;
+	t->i.err = *e;
+	engine_emit_tag(m, w->cur, MEV_TAG);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * Grow the pool to n workers (at most opts.jobs): each connection costs a
+ * handshake, so a run with few tags opens few.  0, or -1 when not even one
+ * worker could be made.
+ */
+int
+engine_workers(struct mirror *m, size_t n, struct tm_err *err)
+{
+	struct worker	*w;
+	size_t		 i;
+
+	if (n > (size_t)m->opts.jobs)
+		n = (size_t)m->opts.jobs;
+	if (n == 0)
+		n = 1;
+	if (m->w == NULL &&
+	    (m->w = calloc((size_t)m->opts.jobs, sizeof *m->w)) == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	for (i = m->nw; i < n; i++) {
+		w = &m->w[i];
+		w->m = m;
+		if ((w->src = reg_conn_new(m->sreg, err)) == NULL ||
+		    (w->dst = reg_conn_new(m->dreg, err)) == NULL) {
+			reg_conn_free(w->src);
+			break;
+		}
+		m->nw++;
+		reg_conn_set_cancel(w->src, &m->cancel);
+		reg_conn_set_cancel(w->dst, &m->cancel);
+		reg_conn_set_progress(w->src, on_progress, w);
+		reg_conn_set_retry(w->src, on_retry, w);
+		reg_conn_set_retry(w->dst, on_retry, w);
+	}
+	if (m->nw > 0)
+		tm_err_clear(err);
+	return m->nw > 0 ? 0 : -1;
+}
