@@ -690,6 +690,8 @@ journal_read(const char *path, struct journal_data *d, struct tm_err *err)
 			}
 			continue;
 		}
+		/* apply() sets why; a line split() refuses never reaches it. */
+		why = "too many fields";
 		if ((nf = split(line, fields)) > MAX_FIELDS ||
 		    apply(d, fields, nf, &why) == -1) {
 			rc = bad_line(err, path, lineno, why);
