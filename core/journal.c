@@ -273,7 +273,9 @@ journal_create(const char *dir, const char *source, const char *host,
 	fd = -1;
 	for (i = 0; i < 100 && fd == -1; i++) {
 		/* A second run in the same millisecond gets "-1", "-2", ... */
-		snprintf(extra, sizeof extra, i > 0 ? "-%d" : "", i);
+		extra[0] = '\0';
+		if (i > 0)
+			snprintf(extra, sizeof extra, "-%d", i);
 		if (snprintf(path, n, "%s/%s.%03ldZ-%s-%s-%d%s%s", d, stamp,
 		    ts.tv_nsec / 1000000, h, r, (int)getpid(), extra,
 		    JOURNAL_SUFFIX) >= (int)n) {
