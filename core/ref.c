@@ -341,6 +341,10 @@ tm_ref_parse(const char *s, struct tm_ref *ref, struct tm_err *err)
 	slash = memchr(name, '/', (size_t)(nend - name));
 	if (slash != NULL && looks_like_host(name, (size_t)(slash - name))) {
 		hlen = (size_t)(slash - name);
+		/* host_check() does not bound the length ref->host holds. */
+		if (hlen >= sizeof ref->host)
+			return tm_err_set(err, TM_CAT_USAGE, "host '%.40s...' is "
+			    "longer than %zu characters", name, sizeof ref->host - 1);
 		if (host_check(name, hlen, err) == -1)
 			return -1;
 		repo = slash + 1;

@@ -39,4 +39,14 @@ for f in "$regress"/journal/*; do
 	unlike "$err" "Sanitizer|runtime error|Segmentation" "rollback of $name: no crash"
 done
 
+for f in "$regress"/ref/*; do
+	name=${f##*/}
+	run_bounded "$TAGMIRROR" preview "$(cat "$f")" --tags a
+	is "$rc" 1 "preview of reference $name exits 1"
+	like "$err" "^tagmirror: .*: (host|reference|invalid|tag|missing) " \
+		"preview of $name: the error says what is wrong"
+	is "$(printf '%s\n' "$err" | wc -l)" 1 "preview of $name: one line"
+	unlike "$err" "Sanitizer|runtime error|Segmentation" "preview of $name: no crash"
+done
+
 done_testing
