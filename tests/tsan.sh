@@ -34,8 +34,8 @@ for t in $tests; do
 	TSAN_OPTIONS="suppressions=$here/tsan.supp log_path=$out/$name second_deadlock_stack=1" \
 		make -C "$build" check TESTS="$t" >"$out/$name.make.log" 2>&1
 	reports=$(cat "$out/$name".[0-9]* 2>/dev/null | grep -c 'WARNING: ThreadSanitizer')
-	if grep -q '^:test-result: PASS' "$build/$t.trs" 2>/dev/null &&
-	    ! grep -qE '^:test-result: (FAIL|ERROR)' "$build/$t.trs" &&
+	if grep -q '^:test-result: PASS' "$build/${t%.sh}.trs" 2>/dev/null &&
+	    ! grep -qE '^:test-result: (FAIL|ERROR)' "$build/${t%.sh}.trs" &&
 	    [ "$reports" -eq 0 ]; then
 		echo "ok $n - $t: passes, no ThreadSanitizer report"
 	else
