@@ -312,7 +312,7 @@ static size_t
 repeat_count(const char *p, size_t *len)
 {
 	char		*e;
-	unsigned long	 m = 0, n;
+	unsigned long	 m, n;
 
 	*len = 1;
 	if (*p == '*' || *p == '?')
@@ -321,12 +321,12 @@ repeat_count(const char *p, size_t *len)
 		return 2;
 	if (*p != '{')
 		return 0;
-	if (p[1] != ',')
-		m = strtoul(p + 1, &e, 10);
-	else
-		e = (char *)p + 1;
 	if (!isdigit((unsigned char)p[1]) && p[1] != ',')
 		return 1;
+	/* "{,n}" is "{0,n}": strtoul reads no digits, e stays at the ','. */
+	m = strtoul(p + 1, &e, 10);
+	if (m > RE_MAX_TOTAL)
+		m = RE_MAX_TOTAL;	/* glibc refuses over RE_DUP_MAX anyway */
 	n = m + 1;	/* "{m,}" is m copies and a star */
 	if (*e == ',' && isdigit((unsigned char)e[1]))
 		n = strtoul(e + 1, &e, 10);

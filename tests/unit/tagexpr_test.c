@@ -192,9 +192,10 @@ test_errors(void)
 }
 
 /*
- * Compile expr in a child held to 1 GB of address space and 10 s, so a
- * regcomp that runs away (as glibc's did on "re:1++++...") fails this
- * test instead of the machine.  ASan reserves terabytes of shadow, so an
+ * Compile expr in a child held to 1 GB of address space and 10 s (SIGALRM
+ * fails it), so a regcomp that runs away (as glibc's did on "re:1++++...")
+ * fails this test instead of the machine.  No tighter time limit: under
+ * valgrind on a loaded machine even a refusal is slow.  ASan reserves terabytes of shadow, so an
  * ASan build gets the time limit only.
  */
 #if defined(__SANITIZE_ADDRESS__)
@@ -211,7 +212,6 @@ expect_bounded_error(const char *expr, const char *want, const char *desc)
 	struct rlimit	 as = { 1UL << 30, 1UL << 30 };
 	struct tm_err	 err;
 	struct tagexpr	*e;
-	double		 t0 = tm_now();
 	pid_t		 pid;
 	int		 st = 0;
 
@@ -230,7 +230,7 @@ expect_bounded_error(const char *expr, const char *want, const char *desc)
 		_exit(e == NULL && strstr(err.msg, want) != NULL ? 0 : 1);
 	}
 	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 0 && tm_now() - t0 < 2.0, "%s", desc);
+	    WEXITSTATUS(st) == 0, "%s", desc);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		printf("#   want an error with \"%s\" (status %d)\n", want, st);
 }
