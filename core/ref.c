@@ -354,6 +354,11 @@ ref_host(const char *s, const char *nend, const char *tend, size_t *hlen,
 	if (slash != NULL && looks_like_host(s, (size_t)(slash - s))) {
 		*hlen = (size_t)(slash - s);
 		*repo = slash + 1;
+		/* host_check() does not bound the length tm_ref.host holds. */
+		if (*hlen >= sizeof ((struct tm_ref *)0)->host)
+			return tm_err_set(err, TM_CAT_USAGE, "host '%.40s...' is "
+			    "longer than %zu characters", s,
+			    sizeof ((struct tm_ref *)0)->host - 1);
 		return host_check(s, *hlen, err);
 	}
 	if (slash == NULL && looks_like_host(s, (size_t)(nend - s)))

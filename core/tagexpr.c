@@ -6,8 +6,10 @@
 
 #include "tagexpr.h"
 
+#include <ctype.h>
 #include <regex.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,6 +257,153 @@ regex_match(const regex_t *re, const char *tag, size_t len)
 	return m.rm_so == 0 && (size_t)m.rm_eo == len;
 }
 
+/*
+ * glibc's regcomp builds a copy of the repeated part for every count of a
+ * repetition ("x+" is "xx*", "x{3,5}" five copies) and copies of copies
+ * for stacked or nested ones, so "1" followed by 22 '+' takes 3 GB, and
+ * optional copies cost time quadratic in their number when matching too.
+ * So each regex is sized first, as regcomp would expand it: every byte
+ * counts one and a repetition multiplies what it repeats.  The sizing
+ * only ever over-counts: where glibc would refuse the syntax it reads on
+ * as if it did not.  Back-references make matching exponential (and are
+ * not POSIX ERE): refused too.
+ */
+#define RE_MAX_SIZE	1000	/* one regex; (a?){170} is about 700 */
+#define RE_MAX_TOTAL	(4 * RE_MAX_SIZE)	/* all of an expression's */
+#define RE_MAX_DEPTH	64	/* nested groups */
+
+static size_t
+size_add(size_t a, size_t b)
+{
+	return a + b > RE_MAX_TOTAL ? RE_MAX_TOTAL + 1 : a + b;
+}
+
+static size_t
+size_mul(size_t a, size_t b)
+{
+	return b != 0 && a > (RE_MAX_TOTAL + 1) / b ? RE_MAX_TOTAL + 1 : a * b;
+}
+
+/* Length of the bracket expression at p ('['), to its ']'; 0 unclosed. */
+static size_t
+bracket_len(const char *p)
+{
+	const char	*q = p + 1, *end;
+
+	if (*q == '^')
+		q++;
+	if (*q == ']')
+		q++;
+	for (; *q != ']'; q++) {
+		if (*q == '\0')
+			return 0;
+		if (q[0] == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) {
+			char	close[3] = { q[1], ']', '\0' };
+
+			if ((end = strstr(q + 2, close)) == NULL)
+				return 0;
+			q = end + 1;
+		}
+	}
+	return (size_t)(q - p) + 1;
+}
+
+/*
+ * The copies a repetition at p makes and its length in *len: 0 when p is
+ * none.  An interval glibc would refuse counts as one copy.
+ */
+static size_t
+repeat_count(const char *p, size_t *len)
+{
+	char		*e;
+	unsigned long	 m, n;
+
+	*len = 1;
+	if (*p == '*' || *p == '?')
+		return 1;
+	if (*p == '+')
+		return 2;
+	if (*p != '{')
+		return 0;
+	if (!isdigit((unsigned char)p[1]) && p[1] != ',')
+		return 1;
+	/* "{,n}" is "{0,n}": strtoul reads no digits, e stays at the ','. */
+	m = strtoul(p + 1, &e, 10);
+	if (m > RE_MAX_TOTAL)
+		m = RE_MAX_TOTAL;	/* glibc refuses over RE_DUP_MAX anyway */
+	n = m + 1;	/* "{m,}" is m copies and a star */
+	if (*e == ',' && isdigit((unsigned char)e[1]))
+		n = strtoul(e + 1, &e, 10);
+	else if (*e == ',')
+		e++;
+	else
+		n = m;
+	if (*e != '}')
+		return 1;
+	*len = (size_t)(e - p) + 1;
+	return n > RE_MAX_TOTAL ? RE_MAX_TOTAL + 1 : n > 0 ? n : 1;
+}
+
+/*
+ * Size re (see above) into *size, *col (0-based in re) where it went past
+ * RE_MAX_SIZE; -1 with *why and *col for a back-reference or groups
+ * nested deeper than RE_MAX_DEPTH.  size[d] is group d so far, last[d] the
+ * part a repetition would apply to.
+ */
+static int
+regex_size(const char *re, size_t *size, const char **why, size_t *col)
+{
+	size_t		 sum[RE_MAX_DEPTH + 1] = { 0 }, last[RE_MAX_DEPTH + 1] = { 0 };
+	size_t		 d = 0, len, k, w;
+	const char	*p;
+
+	for (p = re; *p != '\0'; p += len) {
+		len = 1;
+		w = 1;
+		if (*p == '\\' && p[1] >= '1' && p[1] <= '9') {
+			*why = "back-references are not supported";
+			*col = (size_t)(p - re);
+			return -1;
+		} else if (*p == '\\' && p[1] != '\0')
+			len = w = 2;
+		else if (*p == '[' && (k = bracket_len(p)) > 0)
+			len = w = k;
+		else if (*p == '(' && d == RE_MAX_DEPTH) {
+			*why = "groups are nested too deeply";
+			*col = (size_t)(p - re);
+			return -1;
+		} else if (*p == '(') {
+			sum[++d] = 1;
+			last[d] = 0;
+			continue;
+		} else if (*p == ')' && d > 0)
+			w = size_add(sum[d--], 1);
+		else if (*p == '|') {
+			sum[d] = size_add(sum[d], 1);
+			last[d] = 0;
+			continue;
+		} else if ((k = repeat_count(p, &len)) > 0) {
+			/* The repeated part, k times, and the operator. */
+			w = size_add(size_mul(last[d], k), len);
+			sum[d] = size_add(sum[d] - last[d], w);
+			last[d] = w;
+			if (sum[d] > RE_MAX_SIZE)
+				break;
+			continue;
+		}
+		sum[d] = size_add(sum[d], w);
+		last[d] = w;
+		if (sum[d] > RE_MAX_SIZE)
+			break;
+	}
+	/* Unclosed groups are refused by regcomp; still count them. */
+	for (; d > 0; d--)
+		sum[d - 1] = size_add(sum[d - 1], sum[d]);
+	*size = sum[0];
+	*col = (size_t)(p - re);
+	return 0;
+}
+
 static int
 item_match(const struct item *it, const char *tag, size_t len)
 {
@@ -280,9 +429,37 @@ item_free(struct item *it)
 	free(it->text);
 }
 
+/* Refuse a regex regcomp could not compile in bounded memory and time. */
+static int
+regex_check(const struct item *it, size_t pos, const char *re, size_t *total,
+    struct tm_err *err)
+{
+	const char	*why, *dots = strlen(it->text) > 40 ? "..." : "";
+	char		 buf[80];
+	size_t		 size, col;
+
+	if (regex_size(re, &size, &why, &col) == 0) {
+		if (size > RE_MAX_SIZE)
+			snprintf(buf, sizeof buf, "it expands past %d parts "
+			    "(stacked or nested repetition?)", RE_MAX_SIZE);
+		else if ((*total += size) > RE_MAX_TOTAL) {
+			snprintf(buf, sizeof buf, "with the expression's other "
+			    "regexes it expands past %d parts", RE_MAX_TOTAL);
+			col = 0;
+		} else
+			return 0;
+		why = buf;
+	}
+	/* The column is in the expression, as the item's is. */
+	return tm_err_set(err, TM_CAT_USAGE, "item %zu '%.40s%s' at column %zu: "
+	    "regex refused at column %zu: %s", pos, it->text, dots, it->column,
+	    it->column + (size_t)(re - it->text) + col, why);
+}
+
 /* Compile the pattern part of an item: a glob or "re:REGEX". */
 static int
-item_compile(struct item *it, size_t pos, const char *pat, struct tm_err *err)
+item_compile(struct item *it, size_t pos, const char *pat, size_t *re_total,
+    struct tm_err *err)
 {
 	char	buf[200];
 	int	rc;
@@ -297,6 +474,8 @@ item_compile(struct item *it, size_t pos, const char *pat, struct tm_err *err)
 		return tm_err_set(err, TM_CAT_USAGE,
 		    "item %zu '%s' at column %zu: empty regex", pos, it->text,
 		    it->column);
+	if (regex_check(it, pos, pat, re_total, err) == -1)
+		return -1;
 	rc = regcomp(&it->re, pat, REG_EXTENDED);
 	if (rc != 0) {
 		regerror(rc, &it->re, buf, sizeof buf);
@@ -310,7 +489,7 @@ item_compile(struct item *it, size_t pos, const char *pat, struct tm_err *err)
 
 static int
 item_parse(struct item *it, size_t pos, const char *start, size_t len,
-    size_t column, struct tm_err *err)
+    size_t column, size_t *re_total, struct tm_err *err)
 {
 	const char	*pat;
 
@@ -331,7 +510,7 @@ item_parse(struct item *it, size_t pos, const char *start, size_t len,
 			    "to exclude", pos, it->text, column);
 	} else if (strncmp(pat, "re:", 3) == 0)
 		it->kind = TAGEXPR_REGEX;
-	return item_compile(it, pos, pat, err);
+	return item_compile(it, pos, pat, re_total, err);
 }
 
 struct tagexpr *
@@ -339,7 +518,7 @@ tagexpr_compile(const char *expr, struct tm_err *err)
 {
 	struct tagexpr	*e;
 	const char	*p = expr, *q, *a, *z;
-	size_t		 cap = 0;
+	size_t		 cap = 0, re_total = 0;
 
 	tm_err_clear(err);
 	e = calloc(1, sizeof *e);
@@ -371,7 +550,7 @@ tagexpr_compile(const char *expr, struct tm_err *err)
 			memset(&e->items[e->n], 0, sizeof e->items[e->n]);
 			if (item_parse(&e->items[e->n], e->n + 1, a,
 			    (size_t)(z - a), (size_t)(a - expr) + 1,
-			    err) == -1) {
+			    &re_total, err) == -1) {
 				item_free(&e->items[e->n]);
 				goto fail;
 			}

@@ -33,7 +33,11 @@ enum tagexpr_kind {
  * Compile expr.  A malformed item (bad or empty regex, empty "!") fails
  * with TM_CAT_USAGE and a message naming the item, its 1-based position
  * among the items and its column in expr: "item 3 're:(' at column 9:
- * bad regex: ...".  Globs are never malformed (as in Python).
+ * bad regex: ...".  Globs are never malformed (as in Python).  A regex
+ * regcomp would expand past a size budget (stacked or nested repetition,
+ * huge counts, over-long), with a back-reference or groups nested over
+ * 64 deep is refused the same way, naming its column in expr too:
+ * "item 1 're:1+++...' at column 1: regex refused at column 13: ...".
  */
 struct tagexpr	*tagexpr_compile(const char *expr, struct tm_err *);
 void		 tagexpr_free(struct tagexpr *);

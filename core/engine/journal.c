@@ -166,7 +166,9 @@ create_file(const char *d, const struct timespec *ts, const char *host,
 	name_part(h, sizeof h, host);
 	name_part(r, sizeof r, repo);
 	for (i = 0; i < 100 && fd == -1; i++) {
-		snprintf(extra, sizeof extra, i > 0 ? "-%d" : "", i);
+		extra[0] = '\0';
+		if (i > 0)
+			snprintf(extra, sizeof extra, "-%d", i);
 		if (snprintf(path, n, "%s/%s.%03ldZ-%s-%s-%d%s%s", d, stamp,
 		    ts->tv_nsec / 1000000, h, r, (int)getpid(), extra,
 		    JOURNAL_SUFFIX) >= (int)n)
@@ -608,6 +610,8 @@ journal_read(const char *path, struct journal_data *d, struct tm_err *err)
 			}
 			continue;
 		}
+		/* apply() sets why; a line split() refuses never reaches it. */
+		why = "too many fields";
 		if ((nf = split(line, fields)) > MAX_FIELDS ||
 		    apply(d, fields, nf, &why) == -1) {
 			rc = bad_line(err, path, lineno, why);

@@ -5,10 +5,14 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "tagexpr.h"
@@ -185,6 +189,103 @@ test_errors(void)
 	expect_error("x,,!re:", "item 2 '!re:'");
 	expect_error("! ", "'!' needs a pattern");
 	expect_error("re:a)|(b", "item 1 're:a)|(b' at column 1: bad regex");
+}
+
+/*
+ * Compile expr in a child held to 1 GB of address space and 10 s (SIGALRM
+ * fails it), so a regcomp that runs away (as glibc's did on "re:1++++...")
+ * fails this test instead of the machine.  No tighter time limit: under
+ * valgrind on a loaded machine even a refusal is slow.  ASan reserves terabytes of shadow, so an
+ * ASan build gets the time limit only.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define TM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TM_ASAN 1
+#endif
+#endif
+
+static void
+expect_bounded_error(const char *expr, const char *want, const char *desc)
+{
+	struct rlimit	 as = { 1UL << 30, 1UL << 30 };
+	struct tm_err	 err;
+	struct tagexpr	*e;
+	pid_t		 pid;
+	int		 st = 0;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+#ifndef TM_ASAN
+		setrlimit(RLIMIT_AS, &as);
+#else
+		(void)as;
+#endif
+		alarm(10);
+		e = tagexpr_compile(expr, &err);
+		if (e == NULL && strstr(err.msg, want) == NULL)
+			printf("#   %s\n", err.msg);
+		fflush(stdout);
+		_exit(e == NULL && strstr(err.msg, want) != NULL ? 0 : 1);
+	}
+	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0, "%s", desc);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		printf("#   want an error with \"%s\" (status %d)\n", want, st);
+}
+
+static void
+test_regex_budget(void)
+{
+	char		 expr[4000];
+	struct tagexpr	*e;
+	int		 i;
+
+	/* The six characters: 1 and 22 '+' took glibc 3 GB. */
+	snprintf(expr, sizeof expr, "re:1%s", "++++++++++++++++++++++");
+	expect_bounded_error(expr, "item 1 're:1++++++++++++++++++++++' at "
+	    "column 1: regex refused at column 13: it expands past 1000 parts",
+	    "re:1 and 22 '+' is refused, fast, naming the column");
+	expect_bounded_error("x, re:a++++++++++++++++++++++++++++++++++",
+	    "item 2 're:a++++++++++++++++++++++++++++++++++' at column 4: "
+	    "regex refused at column 16", "stacked '+': the column is where "
+	    "it goes over, in the expression");
+	/* Items split at every ',', so "{m,n}" cannot be written. */
+	expect_bounded_error("re:((a?){45}){45}", "regex refused at column 14",
+	    "nested optional counts are refused (seconds and GBs in glibc)");
+	expect_bounded_error("re:a{1000}{1000}", "expands past 1000 parts",
+	    "huge {m,n} counts are refused");
+	expect_bounded_error("re:x{32767}", "expands past 1000 parts",
+	    "one huge count is refused");
+	expect_bounded_error("re:(a*)*\\1", "back-references are not supported",
+	    "back-references are refused (exponential matching)");
+	memset(expr, 0, sizeof expr);
+	memcpy(expr, "re:", 3);
+	memset(expr + 3, '(', 70);
+	expect_bounded_error(expr, "regex refused at column 68: groups are "
+	    "nested too deeply", "70 nested groups are refused");
+	memset(expr, 0, sizeof expr);
+	for (i = 0; i < 7; i++)
+		strcat(expr, "re:(a?){150},");
+	expect_bounded_error(expr, "item 7 're:(a?){150}' at column 79: regex "
+	    "refused at column 82: with the expression's other regexes it "
+	    "expands past 4000 parts", "all regexes of an expression share a "
+	    "budget");
+	/* Realistic ones stay: the budget is far above what tags need. */
+	e = compile_ok("re:v?[0-9]+(\\.[0-9]{3}){2}(-(alpha|beta|rc)[0-9]*)?");
+	ok(tagexpr_match(e, "v1.222.333-rc4"), "a version regex with counts");
+	tagexpr_free(e);
+	e = compile_ok("re:(a*)*b,re:[]+*?{}()|]+,re:a{3}");
+	ok(tagexpr_match(e, "aab") && tagexpr_match(e, "}{)+") &&
+	    tagexpr_match(e, "aaa") && !tagexpr_match(e, "aaaa"), "cheap nesting and operators in "
+	    "brackets still compile and match");
+	tagexpr_free(e);
+	snprintf(expr, sizeof expr, "re:(a?){150}");
+	e = compile_ok(expr);
+	tagexpr_free(e);
+	expect_error("re:a{", "bad regex");
+	expect_error("re:[[:alpha:]", "bad regex");
 }
 
 static void
@@ -434,6 +535,7 @@ main(void)
 	test_items();
 	test_regex_anchor();
 	test_errors();
+	test_regex_budget();
 	test_apply();
 	test_natcmp();
 	test_natcmp_random();

@@ -89,7 +89,8 @@ static void
 fixed_cases(void)
 {
 	static const char raw_nul[] = "{\"tags\":[\"abc\0def\",\"ok\"]}";
-	static char	deep[2100], deeper[2100];
+	/* deeper holds all of deep and the object around it: no truncation. */
+	static char	deep[2100], deeper[sizeof deep + 32];
 	char		out[OUT_MAX];
 	size_t		count;
 	int		i;
