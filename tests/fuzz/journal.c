@@ -1,5 +1,5 @@
 /*
- * Run journals (core/journal.c journal_read): the input is the file
+ * Run journals (core/engine/journal.c journal_read): the input is the file
  * `tagmirror rollback FILE` reads.  The reader must refuse with a line
  * number or accept, never crash: a journal outlives the run that wrote
  * it, and crashes and disks tear it.

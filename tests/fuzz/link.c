@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "http.h"
+#include "httpparse.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,5 +1,5 @@
 /*
- * Run reports read back (mirror_report_failed, core/report.c): the file
+ * Run reports read back (mirror_report_failed, core/engine/report.c): the file
  * `tagmirror run --only-failed REPORT` reads.
  */
 #include "config.h"

@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "http.h"
+#include "httpparse.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

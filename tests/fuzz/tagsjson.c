@@ -1,5 +1,5 @@
 /*
- * Tags pages (core/tagsjson.c): the input is a tags/list body, parsed in
+ * Tags pages (core/registry/tagsjson.c): the input is a tags/list body, parsed in
  * place exactly as the client does after a GET.
  */
 #include "config.h"

@@ -1,10 +1,10 @@
 /*
- * WWW-Authenticate values (core/auth.c auth_parse): several challenges,
+ * WWW-Authenticate values (core/registry/httpparse.c http_auth_parse): several challenges,
  * quoted strings, escapes; every value must land NUL-terminated.
  */
 #include "config.h"
 
-#include "auth.h"
+#include "httpparse.h"
 #include "fuzz.h"
 
 int
@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char			*s = fuzz_str(data, size);
 	size_t			 n, i;
 
-	n = auth_parse(s, ch, AUTH_MAX_CHALLENGES);
+	n = http_auth_parse(s, ch, AUTH_MAX_CHALLENGES);
 	if (n > AUTH_MAX_CHALLENGES)
 		abort();
 	for (i = 0; i < n; i++)
