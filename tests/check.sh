@@ -4,8 +4,11 @@
 #
 #   sh tests/check.sh          everything: the suite from the release tarball
 #                              (make distcheck: read-only sources, install,
-#                              uninstall), then the suite again built with
-#                              ASan+UBSan, each in a directory of its own
+#                              uninstall); the suite again built with
+#                              ASan+UBSan; every libFuzzer target briefly
+#                              with its regression inputs (clang); the
+#                              threaded tests under TSan.  Each build is
+#                              made from the tarball in a directory of its own
 #   sh tests/check.sh --quick [CONFIGURE-OPTION...]
 #                              the suite in this tree only (while working)
 #
@@ -38,24 +41,51 @@ stage() {
 	start=$(date +%s)
 	"$@" >"$log" 2>&1
 	rc=$?
-	p=$(grep -c '^PASS: ' "$log")
-	f=$(grep -cE '^(FAIL|XPASS|ERROR): ' "$log")
-	s=$(grep -c '^SKIP: ' "$log")
+	# automake's driver prints "PASS: file N - desc"; a TAP script run
+	# directly (fuzz, tsan) prints "ok N - desc".
+	p=$(grep -cE '^PASS: |^ok [0-9]+ - ' "$log")
+	f=$(grep -cE '^(FAIL|XPASS|ERROR): |^not ok |^Bail out!' "$log")
+	s=$(grep -cE '^SKIP: |^ok [0-9]+ - .*# SKIP' "$log")
+	p=$((p - $(grep -cE '^ok [0-9]+ - .*# SKIP' "$log")))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		tail -20 "$log"
 	fi
-	grep -E '^(FAIL|XPASS|ERROR): ' "$log" | head -40
+	grep -E '^(FAIL|XPASS|ERROR): |^not ok |^Bail out!' "$log" | head -40
 	echo "$name: $p passed, $f failed, $s skipped in $(($(date +%s) - start)) s ($log)"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
-# The suite from `make dist`'s tarball, built with ASan and UBSan.
-sanitized_suite() {
-	dir="$work/asan"
+# unpack NAME CONFIGURE-OPTION...: the tarball in $work/NAME, configured;
+# the shell is left in it.
+unpack() {
+	dir="$work/$1"
+	shift
 	mkdir -p "$dir" && tar -xzf "$tarball" -C "$dir" && cd "$dir"/* &&
-		./configure --enable-werror --enable-sanitizers >/dev/null &&
+		./configure "$@" >/dev/null
+}
+
+# The suite built with ASan and UBSan.
+sanitized_suite() {
+	unpack asan --enable-werror --enable-sanitizers &&
 		make -j"$jobs" >/dev/null && make -j"$jobs" -k check
+	rc=$?
+	cd "$top"
+	return $rc
+}
+
+# Every fuzz target for a few seconds, plus its regression inputs.
+fuzz_smoke() {
+	unpack fuzz CC=clang --enable-werror --enable-fuzzing &&
+		make -j"$jobs" fuzz >/dev/null && sh tests/fuzz/smoke.sh . 3
+	rc=$?
+	cd "$top"
+	return $rc
+}
+
+# The event queue, journal, blob set and engine tests under TSan.
+tsan_run() {
+	unpack tsan --enable-werror --enable-tsan && sh tests/tsan.sh .
 	rc=$?
 	cd "$top"
 	return $rc
@@ -77,7 +107,11 @@ else
 		stage dist make dist
 		tarball=$(ls -t "$top"/tagmirror-*.tar.gz 2>/dev/null | head -1)
 	fi
-	[ -n "$tarball" ] && stage sanitizers sanitized_suite
+	if [ -n "$tarball" ]; then
+		stage sanitizers sanitized_suite
+		stage fuzz fuzz_smoke
+		stage tsan tsan_run
+	fi
 	rm -rf "$work"
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
