@@ -1,3 +1,7 @@
+/*
+ * WWW-Authenticate parsing (http_auth_parse): Docker Hub's and other
+ * registries' challenges, quoting, escapes, bounds.
+ */
 #include "config.h"
 
 #include <string.h>

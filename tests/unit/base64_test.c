@@ -1,3 +1,7 @@
+/*
+ * The one base64 codec (core/base64.c over libcrypto's EVP): RFC 4648
+ * vectors, every length, padding and invalid input.
+ */
 #include "config.h"
 
 #include <stdlib.h>

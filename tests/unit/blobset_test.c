@@ -1,3 +1,7 @@
+/*
+ * The blob set that makes a layer shared by many tags copy once: claims,
+ * waits, failures and many threads over shared blobs.
+ */
 #include "config.h"
 
 #include <pthread.h>

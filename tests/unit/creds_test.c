@@ -1,3 +1,7 @@
+/*
+ * Credentials from docker config.json (auths, credsStore, credHelpers)
+ * and containers auth.json, and that secrets are wiped.
+ */
 #include "config.h"
 
 #include <errno.h>

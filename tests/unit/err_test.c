@@ -1,3 +1,6 @@
+/*
+ * Errors as values: setting, category names and both formatter forms.
+ */
 #include "config.h"
 
 #include <string.h>

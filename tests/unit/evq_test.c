@@ -1,3 +1,7 @@
+/*
+ * The event queue workers report through: its wake-up fd, ordering,
+ * bounds and many producers.
+ */
 #include "config.h"
 
 #include <errno.h>

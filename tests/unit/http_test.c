@@ -1,3 +1,7 @@
+/*
+ * Client helpers that need no registry: Link pagination, same-origin
+ * checks and request details.
+ */
 #include "config.h"
 
 #include <stdlib.h>

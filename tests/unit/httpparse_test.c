@@ -1,3 +1,7 @@
+/*
+ * Response parsing: status lines, Content-Type/Length, digests, Link,
+ * Location, WWW-Authenticate, Retry-After, rate limits and bounds.
+ */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,3 +1,7 @@
+/*
+ * The run journal: writing, reading back, crash-truncated files and the
+ * base64 of the manifest bytes it keeps.
+ */
 #include "config.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,7 @@
+/*
+ * Manifests and indexes of the four media types: parsing, what is
+ * rejected and why.
+ */
 #include "config.h"
 
 #include <stdlib.h>

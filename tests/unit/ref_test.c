@@ -1,3 +1,7 @@
+/*
+ * Image references as docker and skopeo take them: hosts, Docker Hub's
+ * library/ names, tags, digests and what is refused.
+ */
 #include "config.h"
 
 #include <string.h>
