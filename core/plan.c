@@ -62,12 +62,6 @@ str_cmp(const void *a, const void *b)
 }
 
 static int
-nat_cmp(const void *a, const void *b)
-{
-	return tm_natcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
 nat_idx_cmp(const void *a, const void *b, void *ud)
 {
 	char	**v = ud;
@@ -161,28 +155,48 @@ plan_forget_listing(struct mirror *m)
 	m->dst_listed = 0;
 }
 
-/* Destination tags that match but are gone upstream, natural order. */
+/*
+ * Destination tags gone upstream that the expression selects from the
+ * upstream tags and those together, natural order.  Over the whole list,
+ * not tag by tag: a "latest:N" item ranks a gone tag among the others.
+ */
 static int
 stale(struct mirror *m, struct names *src, struct names *out,
     struct tm_err *err)
 {
-	char	**sorted;
-	size_t	  i;
+	struct tagexpr_result	 r;
+	char			**sorted, **all;
+	size_t			  i, n = src->n;
 
-	if ((sorted = calloc(src->n + 1, sizeof *sorted)) == NULL)
+	sorted = calloc(src->n + 1, sizeof *sorted);
+	all = calloc(src->n + m->ndst_tags + 1, sizeof *all);
+	if (sorted == NULL || all == NULL) {
+		free(sorted);
+		free(all);
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
 	memcpy(sorted, src->v, src->n * sizeof *sorted);
 	qsort(sorted, src->n, sizeof *sorted, str_cmp);
-	for (i = 0; i < m->ndst_tags; i++) {
-		if (tagexpr_match(m->expr, m->dst_tags[i]) &&
-		    !contains(sorted, src->n, m->dst_tags[i]) &&
-		    names_push(out, strdup(m->dst_tags[i])) == -1) {
-			free(sorted);
+	memcpy(all, src->v, src->n * sizeof *all);
+	for (i = 0; i < m->ndst_tags; i++)
+		if (!contains(sorted, src->n, m->dst_tags[i]))
+			all[n++] = m->dst_tags[i];
+	free(sorted);
+	if (tagexpr_apply(m->expr, (const char *const *)all, n, &r,
+	    err) == -1) {
+		free(all);
+		return -1;
+	}
+	for (i = 0; i < r.n_matched; i++) {
+		if (r.matched[i] >= src->n &&
+		    names_push(out, strdup(all[r.matched[i]])) == -1) {
+			free(all);
+			tagexpr_result_free(&r);
 			return tm_err_set(err, TM_CAT_IO, "out of memory");
 		}
 	}
-	free(sorted);
-	qsort(out->v, out->n, sizeof *out->v, nat_cmp);
+	free(all);
+	tagexpr_result_free(&r);
 	return 0;
 }
 
