@@ -632,27 +632,14 @@ choose_latest(const struct item *it, const char *const *tags, size_t n,
 	return nc;
 }
 
-/*
- * Two passes: every item but latest: on every tag, then each latest:
- * item over what the excludes left.
- */
-int
-tagexpr_apply(const struct tagexpr *e, const char *const *tags, size_t n,
-    struct tagexpr_result *r, struct tm_err *err)
+/* Every item but latest: on every tag: state and counts. */
+static void
+mark_items(const struct tagexpr *e, const char *const *tags, size_t n,
+    unsigned char *hits, unsigned char *state, size_t *counts)
 {
-	struct ranked	*rk = NULL;
-	unsigned char	*hits = NULL, *state = NULL;
-	size_t		 t, i, nm = 0;
-	int		 ev;
+	size_t	t, i;
+	int	ev;
 
-	memset(r, 0, sizeof *r);
-	r->item_counts = calloc(e->n + 1, sizeof *r->item_counts);
-	hits = calloc(e->n + 1, 1);
-	state = calloc(n + 1, 1);
-	rk = calloc(n + 1, sizeof *rk);
-	if (r->item_counts == NULL || hits == NULL || state == NULL ||
-	    rk == NULL)
-		goto oom;
 	for (t = 0; t < n; t++) {
 		ev = evaluate(e, tags[t], hits);
 		if (e->n_include == 0 && e->n > 0)
@@ -668,9 +655,32 @@ tagexpr_apply(const struct tagexpr *e, const char *const *tags, size_t n,
 			if (k != TAGEXPR_EXCLUDE)
 				state[t] |= ST_CHOSEN;
 			if (k != TAGEXPR_EXCLUDE || (ev & EV_INCLUDED))
-				r->item_counts[i]++;
+				counts[i]++;
 		}
 	}
+}
+
+/*
+ * Two passes: every item but latest: on every tag, then each latest:
+ * item over what the excludes left.
+ */
+int
+tagexpr_apply(const struct tagexpr *e, const char *const *tags, size_t n,
+    struct tagexpr_result *r, struct tm_err *err)
+{
+	struct ranked	*rk = NULL;
+	unsigned char	*hits = NULL, *state = NULL;
+	size_t		 t, i, nm = 0;
+
+	memset(r, 0, sizeof *r);
+	r->item_counts = calloc(e->n + 1, sizeof *r->item_counts);
+	hits = calloc(e->n + 1, 1);
+	state = calloc(n + 1, 1);
+	rk = calloc(n + 1, sizeof *rk);
+	if (r->item_counts == NULL || hits == NULL || state == NULL ||
+	    rk == NULL)
+		goto oom;
+	mark_items(e, tags, n, hits, state, r->item_counts);
 	for (i = 0; i < e->n; i++) {
 		if (e->items[i].kind != TAGEXPR_LATEST)
 			continue;
