@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "semver.h"
+
 /*
  * A glob is compiled into one 256-bit character set per character it
  * consumes ('x', '?' and "[...]" alike, so matching never branches on the
@@ -41,8 +43,12 @@ struct item {
 	enum tagexpr_kind kind;
 	size_t		 column;	/* 1-based, for messages */
 	int		 is_regex;
-	struct glob	 glob;
+	struct glob	 glob;		/* for latest:, the candidates' GLOB */
 	regex_t		 re;
+	struct tm_semver_range *range;	/* semver: */
+	int		 has_suffix;
+	struct glob	 suffix;	/* ";suffix=GLOB" */
+	size_t		 latest;	/* latest:N */
 };
 
 struct tagexpr {
@@ -404,9 +410,33 @@ regex_size(const char *re, size_t *size, const char **why, size_t *col)
 	return 0;
 }
 
+/*
+ * semver: items.  With a suffix filter the version is judged without its
+ * suffix, so "3.12.4-slim" counts as the release 3.12.4 the user asked for
+ * by naming "-slim".
+ */
+static int
+semver_match(const struct item *it, const char *tag, size_t len)
+{
+	struct tm_semver	v;
+
+	if (tm_semver_parse(tag, len, &v) == -1)
+		return 0;
+	if (it->has_suffix) {
+		if (!glob_match(&it->suffix, tag + v.core, len - v.core))
+			return 0;
+		v.pre = NULL;
+		v.npre = 0;
+	}
+	return tm_semver_range_check(it->range, &v);
+}
+
+/* A latest: item matches its candidates here; tagexpr_apply chooses. */
 static int
 item_match(const struct item *it, const char *tag, size_t len)
 {
+	if (it->range != NULL)
+		return semver_match(it, tag, len);
 	if (it->is_regex)
 		return regex_match(&it->re, tag, len);
 	return glob_match(&it->glob, tag, len);
@@ -426,6 +456,8 @@ item_free(struct item *it)
 		regfree(&it->re);
 	else
 		glob_free(&it->glob);
+	tm_semver_range_free(it->range);
+	glob_free(&it->suffix);
 	free(it->text);
 }
 
@@ -454,6 +486,73 @@ regex_check(const struct item *it, size_t pos, const char *re, size_t *total,
 	return tm_err_set(err, TM_CAT_USAGE, "item %zu '%.40s%s' at column %zu: "
 	    "regex refused at column %zu: %s", pos, it->text, dots, it->column,
 	    it->column + (size_t)(re - it->text) + col, why);
+}
+
+/* "semver:RANGE[;suffix=GLOB]", s after the "semver:". */
+static int
+semver_compile(struct item *it, size_t pos, const char *s, struct tm_err *err)
+{
+	const char	*semi = strchr(s, ';');
+	char		*range;
+	struct tm_err	 e2;
+
+	range = strndup(s, semi != NULL ? (size_t)(semi - s) : strlen(s));
+	if (range == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	it->range = tm_semver_range_compile(range, &e2);
+	free(range);
+	if (it->range == NULL && e2.cat == TM_CAT_IO)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	if (it->range == NULL)
+		return tm_err_set(err, TM_CAT_USAGE,
+		    "item %zu '%s' at column %zu: %s", pos, it->text,
+		    it->column, e2.msg);
+	if (semi == NULL)
+		return 0;
+	for (semi++; is_space(*semi); semi++)
+		;
+	if (strncmp(semi, "suffix=", 7) != 0)
+		return tm_err_set(err, TM_CAT_USAGE,
+		    "item %zu '%s' at column %zu: after ';' only suffix=GLOB",
+		    pos, it->text, it->column);
+	it->has_suffix = 1;
+	if (glob_compile(&it->suffix, semi + 7, strlen(semi + 7)) == -1)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	return 0;
+}
+
+/* "latest:N[:GLOB]", s after the "latest:". */
+static int
+latest_compile(struct item *it, size_t pos, const char *s, struct tm_err *err)
+{
+	const char	*why = NULL, *glob = "*";
+	size_t		 n = 0, d;
+
+	if (it->kind == TAGEXPR_EXCLUDE)
+		why = "latest: cannot be excluded (excludes apply before it "
+		    "chooses)";
+	for (; why == NULL && *s >= '0' && *s <= '9'; s++) {
+		d = (size_t)(*s - '0');
+		if (n > (SIZE_MAX - d) / 10)
+			why = "latest: count too large";
+		n = n * 10 + d;
+	}
+	if (why == NULL && n == 0)
+		why = "latest: needs a count of at least 1";
+	else if (why == NULL && *s == ':')
+		glob = ++s;
+	else if (why == NULL && *s != '\0')
+		why = "latest:N takes ':GLOB' or nothing after the count";
+	if (why == NULL && *glob == '\0')
+		why = "latest:N: needs a glob after the ':'";
+	if (why != NULL)
+		return tm_err_set(err, TM_CAT_USAGE,
+		    "item %zu '%s' at column %zu: %s", pos, it->text,
+		    it->column, why);
+	it->latest = n;
+	if (glob_compile(&it->glob, glob, strlen(glob)) == -1)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	return 0;
 }
 
 /* Compile the pattern part of an item: a glob or "re:REGEX". */
@@ -510,6 +609,14 @@ item_parse(struct item *it, size_t pos, const char *start, size_t len,
 			    "to exclude", pos, it->text, column);
 	} else if (strncmp(pat, "re:", 3) == 0)
 		it->kind = TAGEXPR_REGEX;
+	else if (strncmp(pat, "semver:", 7) == 0)
+		it->kind = TAGEXPR_SEMVER;
+	else if (strncmp(pat, "latest:", 7) == 0)
+		it->kind = TAGEXPR_LATEST;
+	if (strncmp(pat, "semver:", 7) == 0)
+		return semver_compile(it, pos, pat + 7, err);
+	if (strncmp(pat, "latest:", 7) == 0)
+		return latest_compile(it, pos, pat + 7, err);
 	return item_compile(it, pos, pat, re_total, err);
 }
 
@@ -641,6 +748,8 @@ tagexpr_match(const struct tagexpr *e, const char *tag)
 struct ranked {
 	const char	*name;
 	size_t		 idx;
+	int		 is_version;
+	struct tm_semver v;
 };
 
 static int
@@ -654,30 +763,116 @@ ranked_cmp(const void *va, const void *vb)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
+/* Version order, highest first: versions above non-versions. */
+static int
+ranked_newest_first(const void *va, const void *vb)
+{
+	const struct ranked	*a = va, *b = vb;
+	int			 c;
+
+	if (a->is_version != b->is_version)
+		return a->is_version ? -1 : 1;
+	if (a->is_version && (c = tm_semver_cmp(&b->v, &a->v)) != 0)
+		return c;
+	return ranked_cmp(vb, va);
+}
+
+#define ST_CHOSEN	1
+#define ST_EXCLUDED	2
+
+/*
+ * Item it is "latest:N:GLOB": mark the N highest tags GLOB matches among
+ * those no exclude removed.  Returns how many it chose, (size_t)-1 when
+ * out of memory.
+ */
+static size_t
+choose_latest(const struct item *it, const char *const *tags, size_t n,
+    unsigned char *state)
+{
+	struct ranked	*c;
+	size_t		 t, nc = 0;
+
+	if ((c = calloc(n + 1, sizeof *c)) == NULL)
+		return (size_t)-1;
+	for (t = 0; t < n; t++) {
+		size_t	len = strlen(tags[t]);
+
+		if ((state[t] & ST_EXCLUDED) ||
+		    !glob_match(&it->glob, tags[t], len))
+			continue;
+		c[nc].name = tags[t];
+		c[nc].idx = t;
+		c[nc].is_version = tm_semver_parse(tags[t], len, &c[nc].v) == 0;
+		nc++;
+	}
+	if (nc > it->latest) {
+		qsort(c, nc, sizeof *c, ranked_newest_first);
+		nc = it->latest;
+	}
+	for (t = 0; t < nc; t++)
+		state[c[t].idx] |= ST_CHOSEN;
+	free(c);
+	return nc;
+}
+
+/* Every item but latest: on every tag: state and counts. */
+static void
+mark_items(const struct tagexpr *e, const char *const *tags, size_t n,
+    unsigned char *hits, unsigned char *state, size_t *counts)
+{
+	size_t	t, i;
+	int	ev;
+
+	for (t = 0; t < n; t++) {
+		ev = evaluate(e, tags[t], hits);
+		if (e->n_include == 0 && e->n > 0)
+			state[t] |= ST_CHOSEN;
+		if (ev & EV_EXCLUDED)
+			state[t] |= ST_EXCLUDED;
+		for (i = 0; i < e->n; i++) {
+			enum tagexpr_kind	k = e->items[i].kind;
+
+			if (!hits[i] || k == TAGEXPR_LATEST)
+				continue;
+			/* An exclude counts the tags it took away. */
+			if (k != TAGEXPR_EXCLUDE)
+				state[t] |= ST_CHOSEN;
+			if (k != TAGEXPR_EXCLUDE || (ev & EV_INCLUDED))
+				counts[i]++;
+		}
+	}
+}
+
+/*
+ * Two passes: every item but latest: on every tag, then each latest:
+ * item over what the excludes left.
+ */
 int
 tagexpr_apply(const struct tagexpr *e, const char *const *tags, size_t n,
     struct tagexpr_result *r, struct tm_err *err)
 {
 	struct ranked	*rk = NULL;
-	unsigned char	*hits = NULL;
+	unsigned char	*hits = NULL, *state = NULL;
 	size_t		 t, i, nm = 0;
-	int		 ev;
 
 	memset(r, 0, sizeof *r);
 	r->item_counts = calloc(e->n + 1, sizeof *r->item_counts);
 	hits = calloc(e->n + 1, 1);
+	state = calloc(n + 1, 1);
 	rk = calloc(n + 1, sizeof *rk);
-	if (r->item_counts == NULL || hits == NULL || rk == NULL)
+	if (r->item_counts == NULL || hits == NULL || state == NULL ||
+	    rk == NULL)
 		goto oom;
+	mark_items(e, tags, n, hits, state, r->item_counts);
+	for (i = 0; i < e->n; i++) {
+		if (e->items[i].kind != TAGEXPR_LATEST)
+			continue;
+		r->item_counts[i] = choose_latest(&e->items[i], tags, n, state);
+		if (r->item_counts[i] == (size_t)-1)
+			goto oom;
+	}
 	for (t = 0; t < n; t++) {
-		ev = evaluate(e, tags[t], hits);
-		for (i = 0; i < e->n; i++) {
-			/* An exclude counts the tags it took away. */
-			if (hits[i] && (e->items[i].kind != TAGEXPR_EXCLUDE ||
-			    (ev & EV_INCLUDED)))
-				r->item_counts[i]++;
-		}
-		if (ev == EV_INCLUDED) {
+		if (state[t] == ST_CHOSEN) {
 			rk[nm].name = tags[t];
 			rk[nm].idx = t;
 			nm++;
@@ -692,10 +887,12 @@ tagexpr_apply(const struct tagexpr *e, const char *const *tags, size_t n,
 	r->n_matched = nm;
 	free(rk);
 	free(hits);
+	free(state);
 	return 0;
 oom:
 	free(rk);
 	free(hits);
+	free(state);
 	tagexpr_result_free(r);
 	return tm_err_set(err, TM_CAT_IO, "out of memory");
 }

@@ -68,12 +68,6 @@ str_cmp(const void *a, const void *b)
 }
 
 static int
-nat_cmp(const void *a, const void *b)
-{
-	return tm_natcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
 nat_idx_cmp(const void *a, const void *b, void *ud)
 {
 	const char *const	*v = ud;
@@ -171,28 +165,45 @@ plan_stale_tags(const struct tagexpr *expr, const char *const *src,
     size_t nsrc, const char *const *dst, size_t ndst, char ***out,
     size_t *nout, struct tm_err *err)
 {
-	struct names	  found = { 0 };
-	const char	**sorted;
-	size_t		  i;
+	struct names		  found = { 0 };
+	struct tagexpr_result	  r;
+	const char		**sorted, **all;
+	size_t			  i, n = nsrc;
 
 	*out = NULL;
 	*nout = 0;
-	if ((sorted = calloc(nsrc + 1, sizeof *sorted)) == NULL)
+	sorted = calloc(nsrc + 1, sizeof *sorted);
+	all = calloc(nsrc + ndst + 1, sizeof *all);
+	if (sorted == NULL || all == NULL) {
+		free(sorted);
+		free(all);
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
 	memcpy(sorted, src, nsrc * sizeof *sorted);
 	qsort(sorted, nsrc, sizeof *sorted, str_cmp);
-	for (i = 0; i < ndst; i++) {
-		if (tagexpr_match(expr, dst[i]) &&
-		    !contains(sorted, nsrc, dst[i]) &&
-		    names_push(&found, strdup(dst[i])) == -1) {
-			free(sorted);
+	memcpy(all, src, nsrc * sizeof *all);
+	for (i = 0; i < ndst; i++)
+		if (!contains(sorted, nsrc, dst[i]))
+			all[n++] = dst[i];
+	free(sorted);
+	/*
+	 * Over the whole list, not tag by tag: a "latest:N" item ranks a
+	 * gone tag among the upstream ones.  Matches come in natural order.
+	 */
+	if (tagexpr_apply(expr, all, n, &r, err) == -1) {
+		free(all);
+		return -1;
+	}
+	for (i = 0; i < r.n_matched; i++)
+		if (r.matched[i] >= nsrc &&
+		    names_push(&found, strdup(all[r.matched[i]])) == -1) {
+			free(all);
+			tagexpr_result_free(&r);
 			names_free(&found);
 			return tm_err_set(err, TM_CAT_IO, "out of memory");
 		}
-	}
-	free(sorted);
-	if (found.n > 1)
-		qsort(found.v, found.n, sizeof *found.v, nat_cmp);
+	free(all);
+	tagexpr_result_free(&r);
 	*out = found.v;
 	*nout = found.n;
 	return 0;
