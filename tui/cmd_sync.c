@@ -60,7 +60,8 @@ static const char usage[] =
 "\n"
 "Exit status: the worst mirror's, from best to worst 0 SUCCESS, 4\n"
 "ROLLED_BACK, 3 PARTIAL_MIRROR, 2 FAIL, 5 CANCELLED; 1 usage or set file\n"
-"error.  --rollback: 0 restored, 2 not all restored.\n";
+"error.  --preview: 0, or 2 when a mirror could not be expanded or\n"
+"listed.  --rollback: 0 restored, 2 not all restored.\n";
 
 struct opts {
 	const char	*file, *dest, *report, *state_dir, *authfile, *index;
