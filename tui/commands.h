@@ -8,6 +8,7 @@
 int	cmd_preview(int argc, char **argv);
 int	cmd_run(int argc, char **argv);
 int	cmd_rollback(int argc, char **argv);
+int	cmd_sync(int argc, char **argv);
 /* The interactive application (no subcommand). */
 int	tui_main(int argc, char **argv);
 

@@ -16,6 +16,7 @@ static const char usage[] =
 "       tagmirror preview SOURCE --tags EXPR [options]      list matching tags\n"
 "       tagmirror run SOURCE DEST --tags EXPR [options]     mirror\n"
 "       tagmirror rollback JOURNAL | --last                 undo a run\n"
+"       tagmirror sync FILE [options]                        mirror a whole set\n"
 "       tagmirror --demo                                    try it on local registries\n"
 "\n"
 "Mirrors container image tags from an upstream repository into a\n"
@@ -36,6 +37,7 @@ main(int argc, char **argv)
 		{ "preview", cmd_preview },
 		{ "run", cmd_run },
 		{ "rollback", cmd_rollback },
+		{ "sync", cmd_sync },
 	};
 	size_t	i;
 	int	rc;

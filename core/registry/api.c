@@ -90,45 +90,62 @@ reg_ping(struct reg_conn *c, struct tm_err *err)
 }
 
 /*
+ * Paged name lists: tags/list and _catalog share the pagination (Link
+ * header, loops, limits) and differ in the page parser and the words.
+ * A parser returns what tags_json_parse returns: names pointing into
+ * the body, 0, -1 (not such a page) or -2 (out of memory).
+ */
+typedef int	 page_parse_fn(char *body, size_t len, const char ***names,
+		    size_t *nnames, size_t *count);
+
+struct page_kind {
+	const char	*object;	/* "tags/list": errors' object */
+	const char	*noun;		/* "tags": "tags page ..." */
+	const char	*list;		/* the JSON key: "tags" */
+	const char	*names;		/* "tag names" */
+	page_parse_fn	*parse;
+};
+
+/*
  * One page: valid names not seen before to cb, the invalid ones counted.
  * 1 stop, 0 go on, -1.
  */
 static int
-tags_page(struct reg_conn *c, struct http_resp *r, struct nameset *seen,
-    reg_tags_fn *cb, void *ud, size_t *rejected, size_t *total,
-    struct tm_err *err)
+list_page(struct reg_conn *c, const struct page_kind *k, struct http_resp *r,
+    struct nameset *seen, reg_tags_fn *cb, void *ud, size_t *rejected,
+    size_t *total, struct tm_err *err)
 {
 	const char	**names;
 	char		  none[1] = "";
-	size_t		  n, count, i, k;
+	size_t		  n, count, i, j;
 	int		  rc = 0, added;
 
-	switch (tags_json_parse(r->body != NULL ? r->body : none, r->len,
-	    &names, &n, &count)) {
+	switch (k->parse(r->body != NULL ? r->body : none, r->len, &names, &n,
+	    &count)) {
 	case -2:
-		return http_oom(c, "tags/list", err);
+		return http_oom(c, k->object, err);
 	case -1:
-		http_err_begin(c, "tags/list", err);
+		http_err_begin(c, k->object, err);
 		err->http = r->status;
-		return tm_err_set(err, TM_CAT_PROTOCOL, "tags page is not a JSON "
-		    "object with a tags list");
+		return tm_err_set(err, TM_CAT_PROTOCOL, "%s page is not a JSON "
+		    "object with a %s list", k->noun, k->list);
 	}
 	if (rejected != NULL)
 		*rejected += count - n;
 	*total += count;
-	for (i = k = 0; i < n && *total <= TAGS_MAX_NAMES; i++) {
+	for (i = j = 0; i < n && *total <= TAGS_MAX_NAMES; i++) {
 		if ((added = nameset_add(seen, names[i])) == -1) {
 			free(names);
-			return http_oom(c, "tags/list", err);
+			return http_oom(c, k->object, err);
 		}
 		if (added)
-			names[k++] = names[i];
+			names[j++] = names[i];
 	}
-	n = k;
+	n = j;
 	if (*total > TAGS_MAX_NAMES) {
-		http_err_begin(c, "tags/list", err);
-		rc = tm_err_set(err, TM_CAT_PROTOCOL, "more than %d tag names",
-		    TAGS_MAX_NAMES);
+		http_err_begin(c, k->object, err);
+		rc = tm_err_set(err, TM_CAT_PROTOCOL, "more than %d %s",
+		    TAGS_MAX_NAMES, k->names);
 	} else if (n > 0 && cb(ud, names, n) != 0)
 		rc = 1;
 	free(names);
@@ -140,8 +157,9 @@ tags_page(struct reg_conn *c, struct http_resp *r, struct nameset *seen,
  * -1 with err filled (a bad link, too many pages, a loop).
  */
 static int
-tags_next(struct reg_conn *c, const struct http_resp *r,
-    struct nameset *seen_pages, size_t *pages, char **url, struct tm_err *err)
+list_next(struct reg_conn *c, const struct page_kind *k,
+    const struct http_resp *r, struct nameset *seen_pages, size_t *pages,
+    char **url, struct tm_err *err)
 {
 	char	*next;
 	int	 added;
@@ -152,37 +170,46 @@ tags_next(struct reg_conn *c, const struct http_resp *r,
 	*url = http_resolve(r->url, next);
 	free(next);
 	if (*url == NULL || *pages == TAGS_MAX_PAGES)
-		http_err_begin(c, "tags/list", err);
+		http_err_begin(c, k->object, err);
 	if (*url == NULL)
-		return tm_err_set(err, TM_CAT_PROTOCOL, "tags page links to an "
-		    "invalid or non-HTTP next page");
+		return tm_err_set(err, TM_CAT_PROTOCOL, "%s page links to an "
+		    "invalid or non-HTTP next page", k->noun);
 	/* A registry that sends us on forever. */
 	if (*pages == TAGS_MAX_PAGES)
-		return tm_err_set(err, TM_CAT_PROTOCOL, "more than %d tags pages",
-		    TAGS_MAX_PAGES);
+		return tm_err_set(err, TM_CAT_PROTOCOL, "more than %d %s pages",
+		    TAGS_MAX_PAGES, k->noun);
 	/* A registry that sends us in circles: a page asked for twice. */
 	if (nameset_add(seen_pages, r->url) == -1 ||
 	    (added = nameset_add(seen_pages, *url)) == -1)
-		return http_oom(c, "tags/list", err);
+		return http_oom(c, k->object, err);
 	++*pages;
 	if (added == 0) {
-		http_err_begin(c, "tags/list", err);
-		return tm_err_set(err, TM_CAT_PROTOCOL, "tags pages link in a loop");
+		http_err_begin(c, k->object, err);
+		return tm_err_set(err, TM_CAT_PROTOCOL, "%s pages link in a loop",
+		    k->noun);
 	}
 	return 1;
 }
 
-/* Every page from url on, each to tags_page.  0 or -1. */
+/* Every page from url on, each to list_page.  0 or -1. */
 static int
-tags_pages(struct reg_conn *c, struct http_req *rq, char **url,
-    struct nameset *seen_names, struct nameset *seen_pages, reg_tags_fn *cb,
-    void *ud, size_t *rejected, struct tm_err *err)
+list_pages(struct reg_conn *c, const struct page_kind *k, struct http_req *rq,
+    char **url, reg_tags_fn *cb, void *ud, size_t *rejected,
+    struct tm_err *err)
 {
-	struct http_resp	r;
-	size_t			pages = 0, total = 0;
-	int			rc;
+	struct http_resp	 r;
+	struct nameset		*seen_names, *seen_pages = NULL;
+	size_t			 pages = 0, total = 0;
+	int			 rc = -1;
 
 	memset(&r, 0, sizeof r);
+	if (rejected != NULL)
+		*rejected = 0;
+	if ((seen_names = nameset_new()) == NULL ||
+	    (seen_pages = nameset_new()) == NULL) {
+		nameset_free(seen_names);
+		return http_oom(c, k->object, err);
+	}
 	do {
 		http_resp_free(&r);
 		rq->url = *url;
@@ -190,13 +217,36 @@ tags_pages(struct reg_conn *c, struct http_req *rq, char **url,
 			rc = -1;
 			break;
 		}
-		if ((rc = tags_page(c, &r, seen_names, cb, ud, rejected, &total,
-		    err)) != 0) {
+		if ((rc = list_page(c, k, &r, seen_names, cb, ud, rejected,
+		    &total, err)) != 0) {
 			rc = rc == 1 ? 0 : -1;
 			break;
 		}
-	} while ((rc = tags_next(c, &r, seen_pages, &pages, url, err)) == 1);
+	} while ((rc = list_next(c, k, &r, seen_pages, &pages, url, err)) == 1);
 	http_resp_free(&r);
+	nameset_free(seen_names);
+	nameset_free(seen_pages);
+	return rc;
+}
+
+/* GET url (malloc'd, freed here) page by page as kind k, with scope. */
+static int
+list_all(struct reg_conn *c, const struct page_kind *k, char *url,
+    char *scope, reg_tags_fn *cb, void *ud, size_t *rejected,
+    struct tm_err *err)
+{
+	struct http_req	rq = { .method = "GET", .object = k->object,
+			    .accept = "application/json", .max_body = HTTP_JSON_MAX };
+	int		rc = -1;
+
+	if (url == NULL || scope == NULL)
+		http_oom(c, k->object, err);
+	else {
+		rq.scope = scope;
+		rc = list_pages(c, k, &rq, &url, cb, ud, rejected, err);
+	}
+	free(scope);
+	free(url);
 	return rc;
 }
 
@@ -204,32 +254,74 @@ int
 reg_list_tags(struct reg_conn *c, const char *repo, reg_tags_fn *cb, void *ud,
     size_t *rejected, struct tm_err *err)
 {
-	struct http_req		 rq = { .method = "GET", .object = "tags/list",
-				    .accept = "application/json", .max_body = HTTP_JSON_MAX };
-	struct nameset		*seen_names = NULL, *seen_pages = NULL;
-	char			*url = NULL, *scope = NULL;
-	int			 rc = -1;
+	static const struct page_kind	tags = { "tags/list", "tags", "tags",
+					    "tag names", tags_json_parse };
+	char				*url;
 
-	if (rejected != NULL)
-		*rejected = 0;
 	if (!repo_ok(repo))
 		return usage_err(c, "tags/list", "repository", repo, err);
 	if (asprintf(&url, "/v2/%s/tags/list?n=%d", repo, TAGS_PAGE) == -1)
 		url = NULL;
-	if (url == NULL || (scope = read_scope(c, repo)) == NULL ||
-	    (seen_names = nameset_new()) == NULL ||
-	    (seen_pages = nameset_new()) == NULL)
-		http_oom(c, "tags/list", err);
-	else {
-		rq.scope = scope;
-		rc = tags_pages(c, &rq, &url, seen_names, seen_pages, cb, ud,
-		    rejected, err);
+	return list_all(c, &tags, url, read_scope(c, repo), cb, ud, rejected,
+	    err);
+}
+
+/*
+ * A _catalog page, {"repositories": [...]}: small (n names a page), so
+ * through cJSON.  The valid names are copied back into body one after
+ * another: each took at least its length plus two quotes there, so they
+ * fit, and the tree holds its own copies meanwhile.
+ */
+static int
+catalog_json_parse(char *body, size_t len, const char ***names,
+    size_t *nnames, size_t *count)
+{
+	cJSON		*root, *list, *e;
+	char		*w = body;
+	size_t		 i = 0, l;
+	int		 rc = -1;
+
+	*names = NULL;
+	*nnames = *count = 0;
+	if ((root = cJSON_ParseWithLength(body, len)) == NULL)
+		return -1;
+	list = cJSON_GetObjectItemCaseSensitive(root, "repositories");
+	if (!cJSON_IsObject(root) || (list != NULL && !cJSON_IsArray(list) &&
+	    !cJSON_IsNull(list)))
+		goto out;
+	rc = 0;
+	*count = (size_t)cJSON_GetArraySize(list);
+	if (*count > 0 && (*names = calloc(*count, sizeof **names)) == NULL) {
+		rc = -2;
+		goto out;
 	}
-	nameset_free(seen_names);
-	nameset_free(seen_pages);
-	free(scope);
-	free(url);
+	cJSON_ArrayForEach(e, list) {
+		if (!cJSON_IsString(e) || !repo_ok(e->valuestring))
+			continue;
+		l = strlen(e->valuestring) + 1;
+		memcpy(w, e->valuestring, l);
+		(*names)[i++] = w;
+		w += l;
+	}
+	*nnames = i;
+out:
+	cJSON_Delete(root);
 	return rc;
+}
+
+int
+reg_list_catalog(struct reg_conn *c, reg_tags_fn *cb, void *ud,
+    size_t *rejected, struct tm_err *err)
+{
+	static const struct page_kind	catalog = { "_catalog", "catalog",
+					    "repositories", "repository names",
+					    catalog_json_parse };
+	char				*url;
+
+	if (asprintf(&url, "/v2/_catalog?n=%d", TAGS_PAGE) == -1)
+		url = NULL;
+	return list_all(c, &catalog, url, strdup("registry:catalog:*"), cb, ud,
+	    rejected, err);
 }
 
 /*

@@ -103,6 +103,15 @@ typedef int	 reg_tags_fn(void *ud, const char *const *tags, size_t n);
 int	reg_list_tags(struct reg_conn *, const char *repo, reg_tags_fn *,
 	    void *ud, size_t *rejected, struct tm_err *);
 
+/*
+ * Every repository the registry lists in /v2/_catalog (the pagination,
+ * limits and duplicate handling of reg_list_tags; cb gets names, invalid
+ * ones counted into *rejected).  Registries without a catalog (Docker
+ * Hub) answer 401/404: an error as any other.
+ */
+int	reg_list_catalog(struct reg_conn *, reg_tags_fn *, void *ud,
+	    size_t *rejected, struct tm_err *);
+
 struct reg_manifest {
 	char	*bytes;		/* exact bytes as received; NULL after HEAD */
 	size_t	 len;
