@@ -405,28 +405,17 @@ mirrorset_shard(const struct ms_mirror *m, unsigned n)
 	return (unsigned)(v % n);
 }
 
-/*
- * The expression compiles, and a semver: item is one the matcher knows
- * (a matcher without them would take it for a glob that matches
- * nothing, silently).
- */
+/* The expression compiles, with every item kind the matcher has. */
 static int
 check_tags(struct ctx *c, const yaml_node_t *at, const char *expr)
 {
 	struct tagexpr	*e;
 	struct tm_err	 e2;
-	size_t		 i;
-	int		 rc = 0;
 
 	if ((e = tagexpr_compile(expr, &e2)) == NULL)
 		return node_err(c, at, "tags: %s", e2.msg);
-	for (i = 0; i < tagexpr_items(e) && rc == 0; i++)
-		if (tagexpr_item_kind(e, i) == TAGEXPR_GLOB &&
-		    strncmp(tagexpr_item_text(e, i), "semver:", 7) == 0)
-			rc = node_err(c, at, "tags: '%s': this build's matcher "
-			    "has no semver: items", tagexpr_item_text(e, i));
 	tagexpr_free(e);
-	return rc;
+	return 0;
 }
 
 /* Append a mirror (zeroed, src_tls_verify -1) and return it. */

@@ -98,6 +98,8 @@ skopeo(void)
 	    "    library/redis: ['1.0', '2.0']\n"
 	    "  images-by-tag-regex:\n"
 	    "    nginx: ^1\\.13\\.[12]-alpine-perl$\n"
+	    "  images-by-semver:\n"
+	    "    python: '>= 3.10, < 3.13'\n"
 	    "quay.io:\n"
 	    "  images:\n"
 	    "    coreos/etcd: [latest]\n";
@@ -110,7 +112,7 @@ skopeo(void)
 	ok(s != NULL, "skopeo's YAML parses (%s)", s == NULL ? err.msg : "");
 	if (s == NULL)
 		return;
-	is_int((int)mirrorset_count(s), 4, "one mirror per image");
+	is_int((int)mirrorset_count(s), 5, "one mirror per image");
 	m = mirrorset_get(s, 0);
 	is_str(m->tags, "*", "no tags: all");
 	is_int(m->src_tls_verify, 0, "tls-verify is the source's");
@@ -119,7 +121,9 @@ skopeo(void)
 	is_str(mirrorset_get(s, 1)->tags, "1.0,2.0", "a tag list");
 	is_str(mirrorset_get(s, 2)->tags, "re:.*(^1\\.13\\.[12]-alpine-perl$).*",
 	    "a regex searches, as skopeo's does");
-	m = mirrorset_get(s, 3);
+	is_str(mirrorset_get(s, 3)->tags, "semver:>= 3.10  < 3.13",
+	    "a semver constraint, its ',' AND written as a blank");
+	m = mirrorset_get(s, 4);
 	is_int(m->src_tls_verify, -1, "another registry's tls-verify unset");
 	mirrorset_dest(s, m, "quay.io", "coreos/etcd", buf, sizeof buf, &err);
 	is_str(buf, "127.0.0.1:5001/mirror/etcd", "the last part of the name");
