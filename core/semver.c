@@ -1,3 +1,7 @@
+/*
+ * Semantic versions from Docker tags and skopeo-style version ranges:
+ * parsing, precedence, and checking a version against a range.
+ */
 #include "config.h"
 
 #include "semver.h"

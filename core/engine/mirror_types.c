@@ -1,6 +1,6 @@
 /*
  * The words for run statuses and tag states, from the X-macro tables in
- * types.h, so the report, the CLI and the TUI say the same thing.
+ * mirror_types.h, so the report, the CLI and the TUI say the same thing.
  */
 #include "config.h"
 
