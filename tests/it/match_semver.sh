@@ -1,8 +1,8 @@
 # Differential test: semver: ranges and latest:N[:GLOB] against an
 # independent Python reference (tests/tools/semver_ref.py, written from the
-# documented rules) over the real python tag lists, with thousands of
-# generated ranges and expressions plus hand-picked ones; then a few through
-# `tagmirror preview --tag-list`, as a user runs them.
+# documented rules) over the real python tag lists, with generated ranges
+# and expressions (600 and 500 by default) plus hand-picked ones; then a few
+# through `tagmirror preview --tag-list`, as a user runs them.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/match.lib"
 
@@ -18,6 +18,7 @@ import random, sys
 
 rng = random.Random(int(sys.argv[1]))
 d = sys.argv[2]
+n = int(sys.argv[3])
 # Versions and operators as the python tags make them interesting: 2.x and
 # 3.x, two- and three-part, 'v', wildcards, pre-releases ("-0", "-rc").
 VERS = ["2", "2.7", "2.7.18", "3", "3.x", "3.*", "3.X", "3.9", "3.10",
@@ -54,7 +55,7 @@ def rng_range(comma):
 
 BAD = ["", ">=", "3.x.y", ">=3.10<3.13", "3.12,", "|| 3", "3 | 4", ">>3",
 	"3.12 - ", ">=3.1 - 3.4", "3.12.4-01", "3.1.2.3"]
-ranges = [rng_range(True) for _ in range(3000)] + BAD + [
+ranges = [rng_range(True) for _ in range(n)] + BAD + [
 	">= 3.10, < 3.13", "~3.12", "^3", ">=3.10.0-0", "3.x", "3.9 - 3.11",
 	">=3.12 || <3"]
 
@@ -81,7 +82,7 @@ def item():
 	return rng.choice(GLOBS + ["re:3\\.9\\..*", "re:[0-9]+"])
 
 exprs = []
-for _ in range(2500):
+for _ in range(n * 5 // 6):
 	items = [item() for _ in range(rng.randint(1, 3))]
 	items += rng.sample(EXCL, rng.randint(0, 2))
 	rng.shuffle(items)
@@ -101,7 +102,10 @@ write(d + "/expr.pats", exprs)
 print(len(ranges), len(exprs))
 PY
 
-counts=$(python3 "$TMPD/gen.py" "${TM_FUZZ_SEED:-4296}" "$TMPD") ||
+# TM_SEMVER_CASES=3000 (or more) for a long run; the default keeps the
+# suite, which runs this three times in CI, within its time.
+counts=$(python3 "$TMPD/gen.py" "${TM_FUZZ_SEED:-4296}" "$TMPD" \
+	"${TM_SEMVER_CASES:-600}") ||
 	bail "the case generator failed"
 diag "cases: $counts (ranges, expressions)"
 
@@ -135,7 +139,9 @@ for list in "$TAGS" "$ALL"; do
 	# The generated cases must mean something: most select some tags and
 	# some are errors, on both sides.
 	n=$(grep -c '^[0-9]' "$TMPD/expr.want")
-	ok "most expressions select tags over $base ($n)" [ "$n" -gt 1500 ]
+	all=$(wc -l <"$TMPD/expr.pats")
+	ok "most expressions select tags over $base ($n of $all)" \
+		[ $((n * 10)) -gt $((all * 6)) ]
 	n=$(grep -c '^E$' "$TMPD/range.want")
 	ok "bad ranges are errors over $base ($n)" [ "$n" -ge 12 ]
 done
