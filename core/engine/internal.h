@@ -59,6 +59,7 @@ struct mirror {
 	char			 src_name[600], dst_name[600];	/* host/repo */
 	int			 same_registry;	/* mount from the source repo */
 	struct registry		*sreg, *dreg;
+	struct registry		*pre_src, *pre_dst;	/* preflight's, quick to give up */
 	struct tagexpr		*expr;		/* NULL: every tag (only_tags) */
 	struct blobset		*blobs;
 	/*
@@ -142,6 +143,15 @@ int		 plan_rate_gate(struct worker *, const char *ref, struct tm_err *);
 /* tagcopy.c: examine (when not planned yet) and copy one tag; stale tags. */
 void		 copy_tag(struct worker *, size_t i);
 void		 copy_delete_stale(struct mirror *);
+
+/*
+ * preflight.c: the preflight's registries (mirror_new), then before a
+ * run plans: both sides reachable, authorised, the source readable and
+ * the destination open to pushes.  0, or -1 with err naming the side.
+ */
+int		 preflight_init(struct mirror *, const struct mirror_opts *,
+		    struct tm_err *);
+int		 preflight_run(struct mirror *, struct tm_err *);
 
 /*
  * rollback.c.  Undo this run's changes from its journal (coordinator thread), tags

@@ -130,6 +130,7 @@ mirror_new(const struct mirror_opts *o, struct evq *q, struct tm_err *err)
 	}
 	if ((m->sreg = registry_new(m->src.api_host, &o->src_reg, err)) == NULL ||
 	    (m->dreg = registry_new(m->dst.api_host, &o->dst_reg, err)) == NULL ||
+	    preflight_init(m, o, err) == -1 ||
 	    (m->blobs = blobset_new()) == NULL) {
 		if (err->cat == TM_CAT_NONE)
 			tm_err_set(err, TM_CAT_IO, "out of memory");
@@ -179,6 +180,8 @@ mirror_free(struct mirror *m)
 	tagexpr_free(m->expr);
 	registry_free(m->sreg);
 	registry_free(m->dreg);
+	registry_free(m->pre_src);
+	registry_free(m->pre_dst);
 	free_opts(m);
 	pthread_cond_destroy(&m->wake);
 	pthread_mutex_destroy(&m->jlock);
@@ -384,7 +387,8 @@ run(struct mirror *m)
 	enum mirror_status	 s;
 	size_t			*list, n;
 
-	if (engine_workers(m, 1, &m->run_err) == -1 ||
+	if (preflight_run(m, &m->run_err) == -1 ||
+	    engine_workers(m, 1, &m->run_err) == -1 ||
 	    plan_run(m, m->opts.dry_run, &m->run_err) == -1) {
 		if (m->cancel)
 			tm_err_clear(&m->run_err);

@@ -89,6 +89,20 @@ reg_ping(struct reg_conn *c, struct tm_err *err)
 	return rc;
 }
 
+int
+reg_push_check(struct reg_conn *c, const char *repo, struct tm_err *err)
+{
+	char	*loc;
+
+	if (!repo_ok(repo))
+		return usage_err(c, "blob upload", "repository", repo, err);
+	if ((loc = reg_upload_start(c, repo, "blob upload", err)) == NULL)
+		return -1;
+	reg_upload_cancel(c, loc, repo);
+	free(loc);
+	return 0;
+}
+
 /*
  * One page: valid names not seen before to cb, the invalid ones counted.
  * 1 stop, 0 go on, -1.
