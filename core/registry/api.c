@@ -379,6 +379,34 @@ reg_manifest_get(struct reg_conn *c, const char *repo, const char *ref,
 	return rc;
 }
 
+/*
+ * A HEAD's error answer has no body, so no registry code or message: one
+ * GET (a single attempt) asks for them, so "HTTP 500 UNKNOWN: storage
+ * backend unavailable" is not reported as a bare "HTTP 500".  401 is left
+ * alone (its auth round was had), and so is a GET answering otherwise.
+ */
+static void
+head_error_detail(struct reg_conn *c, const char *repo, const char *ref,
+    struct tm_err *err)
+{
+	struct http_req		rq;
+	struct http_resp	r;
+	struct tm_err		e;
+
+	if (err->http < 400 || err->http == 401 || err->code[0] != '\0' ||
+	    manifest_req(c, "GET", repo, ref, NULL, &rq, &e) == -1)
+		return;
+	rq.no_retry = 1;
+	rq.max_body = MF_MAX_BYTES;
+	if (http_do(c, &rq, &r, &e) == -1 && e.http == err->http &&
+	    e.code[0] != '\0') {
+		memcpy(err->code, e.code, sizeof err->code);
+		memcpy(err->msg, e.msg, sizeof err->msg);
+	}
+	http_resp_free(&r);
+	req_free(&rq);
+}
+
 int
 reg_manifest_head(struct reg_conn *c, const char *repo, const char *ref,
     struct reg_manifest *m, struct tm_err *err)
@@ -415,7 +443,8 @@ reg_manifest_head(struct reg_conn *c, const char *repo, const char *ref,
 			else
 				rc = 1;
 		}
-	}
+	} else
+		head_error_detail(c, repo, ref, err);
 	http_resp_free(&r);
 	req_free(&rq);
 	return rc;
