@@ -288,29 +288,40 @@ plan_one(void *ud, size_t worker, size_t k)
 	plan_tag(&r->m->w[worker], r->from + k);
 }
 
+/* The source's tags into src, the selection, and its warnings in m. */
+static int
+list_src(struct mirror *m, struct names *src, size_t **matched, size_t *n,
+    struct tm_err *err)
+{
+	struct plan_warnings	warn = { 0 };
+	size_t			rejected = 0;
+
+	if (reg_list_tags(m->w[0].src, m->src.repo, names_page, src,
+	    &rejected, err) == -1 ||
+	    plan_match(m->expr, m->opts.only_tags, m->opts.n_only,
+	    (const char *const *)src->v, src->n, rejected, matched, n, &warn,
+	    err) == -1)
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	m->warnings = warn.v;
+	m->nwarnings = warn.n;
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
 int
 plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 {
 	struct plan_range	 range = { m, 0 };
 	struct mirror_event	 ev;
 	struct names		 src = { 0 }, dst = { 0 }, old = { 0 };
-	struct plan_warnings	 warn = { 0 };
-	size_t			 nplan, rejected = 0;
+	size_t			 nplan;
 	struct mtag		*tags;
 	size_t			*matched = NULL, n = 0, i;
 	int			 rc = -1;
 
-	if (reg_list_tags(m->w[0].src, m->src.repo, names_page, &src,
-	    &rejected, err) == -1)
+	if (list_src(m, &src, &matched, &n, err) == -1)
 		goto out;
-	if (plan_match(m->expr, m->opts.only_tags, m->opts.n_only,
-	    (const char *const *)src.v, src.n, rejected, &matched, &n, &warn,
-	    err) == -1)
-		goto out;
-	pthread_mutex_lock(&m->lock);
-	m->warnings = warn.v;
-	m->nwarnings = warn.n;
-	pthread_mutex_unlock(&m->lock);
 	if (m->opts.delete_stale && m->expr != NULL && m->opts.n_only == 0) {
 		if (list_dst(m, &dst, err) == -1 ||
 		    plan_stale_tags(m->expr, (const char *const *)src.v, src.n,
