@@ -65,7 +65,8 @@ static const char usage[] =
 "Exit status: 0 SUCCESS (every tag mirrored or already up to date),\n"
 "1 usage or configuration error, 2 FAIL (nothing mirrored, or the source\n"
 "could not be listed), 3 PARTIAL_MIRROR (some tags failed, the others\n"
-"kept), 4 ROLLED_BACK (some failed, destination restored), 5 CANCELLED.\n";
+"kept), 4 ROLLED_BACK (some failed, destination restored), 5 CANCELLED,\n"
+"6 NOTHING_SELECTED (EXPR selected no tag; the warnings say why).\n";
 
 struct out {
 	struct mirror	*m;
@@ -275,6 +276,10 @@ print_summary(struct out *o, enum mirror_status copy)
 		printf("%zu copied", t.done + t.rolled_back);
 	printf(", %zu %s", t.uptodate, tag_state_label(TAG_UPTODATE));
 	print_failed_count(&t);
+	if (t.cancelled > 0)
+		printf(", %zu %s", t.cancelled, tag_state_label(TAG_CANCELLED));
+	if (t.skipped > 0)
+		printf(", %zu %s", t.skipped, tag_state_label(TAG_SKIPPED));
 	if (t.stale > 0)
 		printf(", %zu %s", o->dry_run ? t.stale : t.deleted,
 		    o->dry_run ? "to delete" : "deleted");
@@ -327,6 +332,8 @@ exit_code(enum mirror_status s)
 		return 4;
 	case MIRROR_CANCELLED:
 		return 5;
+	case MIRROR_NOTHING_SELECTED:
+		return 6;
 	default:
 		return 2;
 	}
@@ -421,9 +428,13 @@ check_args(struct cli *c, struct only *only)
 static void
 print_outcome(struct out *o, const struct cli *c, enum mirror_status st)
 {
-	struct tm_err	 err;
-	const char	*journal;
+	struct tm_err		 err;
+	const char		*journal;
+	const char *const	*warn;
+	size_t			 i, n = mirror_warnings(o->m, &warn);
 
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "tagmirror: warning: %s\n", warn[i]);
 	if (o->dry_run)
 		print_plan(o);
 	print_summary(o, mirror_copy_status(o->m));

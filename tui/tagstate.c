@@ -51,6 +51,8 @@ tag_state_el(enum tag_state s)
 	case TAG_CONFLICT:
 		return EL_FAILED;
 	case TAG_STALE_DELETED:
+	case TAG_CANCELLED:
+	case TAG_SKIPPED:
 		return EL_WARN;
 	case TAG_ROLLED_BACK:
 		return EL_HINT;

@@ -59,6 +59,7 @@ struct mirror {
 	char			 src_name[600], dst_name[600];	/* host/repo */
 	int			 same_registry;	/* mount from the source repo */
 	struct registry		*sreg, *dreg;
+	struct registry		*pre_src, *pre_dst;	/* preflight's, quick to give up */
 	struct tagexpr		*expr;		/* NULL: every tag (only_tags) */
 	struct blobset		*blobs;
 	/*
@@ -81,6 +82,15 @@ struct mirror {
 	size_t			 task_n;
 
 	atomic_int		 cancel;
+	/*
+	 * halt: take no new tag (a cancel, or the breaker).  The breaker
+	 * trips after BREAKER_LIMIT tags in a row failed with a refusal of
+	 * the whole registry (refusals[side]); breaker is the cause, which
+	 * becomes run_err when the copy is over.
+	 */
+	atomic_int		 halt;
+	int			 refusals[2];
+	struct tm_err		 breaker;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 wake;		/* cancellable sleeps, rate gate */
 
@@ -89,6 +99,8 @@ struct mirror {
 	struct tm_err		 run_err;
 	struct mtag		*tags;
 	size_t			 ntags;		/* published count */
+	char			**warnings;	/* the match's, set once by the plan */
+	size_t			 nwarnings;
 	int			 round;		/* 0, then end-of-run rounds */
 
 	pthread_mutex_t		 jlock;		/* journal creation */
@@ -117,7 +129,11 @@ void		 engine_set_state(struct mirror *, size_t i, enum tag_state,
 		    const struct tm_err *);
 /* Open worker connections up to n (capped at opts.jobs).  0 or -1. */
 int		 engine_workers(struct mirror *, size_t n, struct tm_err *);
-/* A tag failed: RETRYING when an end-of-run round may still fix it. */
+/*
+ * A tag failed: RETRYING when an end-of-run round may still fix it,
+ * CANCELLED when a cancel stopped it.  A refusal of the whole registry
+ * counts towards the breaker.
+ */
 void		 engine_tag_failed(struct mirror *, size_t i, const struct tm_err *);
 /* Sleep up to secs, waking early on cancel.  0, or -1 when cancelled. */
 int		 engine_sleep(struct mirror *, double secs);
@@ -142,6 +158,15 @@ int		 plan_rate_gate(struct worker *, const char *ref, struct tm_err *);
 /* tagcopy.c: examine (when not planned yet) and copy one tag; stale tags. */
 void		 copy_tag(struct worker *, size_t i);
 void		 copy_delete_stale(struct mirror *);
+
+/*
+ * preflight.c: the preflight's registries (mirror_new), then before a
+ * run plans: both sides reachable, authorised, the source readable and
+ * the destination open to pushes.  0, or -1 with err naming the side.
+ */
+int		 preflight_init(struct mirror *, const struct mirror_opts *,
+		    struct tm_err *);
+int		 preflight_run(struct mirror *, struct tm_err *);
 
 /*
  * rollback.c.  Undo this run's changes from its journal (coordinator thread), tags

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "internal.h"
 #include "journal.h"
+#include "plan.h"
 #include "pool.h"
 #include "tagexpr.h"
 
@@ -130,6 +131,7 @@ mirror_new(const struct mirror_opts *o, struct evq *q, struct tm_err *err)
 	}
 	if ((m->sreg = registry_new(m->src.api_host, &o->src_reg, err)) == NULL ||
 	    (m->dreg = registry_new(m->dst.api_host, &o->dst_reg, err)) == NULL ||
+	    preflight_init(m, o, err) == -1 ||
 	    (m->blobs = blobset_new()) == NULL) {
 		if (err->cat == TM_CAT_NONE)
 			tm_err_set(err, TM_CAT_IO, "out of memory");
@@ -173,12 +175,15 @@ mirror_free(struct mirror *m)
 		reg_manifest_free(&m->tags[i].src_mf);
 	}
 	free(m->tags);
+	plan_warnings_free(&(struct plan_warnings){ m->warnings, m->nwarnings });
 	plan_forget_listing(m);
 	free(m->task_tags);
 	blobset_free(m->blobs);
 	tagexpr_free(m->expr);
 	registry_free(m->sreg);
 	registry_free(m->dreg);
+	registry_free(m->pre_src);
+	registry_free(m->pre_dst);
 	free_opts(m);
 	pthread_cond_destroy(&m->wake);
 	pthread_mutex_destroy(&m->jlock);
@@ -232,10 +237,10 @@ copy_rounds(struct mirror *m, size_t *list, size_t n)
 			engine_emit_tag(m, list[k], MEV_TAG);
 		}
 		pthread_mutex_unlock(&m->lock);
-		pool_run(m->nw, n, round_one, &r, &m->cancel);
+		pool_run(m->nw, n, round_one, &r, &m->halt);
 		/* Later rounds plan late: the listing may be out of date by then. */
 		plan_forget_listing(m);
-		if (m->cancel || m->round >= m->opts.retries)
+		if (m->halt || m->round >= m->opts.retries)
 			break;
 		if ((n = collect(m, TAG_RETRYING, list)) == 0)
 			break;
@@ -262,11 +267,16 @@ compute_status(struct mirror *m)
 		return MIRROR_FAIL;
 	if (m->cancel)
 		return MIRROR_CANCELLED;
+	if (m->ntags == 0)
+		return MIRROR_NOTHING_SELECTED;
 	for (i = 0; i < m->ntags; i++)
 		switch (m->tags[i].i.state) {
 		case TAG_FAILED:
 		case TAG_CONFLICT:
+		case TAG_SKIPPED:
 			bad++;
+			break;
+		case TAG_CANCELLED:
 			break;
 		case TAG_QUEUED:
 			/* Planned work a dry run leaves queued counts as good;
@@ -282,39 +292,60 @@ compute_status(struct mirror *m)
 	return good > 0 ? MIRROR_PARTIAL : MIRROR_FAIL;
 }
 
+/*
+ * What a tag still in flight when the run stops becomes, under m->lock:
+ * CANCELLED after a cancel, SKIPPED when the breaker stopped the run
+ * before it was tried, FAILED when it ran out of rounds; or it stays
+ * (TAG_QUEUED: a dry run's plan, a stale tag the run chose to keep).
+ */
+static enum tag_state
+settled(const struct mirror *m, const struct mtag *t, struct tm_err *e)
+{
+	switch (t->i.state) {
+	case TAG_QUEUED:
+		if (t->i.action == TAG_ACT_DELETE ||
+		    (m->opts.dry_run && t->planned))
+			return TAG_QUEUED;
+		/* FALLTHROUGH */
+	case TAG_COPYING:
+	case TAG_PUSHING:
+		if (m->cancel) {
+			tm_err_set(e, TM_CAT_CANCELLED, "cancelled before it "
+			    "finished");
+			return TAG_CANCELLED;
+		}
+		*e = m->breaker.cat != TM_CAT_NONE ? m->breaker : m->run_err;
+		return TAG_SKIPPED;
+	case TAG_RETRYING:
+		if (m->cancel) {
+			tm_err_set(e, TM_CAT_CANCELLED, "cancelled before its "
+			    "retry");
+			return TAG_CANCELLED;
+		}
+		*e = t->i.err;
+		return TAG_FAILED;
+	default:
+		return t->i.state;
+	}
+}
+
 /* Tags still in flight when the run stops: cancelled, or out of rounds. */
 static void
 settle(struct mirror *m)
 {
 	struct tm_err	e;
+	enum tag_state	st;
 	size_t		i;
 
-	tm_err_clear(&e);
-	tm_err_set(&e, TM_CAT_CANCELLED, "cancelled before it finished");
 	pthread_mutex_lock(&m->lock);
 	for (i = 0; i < m->ntags; i++) {
 		struct mtag	*t = &m->tags[i];
 
-		switch (t->i.state) {
-		case TAG_QUEUED:
-			/* Planned and not done: a dry run, or a stale tag the
-			 * run chose to keep. */
-			if ((m->opts.dry_run && !m->cancel) ||
-			    t->i.action == TAG_ACT_DELETE)
-				continue;
-			/* FALLTHROUGH */
-		case TAG_COPYING:
-		case TAG_PUSHING:
-			t->i.err = e;
-			break;
-		case TAG_RETRYING:
-			if (m->cancel)
-				t->i.err = e;
-			break;
-		default:
+		tm_err_clear(&e);
+		if ((st = settled(m, t, &e)) == t->i.state)
 			continue;
-		}
-		t->i.state = TAG_FAILED;
+		t->i.err = e;
+		t->i.state = st;
 		t->i.retry_in = 0;
 		engine_emit_tag(m, i, MEV_TAG);
 	}
@@ -330,6 +361,10 @@ finish(struct mirror *m)
 
 	settle(m);
 	pthread_mutex_lock(&m->lock);
+	/* The breaker's cause is the run's: one failure, not one per tag. */
+	if (m->breaker.cat != TM_CAT_NONE && m->run_err.cat == TM_CAT_NONE &&
+	    !m->cancel)
+		m->run_err = m->breaker;
 	m->status = m->copy_status = compute_status(m);
 	m->elapsed = tm_now() - m->t0;
 	m->ended = time(NULL);
@@ -384,7 +419,8 @@ run(struct mirror *m)
 	enum mirror_status	 s;
 	size_t			*list, n;
 
-	if (engine_workers(m, 1, &m->run_err) == -1 ||
+	if (preflight_run(m, &m->run_err) == -1 ||
+	    engine_workers(m, 1, &m->run_err) == -1 ||
 	    plan_run(m, m->opts.dry_run, &m->run_err) == -1) {
 		if (m->cancel)
 			tm_err_clear(&m->run_err);
@@ -510,6 +546,7 @@ mirror_cancel(struct mirror *m)
 {
 	pthread_mutex_lock(&m->lock);
 	m->cancel = 1;
+	m->halt = 1;
 	pthread_cond_broadcast(&m->wake);
 	pthread_mutex_unlock(&m->lock);
 }
@@ -556,7 +593,9 @@ mirror_retry_start(struct mirror *m, const size_t *tags, size_t n,
 	for (i = 0; i < (n > 0 ? n : m->ntags); i++) {
 		size_t	t = n > 0 ? tags[i] : i;
 
-		if (t < m->ntags && m->tags[t].i.state == TAG_FAILED &&
+		if (t < m->ntags && (m->tags[t].i.state == TAG_FAILED ||
+		    m->tags[t].i.state == TAG_CANCELLED ||
+		    m->tags[t].i.state == TAG_SKIPPED) &&
 		    m->tags[t].i.action == TAG_ACT_COPY)
 			list[k++] = t;
 	}
@@ -574,8 +613,14 @@ mirror_retry_start(struct mirror *m, const size_t *tags, size_t n,
 	m->task_n = k;
 	pthread_mutex_lock(&m->lock);
 	m->cancel = 0;
+	m->halt = 0;
+	m->refusals[0] = m->refusals[1] = 0;
+	tm_err_clear(&m->breaker);
 	m->finished = 0;
 	m->status = MIRROR_RUNNING;
+	/* The clock goes on from where the run stopped: the time at the
+	 * decide prompt is not the run's. */
+	m->t0 = tm_now() - m->elapsed;
 	pthread_mutex_unlock(&m->lock);
 	blobset_forget_failures(m->blobs);
 	return launch(m, TASK_RETRY, err);
@@ -675,6 +720,12 @@ totals_locked(const struct mirror *m, struct mirror_totals *t)
 			t->failed++;
 			t->failed_by_cat[x->err.cat]++;
 			break;
+		case TAG_CANCELLED:
+			t->cancelled++;
+			break;
+		case TAG_SKIPPED:
+			t->skipped++;
+			break;
 		case TAG_STALE_DELETED:
 			t->deleted++;
 			break;
@@ -758,12 +809,27 @@ mirror_snapshot(const struct mirror *cm, struct mirror_snapshot *s,
 	s->rollback = m->rb;
 	s->rolled_back = m->status == MIRROR_ROLLED_BACK || rollback_complete(m);
 	s->run_err = m->run_err;
+	s->warnings = (const char *const *)m->warnings;
+	s->nwarnings = m->nwarnings;
 	s->started = m->started;
 	s->ended = m->ended;
 	s->journal = m->have_journal ? m->journal_path : NULL;
 	pthread_mutex_unlock(&m->lock);
 	totals_unlocked(m, &s->totals);
 	return 0;
+}
+
+size_t
+mirror_warnings(const struct mirror *cm, const char *const **out)
+{
+	struct mirror	*m = (struct mirror *)cm;
+	size_t		 n;
+
+	pthread_mutex_lock(&m->lock);
+	*out = (const char *const *)m->warnings;
+	n = m->nwarnings;
+	pthread_mutex_unlock(&m->lock);
+	return n;
 }
 
 void

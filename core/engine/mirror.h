@@ -57,6 +57,9 @@ int		 mirror_busy(const struct mirror *);
 int		 mirror_snapshot(const struct mirror *, struct mirror_snapshot *,
 		    struct tm_err *);
 void		 mirror_snapshot_free(struct mirror_snapshot *);
+/* The match's warnings (docs/report.md): *out gets the mirror's own
+ * strings, valid while it lives; the count.  Empty until planned. */
+size_t		 mirror_warnings(const struct mirror *, const char *const **out);
 /* The JSON report of a snapshot (schema in docs/report.md), malloc'd;
  * NULL when out of memory. */
 char		*mirror_report_text(const struct mirror_snapshot *);

@@ -22,7 +22,8 @@
 	_(PARTIAL, "PARTIAL_MIRROR") \
 	_(FAIL, "FAIL") \
 	_(CANCELLED, "CANCELLED") \
-	_(ROLLED_BACK, "ROLLED_BACK")
+	_(ROLLED_BACK, "ROLLED_BACK") \
+	_(NOTHING_SELECTED, "NOTHING_SELECTED")
 
 enum mirror_status {
 #define MIRROR_STATUS_ENUM(name, str) MIRROR_##name,
@@ -42,6 +43,8 @@ enum mirror_status {
 	_(DONE, "copied", "copied", "done") \
 	_(UPTODATE, "up_to_date", "up-to-date", "up to date") \
 	_(FAILED, "failed", "FAILED", "failed") \
+	_(CANCELLED, "cancelled", "cancelled", "cancelled") \
+	_(SKIPPED, "skipped", "skipped", "not attempted") \
 	_(STALE_DELETED, "deleted", "deleted", "deleted (stale)") \
 	_(ROLLED_BACK, "rolled_back", "rolled-back", "rolled back") \
 	_(CONFLICT, "conflict", "CONFLICT", "conflict")
@@ -56,7 +59,9 @@ enum tag_state {
  * What the plan does with a tag.  A matched tag is copied unless the
  * plan finds it up to date (state TAG_UPTODATE); a stale one (only with
  * delete_stale: in the destination, matched, gone upstream) is removed.
- * A dry run leaves tags to copy or delete in TAG_QUEUED.
+ * A dry run leaves tags to copy or delete in TAG_QUEUED.  A cancel
+ * leaves the tags it stopped CANCELLED (never FAILED); a registry that
+ * refuses every request leaves the tags not tried yet SKIPPED.
  */
 enum tag_action {
 	TAG_ACT_COPY,
@@ -145,6 +150,9 @@ struct mirror_totals {
 	unsigned long		requests_src, requests_dst;	/* HTTP requests sent */
 	/* Failed and conflicting tags by their error's category. */
 	size_t			failed_by_cat[TM_CAT_COUNT];
+	/* Tags a cancel stopped, and tags never attempted because a
+	 * registry refused every request (run_err says which). */
+	size_t			cancelled, skipped;
 };
 
 /* The outcome of a rollback (automatic, decided, or from a journal). */
@@ -179,6 +187,10 @@ struct mirror_snapshot {
 	struct tm_err		 run_err;
 	struct mirror_tag_info	*tags;
 	size_t			 ntags;
+	/* What matched nothing, as tagmirror preview words it (the mirror's
+	 * strings, set once the tags are listed). */
+	const char *const	*warnings;
+	size_t			 nwarnings;
 };
 
 /* The status's name: "SUCCESS", "PARTIAL_MIRROR" ... */

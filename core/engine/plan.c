@@ -7,6 +7,7 @@
 
 #include "plan.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +82,80 @@ contains(const char *const *sorted, size_t n, const char *s)
 	return bsearch(&s, sorted, n, sizeof *sorted, str_cmp) != NULL;
 }
 
+void
+plan_warnings_free(struct plan_warnings *w)
+{
+	struct names	s = { w->v, w->n, w->n };
+
+	names_free(&s);
+	w->v = NULL;
+	w->n = 0;
+}
+
+static char *
+warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+warning(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r == -1 ? NULL : s;
+}
+
+/* An item's warning, its text as the user typed it made terminal-safe. */
+static char *
+item_warning(const struct tagexpr *expr, size_t i)
+{
+	const char	*t = tagexpr_item_text(expr, i);
+	size_t		 n = strlen(t) + 1;
+	char		*safe = malloc(n), *s;
+
+	if (safe == NULL)
+		return NULL;
+	tm_sanitize(safe, n, t);
+	s = warning("item %zu '%s' %s no tag", i + 1, safe,
+	    tagexpr_item_kind(expr, i) == TAGEXPR_EXCLUDE ? "excludes" :
+	    "matches");
+	free(safe);
+	return s;
+}
+
+/* The warnings tagmirror preview gives, in its order.  0 or -1. */
+static int
+match_warnings(const struct tagexpr *expr, const size_t *item_counts,
+    size_t n, size_t rejected, size_t selected, struct plan_warnings *w)
+{
+	struct names	s = { 0 };
+	size_t		i;
+	int		rc = 0;
+
+	if (rejected > 0)
+		rc |= names_push(&s, warning("skipped %zu name%s that %s not "
+		    "%svalid tag name%s", rejected, rejected == 1 ? "" : "s",
+		    rejected == 1 ? "is" : "are", rejected == 1 ? "a " : "",
+		    rejected == 1 ? "" : "s"));
+	for (i = 0; expr != NULL && i < tagexpr_items(expr); i++)
+		if (item_counts[i] == 0)
+			rc |= names_push(&s, item_warning(expr, i));
+	if (selected == 0)
+		rc |= names_push(&s, warning("nothing matched: no tag of %zu "
+		    "would be mirrored", n));
+	w->v = s.v;
+	w->n = s.n;
+	return rc == 0 ? 0 : -1;
+}
+
 int
 plan_match(const struct tagexpr *expr, const char *const *only,
-    size_t n_only, const char *const *src, size_t n, size_t **out,
-    size_t *nout, struct tm_err *err)
+    size_t n_only, const char *const *src, size_t n, size_t rejected,
+    size_t **out, size_t *nout, struct plan_warnings *warn,
+    struct tm_err *err)
 {
 	struct tagexpr_result	 r;
 	const char		**sorted = NULL;
@@ -116,6 +187,12 @@ plan_match(const struct tagexpr *expr, const char *const *only,
 				r.matched[k++] = r.matched[i];
 		r.n_matched = k;
 		free(sorted);
+	}
+	if (warn != NULL && match_warnings(expr, r.item_counts, n, rejected,
+	    r.n_matched, warn) == -1) {
+		plan_warnings_free(warn);
+		tagexpr_result_free(&r);
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	}
 	*out = r.matched;
 	*nout = r.n_matched;
@@ -222,6 +299,27 @@ plan_one(void *ud, size_t worker, size_t k)
 	plan_tag(&r->m->w[worker], r->from + k);
 }
 
+/* The source's tags into src, the selection, and its warnings in m. */
+static int
+list_src(struct mirror *m, struct names *src, size_t **matched, size_t *n,
+    struct tm_err *err)
+{
+	struct plan_warnings	warn = { 0 };
+	size_t			rejected = 0;
+
+	if (reg_list_tags(m->w[0].src, m->src.repo, names_page, src,
+	    &rejected, err) == -1 ||
+	    plan_match(m->expr, m->opts.only_tags, m->opts.n_only,
+	    (const char *const *)src->v, src->n, rejected, matched, n, &warn,
+	    err) == -1)
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	m->warnings = warn.v;
+	m->nwarnings = warn.n;
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
 int
 plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 {
@@ -233,11 +331,7 @@ plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 	size_t			*matched = NULL, n = 0, i;
 	int			 rc = -1;
 
-	if (reg_list_tags(m->w[0].src, m->src.repo, names_page, &src, NULL,
-	    err) == -1)
-		goto out;
-	if (plan_match(m->expr, m->opts.only_tags, m->opts.n_only,
-	    (const char *const *)src.v, src.n, &matched, &n, err) == -1)
+	if (list_src(m, &src, &matched, &n, err) == -1)
 		goto out;
 	if (m->opts.delete_stale && m->expr != NULL && m->opts.n_only == 0) {
 		if (list_dst(m, &dst, err) == -1 ||
@@ -273,7 +367,7 @@ plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 		goto out;
 	range.from = plan_copies ? 0 : n;
 	nplan = m->ntags - range.from;
-	pool_run(m->nw, nplan, plan_one, &range, &m->cancel);
+	pool_run(m->nw, nplan, plan_one, &range, &m->halt);
 	rc = 0;
 out:
 	if (rc == -1)

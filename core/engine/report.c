@@ -143,6 +143,8 @@ add_summary(cJSON *root, const struct mirror_totals *tot)
 	cJSON_AddNumberToObject(sum, "up_to_date", (double)tot->uptodate);
 	cJSON_AddNumberToObject(sum, "failed",
 	    (double)(tot->failed + tot->conflicts));
+	cJSON_AddNumberToObject(sum, "cancelled", (double)tot->cancelled);
+	cJSON_AddNumberToObject(sum, "skipped", (double)tot->skipped);
 	cJSON_AddNumberToObject(sum, "stale", (double)tot->stale);
 	cJSON_AddNumberToObject(sum, "deleted", (double)tot->deleted);
 	cats = cJSON_AddObjectToObject(sum, "failed_by_category");
@@ -164,7 +166,7 @@ add_summary(cJSON *root, const struct mirror_totals *tot)
 char *
 mirror_report_text(const struct mirror_snapshot *s)
 {
-	cJSON	*root, *tags, *failed;
+	cJSON	*root, *tags, *failed, *unfinished, *warn;
 	char	*text;
 	size_t	 i;
 
@@ -172,15 +174,24 @@ mirror_report_text(const struct mirror_snapshot *s)
 	add_run(root, s);
 	tags = cJSON_CreateArray();
 	failed = cJSON_CreateArray();
+	unfinished = cJSON_CreateArray();
+	warn = cJSON_CreateArray();
+	for (i = 0; i < s->nwarnings; i++)
+		cJSON_AddItemToArray(warn, cJSON_CreateString(s->warnings[i]));
 	for (i = 0; i < s->ntags; i++) {
 		const struct mirror_tag_info	*t = &s->tags[i];
 
 		cJSON_AddItemToArray(tags, tag_json(t, s->dry_run));
 		if (t->state == TAG_FAILED || t->state == TAG_CONFLICT)
 			cJSON_AddItemToArray(failed, cJSON_CreateString(t->name));
+		else if (t->state == TAG_CANCELLED || t->state == TAG_SKIPPED)
+			cJSON_AddItemToArray(unfinished,
+			    cJSON_CreateString(t->name));
 	}
+	cJSON_AddItemToObject(root, "warnings", warn);
 	add_summary(root, &s->totals);
 	cJSON_AddItemToObject(root, "failed_tags", failed);
+	cJSON_AddItemToObject(root, "unfinished_tags", unfinished);
 	cJSON_AddItemToObject(root, "tags", tags);
 	text = cJSON_Print(root);
 	cJSON_Delete(root);
@@ -260,7 +271,7 @@ int
 mirror_report_failed(const char *path, char ***tags, size_t *n,
     struct mirror_report_run *run, struct tm_err *err)
 {
-	const cJSON	*arr, *v;
+	const cJSON	*arr, *more, *v;
 	cJSON		*root;
 	FILE		*f;
 	char		*text;
@@ -298,15 +309,18 @@ mirror_report_failed(const char *path, char ***tags, size_t *n,
 		return tm_err_set(err, TM_CAT_USAGE,
 		    "%s is not a tagmirror report", path);
 	}
-	if ((*tags = calloc((size_t)cJSON_GetArraySize(arr) + 1,
-	    sizeof **tags)) == NULL) {
+	/* Tags a cancel or a refusing registry stopped are retried too. */
+	more = cJSON_GetObjectItemCaseSensitive(root, "unfinished_tags");
+	if ((*tags = calloc((size_t)cJSON_GetArraySize(arr) +
+	    (size_t)cJSON_GetArraySize(more) + 1, sizeof **tags)) == NULL) {
 		cJSON_Delete(root);
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	}
-	cJSON_ArrayForEach(v, arr)
-		if (cJSON_IsString(v) && tm_tag_valid(v->valuestring) &&
-		    ((*tags)[k] = strdup(v->valuestring)) != NULL)
-			k++;
+	for (; arr != NULL; arr = arr == more ? NULL : more)
+		cJSON_ArrayForEach(v, arr)
+			if (cJSON_IsString(v) && tm_tag_valid(v->valuestring) &&
+			    ((*tags)[k] = strdup(v->valuestring)) != NULL)
+				k++;
 	*n = k;
 	if (run != NULL) {
 		run->source = dup_field(root, "source");

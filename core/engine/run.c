@@ -53,11 +53,18 @@ engine_emit_tag(struct mirror *m, size_t i, enum mirror_event_type type)
 	evq_push(m->q, &ev);
 }
 
+#define BREAKER_LIMIT	3	/* tags in a row refused by one registry */
+
 void
 engine_set_state(struct mirror *m, size_t i, enum tag_state st,
     const struct tm_err *err)
 {
+	/* A cancelled request is the cancel's doing, not a failure. */
+	if (st == TAG_FAILED && err != NULL && err->cat == TM_CAT_CANCELLED)
+		st = TAG_CANCELLED;
 	pthread_mutex_lock(&m->lock);
+	if (st == TAG_DONE || st == TAG_UPTODATE)
+		m->refusals[0] = m->refusals[1] = 0;
 	m->tags[i].i.state = st;
 	if (err != NULL)
 		m->tags[i].i.err = *err;
@@ -87,12 +94,50 @@ retryable(const struct tm_err *e)
 	}
 }
 
+/*
+ * The registry turns everything away, whatever the tag: nothing to
+ * connect to, credentials or rights refused, or pushes not supported.
+ */
+static int
+refusal(const struct tm_err *e)
+{
+	if (e->side != TM_SIDE_SOURCE && e->side != TM_SIDE_DEST)
+		return 0;
+	return (e->cat == TM_CAT_NETWORK && e->http == 0) ||
+	    (e->cat == TM_CAT_AUTH && (e->http == 401 || e->http == 403)) ||
+	    e->http == 405 || strcmp(e->code, "UNSUPPORTED") == 0;
+}
+
+/* Under m->lock: count a refusal; the breaker trips at the limit. */
+static void
+breaker_count(struct mirror *m, const struct tm_err *e)
+{
+	int	side = e->side == TM_SIDE_DEST;
+	int	push = e->http == 405 || strcmp(e->code, "UNSUPPORTED") == 0;
+
+	if (!refusal(e)) {
+		m->refusals[side] = 0;
+		return;
+	}
+	if (++m->refusals[side] < BREAKER_LIMIT || m->halt)
+		return;
+	m->breaker = *e;
+	tm_err_set(&m->breaker, e->cat, "%s refused %s%d tags in a row, the "
+	    "others were not attempted: %s", e->side == TM_SIDE_DEST ?
+	    "the destination" : "the source", push ? "pushes of " : "",
+	    BREAKER_LIMIT, e->msg);
+	m->halt = 1;
+}
+
 void
 engine_tag_failed(struct mirror *m, size_t i, const struct tm_err *err)
 {
 	int	again = retryable(err) && m->round < m->opts.retries &&
 	    !m->cancel && !m->opts.dry_run;
 
+	pthread_mutex_lock(&m->lock);
+	breaker_count(m, err);
+	pthread_mutex_unlock(&m->lock);
 	engine_set_state(m, i, again ? TAG_RETRYING : TAG_FAILED, err);
 }
 

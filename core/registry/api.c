@@ -89,6 +89,20 @@ reg_ping(struct reg_conn *c, struct tm_err *err)
 	return rc;
 }
 
+int
+reg_push_check(struct reg_conn *c, const char *repo, struct tm_err *err)
+{
+	char	*loc;
+
+	if (!repo_ok(repo))
+		return usage_err(c, "blob upload", "repository", repo, err);
+	if ((loc = reg_upload_start(c, repo, "blob upload", err)) == NULL)
+		return -1;
+	reg_upload_cancel(c, loc, repo);
+	free(loc);
+	return 0;
+}
+
 /*
  * Paged name lists: tags/list and _catalog share the pagination (Link
  * header, loops, limits) and differ in the page parser and the words.
@@ -457,6 +471,34 @@ reg_manifest_get(struct reg_conn *c, const char *repo, const char *ref,
 	return rc;
 }
 
+/*
+ * A HEAD's error answer has no body, so no registry code or message: one
+ * GET (a single attempt) asks for them, so "HTTP 500 UNKNOWN: storage
+ * backend unavailable" is not reported as a bare "HTTP 500".  401 is left
+ * alone (its auth round was had), and so is a GET answering otherwise.
+ */
+static void
+head_error_detail(struct reg_conn *c, const char *repo, const char *ref,
+    struct tm_err *err)
+{
+	struct http_req		rq;
+	struct http_resp	r;
+	struct tm_err		e;
+
+	if (err->http < 400 || err->http == 401 || err->code[0] != '\0' ||
+	    manifest_req(c, "GET", repo, ref, NULL, &rq, &e) == -1)
+		return;
+	rq.no_retry = 1;
+	rq.max_body = MF_MAX_BYTES;
+	if (http_do(c, &rq, &r, &e) == -1 && e.http == err->http &&
+	    e.code[0] != '\0') {
+		memcpy(err->code, e.code, sizeof err->code);
+		memcpy(err->msg, e.msg, sizeof err->msg);
+	}
+	http_resp_free(&r);
+	req_free(&rq);
+}
+
 int
 reg_manifest_head(struct reg_conn *c, const char *repo, const char *ref,
     struct reg_manifest *m, struct tm_err *err)
@@ -493,7 +535,8 @@ reg_manifest_head(struct reg_conn *c, const char *repo, const char *ref,
 			else
 				rc = 1;
 		}
-	}
+	} else
+		head_error_detail(c, repo, ref, err);
 	http_resp_free(&r);
 	req_free(&rq);
 	return rc;

@@ -91,6 +91,12 @@ void		 reg_conn_set_retry(struct reg_conn *, reg_retry_fn *, void *);
 
 /* GET /v2/: reachability, scheme and auth challenge discovery. */
 int	reg_ping(struct reg_conn *, struct tm_err *);
+/*
+ * May we push to repo?  Starts a blob upload session and cancels it
+ * (nothing is stored): 0 the registry opened one, -1 with err (401/403
+ * denied, 405 UNSUPPORTED on a read-only registry, ...).
+ */
+int	reg_push_check(struct reg_conn *, const char *repo, struct tm_err *);
 
 /*
  * All tags of repo, page by page (n=1000, Link header).  cb receives each

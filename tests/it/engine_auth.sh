@@ -1,6 +1,6 @@
 # Credentials: a destination behind Docker Hub style token auth.  Wrong
-# credentials fail every tag as auth, on the destination side, without
-# retries and without a journal; right ones mirror.  No password ever
+# credentials fail the run's preflight as auth, on the destination side,
+# before any tag is planned and without a journal; right ones mirror.  No password ever
 # reaches the output, the report or the journal.  TLS: a destination with
 # its own CA needs --dest-cert-dir (or --dest-tls-verify=false), for the
 # run and for its rollback.
@@ -18,10 +18,10 @@ tmrun run "$up_addr/lib/app" "$dn_addr/lib/app" --tags '*' \
 	--dest-creds "mirror:$bad_pass" --report "$TMPD/bad.json"
 printf '%s\n%s\n' "$out" "$err" >"$TMPD/bad.out"
 is "$rc" 2 "wrong destination credentials: FAIL (exit 2)"
-like "$out" '^FAIL: 3 tags: 0 copied, 0 up to date, 3 failed \(3 auth\)$' "every tag failed as auth"
-jq_is "$TMPD/bad.json" '[.tags[].error | .side + " " + (.http | tostring)] | unique | join(",")' \
-	"destination 401" "report: destination side, HTTP 401"
-jq_is "$TMPD/bad.json" '[.tags[].attempts] | max' 0 "no end-of-run round for an auth failure"
+like "$out" "^FAIL: destination $dn_addr: .*HTTP 401 .*credentials rejected" "the preflight fails as auth, said once"
+jq_is "$TMPD/bad.json" '.error | .side + " " + (.http | tostring) + " " + .category' \
+	"destination 401 auth" "report: destination side, HTTP 401"
+jq_is "$TMPD/bad.json" '.summary.tags' 0 "no tag was planned"
 jq_is "$TMPD/bad.json" .journal null "nothing was changed, so there is no journal"
 ok "no password in the output" test -z "$(grep -F -e "$bad_pass" -e "$DN_PW" "$TMPD/bad.out" "$TMPD/bad.json")"
 
@@ -34,7 +34,7 @@ assert_no_secret "$TMPD/good.out" "$TMPD/good.json" "$XDG_STATE_HOME" "$TMPD/bad
 registry_start sec --tls
 tmrun run "$up_addr/lib/app" "$sec_addr/lib/app" --tags '*' --report "$TMPD/tls.json"
 is "$rc" 2 "an unknown CA: FAIL"
-jq_is "$TMPD/tls.json" '[.tags[].error.category] | unique | join(",")' tls "every tag failed as tls"
+jq_is "$TMPD/tls.json" '.error | .side + " " + .category' "destination tls" "the preflight failed as tls"
 tmrun run "$up_addr/lib/app" "$sec_addr/lib/app" --tags '*' --dest-cert-dir "$sec_certdir"
 is "$rc" 0 "--dest-cert-dir: SUCCESS"
 tmrun rollback --last

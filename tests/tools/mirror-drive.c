@@ -9,7 +9,8 @@
  * "retry" (every failed tag), "rollback", "quit".  After the run and after
  * each command it prints one "tag NAME STATE DIGEST" line per tag, an
  * "events ..." line counting what the event queue delivered, and
- * "status COPY FINAL" last; a refused command prints "error MESSAGE" only.
+ * "elapsed SECONDS" (the run's own time) and "status COPY FINAL" last; a
+ * refused command prints "error MESSAGE" only.
  */
 #include "config.h"
 
@@ -57,6 +58,7 @@ static void
 show(struct mirror *m, struct evq *q, struct counts *c)
 {
 	struct mirror_tag_info	t;
+	struct mirror_totals	tot;
 	size_t			i, n;
 
 	mirror_wait(m);
@@ -69,6 +71,8 @@ show(struct mirror *m, struct evq *q, struct counts *c)
 	printf("events planned=%d finished=%d rollback_tags=%d rollback_done=%d "
 	    "tag_events=%s\n", c->planned, c->finished, c->rb_tags, c->rb_done,
 	    c->tags > 0 ? "yes" : "no");
+	mirror_totals(m, &tot);
+	printf("elapsed %.1f\n", tot.elapsed);
 	printf("status %s %s\n", mirror_status_name(mirror_copy_status(m)),
 	    mirror_status_name(mirror_status(m)));
 	fflush(stdout);
