@@ -82,6 +82,8 @@ outcome(int r, const struct tm_err *err, size_t tags)
 	char	reason[1024];
 
 	if (r == 0) {
+		if (err->msg[0] != '\0')
+			fprintf(stderr, "tagmirror: %s\n", err->msg);
 		printf("ROLLED_BACK: %zu tag%s as before the run\n", tags,
 		    tags == 1 ? "" : "s");
 		return 0;

@@ -455,6 +455,8 @@ run(struct out *o, const struct cli *c, struct evq *q)
 	if (mirror_start(o->m, &err) == -1)
 		cli_tm_error(NULL, &err);
 	else {
+		if (*mirror_lock_note(o->m) != '\0')
+			fprintf(stderr, "tagmirror: %s\n", mirror_lock_note(o->m));
 		loop(o, q, &sigs);
 		st = mirror_wait(o->m);
 		drain(o, q);
