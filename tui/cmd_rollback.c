@@ -25,7 +25,8 @@ static const char usage[] =
 "every tag is read back afterwards.  Running it twice is harmless.\n"
 "\n"
 "Options:\n"
-"  --last                     the newest journal in the state directory\n"
+"  --last                     the newest journal of a run that changed\n"
+"                             something, in the state directory\n"
 "  --state-dir DIR            where journals are (default\n"
 "                             $XDG_STATE_HOME/tagmirror)\n"
 "  --dest-creds USER[:PASS]   destination credentials (default: auth files)\n"
@@ -59,6 +60,8 @@ print_event(const struct mirror_event *ev, int width)
 static int
 journal_path(const struct cli *c, char *path, size_t n)
 {
+	char	what[2048];
+
 	if ((c->npos == 1) == (c->last != 0)) {
 		cli_error("rollback needs a JOURNAL or --last (see --help)");
 		return -1;
@@ -68,10 +71,13 @@ journal_path(const struct cli *c, char *path, size_t n)
 		return 0;
 	}
 	if (mirror_find_last(c->mo.state_dir, path, n) != 1) {
-		cli_error("no journal found%s%s", c->mo.state_dir ? " in " : "",
+		cli_error("no journal of a run that changed something%s%s",
+		    c->mo.state_dir ? " in " : "",
 		    c->mo.state_dir ? c->mo.state_dir : "");
 		return -1;
 	}
+	if (mirror_describe_journal(path, what, sizeof what) == 0)
+		fprintf(stderr, "tagmirror: --last: %s\n", what);
 	return 0;
 }
 

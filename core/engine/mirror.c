@@ -826,6 +826,12 @@ mirror_lock_note(const struct mirror *m)
 }
 
 int
+mirror_describe_journal(const char *path, char *buf, size_t n)
+{
+	return journal_describe(path, buf, n);
+}
+
+int
 mirror_find_interrupted(const char *state_dir, char *buf, size_t n)
 {
 	struct tm_err	e;

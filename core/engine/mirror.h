@@ -104,10 +104,14 @@ int		 mirror_rollback_journal_join(struct mirror_rollback *,
 /*
  * Newest unfinished journal in state_dir (NULL: default) into buf.
  * 1 found, 0 none, -1 error.  mirror_find_last: the newest journal,
- * finished or not (`tagmirror rollback --last`).
+ * finished or not, whose run changed something (`tagmirror rollback
+ * --last`): a run that changed nothing is passed over.
+ * mirror_describe_journal: "the run of TIME, SRC -> HOST/REPO, N tags
+ * changed" into buf; 0, or -1 unreadable.
  */
 int		 mirror_find_interrupted(const char *state_dir, char *buf, size_t n);
 int		 mirror_find_last(const char *state_dir, char *buf, size_t n);
+int		 mirror_describe_journal(const char *path, char *buf, size_t n);
 
 /*
  * Read an earlier report (--only-failed): its failed tags (malloc'd array
