@@ -35,9 +35,10 @@ static const char usage[] =
 "  --dest-cert-dir DIR        extra CA certificates (*.crt)\n"
 "  -h, --help                 this text\n"
 "\n"
-"Exit status: 0 the destination is as before the run, 1 usage error or\n"
-"unreadable journal, 2 some tags could not be restored, 3 restored except\n"
-"tags someone else moved (conflicts).\n";
+"Exit status: 0 the destination is as before the run, 1 usage error,\n"
+"unreadable journal or the destination locked by another tagmirror, 2\n"
+"some tags could not be restored, 3 restored except tags someone else\n"
+"moved (conflicts).\n";
 
 static void
 print_event(const struct mirror_event *ev, int width)

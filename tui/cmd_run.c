@@ -63,9 +63,11 @@ static const char usage[] =
 "  -h, --help                 this text\n"
 "\n"
 "Exit status: 0 SUCCESS (every tag mirrored or already up to date),\n"
-"1 usage or configuration error, 2 FAIL (nothing mirrored, or the source\n"
-"could not be listed), 3 PARTIAL_MIRROR (some tags failed, the others\n"
-"kept), 4 ROLLED_BACK (some failed, destination restored), 5 CANCELLED.\n";
+"1 usage or configuration error (or the destination locked by another\n"
+"tagmirror), 2 FAIL (nothing mirrored, or the source could not be\n"
+"listed), 3 PARTIAL_MIRROR (some tags failed or were moved by someone\n"
+"else, the others kept), 4 ROLLED_BACK (some failed, destination\n"
+"restored), 5 CANCELLED.\n";
 
 struct out {
 	struct mirror	*m;
