@@ -533,7 +533,9 @@ copy_run(struct copy *cp, struct tm_err *err)
 		    cp->get.retry_after;
 		session_cancel(cp);
 		transfers_reset(cp);
-		err->attempts = attempt;
+		/* A final failure inside (the upload POST) counted its own. */
+		err->attempts = rc == -2 && err->attempts > 0 ?
+		    attempt - 1 + err->attempts : attempt;
 		err->waited = waited;
 		if (rc == -2 || cp->src->stalled || cp->dst->stalled ||
 		    !http_retryable(err) || attempt >= max) {
