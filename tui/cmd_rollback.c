@@ -25,7 +25,8 @@ static const char usage[] =
 "every tag is read back afterwards.  Running it twice is harmless.\n"
 "\n"
 "Options:\n"
-"  --last                     the newest journal in the state directory\n"
+"  --last                     the newest journal of a run that changed\n"
+"                             something, in the state directory\n"
 "  --state-dir DIR            where journals are (default\n"
 "                             $XDG_STATE_HOME/tagmirror)\n"
 "  --dest-creds USER[:PASS]   destination credentials (default: auth files)\n"
@@ -34,9 +35,10 @@ static const char usage[] =
 "  --dest-cert-dir DIR        extra CA certificates (*.crt)\n"
 "  -h, --help                 this text\n"
 "\n"
-"Exit status: 0 the destination is as before the run, 1 usage error or\n"
-"unreadable journal, 2 some tags could not be restored, 3 restored except\n"
-"tags someone else moved (conflicts).\n";
+"Exit status: 0 the destination is as before the run, 1 usage error,\n"
+"unreadable journal or the destination locked by another tagmirror, 2\n"
+"some tags could not be restored, 3 restored except tags someone else\n"
+"moved (conflicts).\n";
 
 static void
 print_event(const struct mirror_event *ev, int width)
@@ -59,6 +61,8 @@ print_event(const struct mirror_event *ev, int width)
 static int
 journal_path(const struct cli *c, char *path, size_t n)
 {
+	char	what[2048];
+
 	if ((c->npos == 1) == (c->last != 0)) {
 		cli_error("rollback needs a JOURNAL or --last (see --help)");
 		return -1;
@@ -68,10 +72,13 @@ journal_path(const struct cli *c, char *path, size_t n)
 		return 0;
 	}
 	if (mirror_find_last(c->mo.state_dir, path, n) != 1) {
-		cli_error("no journal found%s%s", c->mo.state_dir ? " in " : "",
+		cli_error("no journal of a run that changed something%s%s",
+		    c->mo.state_dir ? " in " : "",
 		    c->mo.state_dir ? c->mo.state_dir : "");
 		return -1;
 	}
+	if (mirror_describe_journal(path, what, sizeof what) == 0)
+		fprintf(stderr, "tagmirror: --last: %s\n", what);
 	return 0;
 }
 
@@ -82,6 +89,8 @@ outcome(int r, const struct tm_err *err, size_t tags)
 	char	reason[1024];
 
 	if (r == 0) {
+		if (err->msg[0] != '\0')
+			fprintf(stderr, "tagmirror: %s\n", err->msg);
 		printf("ROLLED_BACK: %zu tag%s as before the run\n", tags,
 		    tags == 1 ? "" : "s");
 		return 0;

@@ -63,10 +63,12 @@ static const char usage[] =
 "  -h, --help                 this text\n"
 "\n"
 "Exit status: 0 SUCCESS (every tag mirrored or already up to date),\n"
-"1 usage or configuration error, 2 FAIL (nothing mirrored, or the source\n"
-"could not be listed), 3 PARTIAL_MIRROR (some tags failed, the others\n"
-"kept), 4 ROLLED_BACK (some failed, destination restored), 5 CANCELLED,\n"
-"6 NOTHING_SELECTED (EXPR selected no tag; the warnings say why).\n";
+"1 usage or configuration error (or the destination locked by another\n"
+"tagmirror), 2 FAIL (nothing mirrored, or the source could not be\n"
+"listed), 3 PARTIAL_MIRROR (some tags failed or were moved by someone\n"
+"else, the others kept), 4 ROLLED_BACK (some failed, destination\n"
+"restored), 5 CANCELLED, 6 NOTHING_SELECTED (EXPR selected no tag; the\n"
+"warnings say why).\n";
 
 struct out {
 	struct mirror	*m;
@@ -466,6 +468,8 @@ run(struct out *o, const struct cli *c, struct evq *q)
 	if (mirror_start(o->m, &err) == -1)
 		cli_tm_error(NULL, &err);
 	else {
+		if (*mirror_lock_note(o->m) != '\0')
+			fprintf(stderr, "tagmirror: %s\n", mirror_lock_note(o->m));
 		loop(o, q, &sigs);
 		st = mirror_wait(o->m);
 		drain(o, q);

@@ -23,6 +23,7 @@
 struct blobset;
 struct evq;
 struct journal;
+struct repo_lock;
 struct tagexpr;
 
 struct mtag {
@@ -108,6 +109,11 @@ struct mirror {
 	char			 journal_path[PATH_MAX];	/* set once */
 	atomic_int		 have_journal;	/* journal_path is complete */
 	int			 no_tag_delete;
+	/* The destination's lock while a task that may change it runs
+	 * (launch takes it, the coordinator lets go); the note of a stale
+	 * lock taken over by the last launch. */
+	struct repo_lock	*rlock;
+	char			 lock_note[1024];
 
 	struct mirror_rollback_info rb;
 

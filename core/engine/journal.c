@@ -680,6 +680,44 @@ tail_is_end(const char *path)
 	return strncmp(start, "end ", 4) == 0;
 }
 
+/* Tags of a readable journal whose change was recorded; -1 unreadable. */
+static long
+changes(const char *path)
+{
+	struct journal_data	d;
+	struct tm_err		e;
+	size_t			i;
+	long			n = 0;
+
+	tm_err_clear(&e);
+	if (journal_read(path, &d, &e) == -1)
+		return -1;
+	for (i = 0; i < d.ntags; i++)
+		n += d.tags[i].changed;
+	journal_data_free(&d);
+	return n;
+}
+
+int
+journal_describe(const char *path, char *buf, size_t n)
+{
+	struct journal_data	d;
+	struct tm_err		e;
+	size_t			i, changed = 0;
+
+	tm_err_clear(&e);
+	if (journal_read(path, &d, &e) == -1)
+		return -1;
+	for (i = 0; i < d.ntags; i++)
+		changed += (size_t)d.tags[i].changed;
+	snprintf(buf, n, "the run of %s, %s -> %s/%s, %zu tag%s changed%s",
+	    d.started[0] != '\0' ? d.started : "(unknown time)", d.source,
+	    d.host, d.repo, changed, changed == 1 ? "" : "s",
+	    d.rollbacks > 0 ? ", rolled back before" : "");
+	journal_data_free(&d);
+	return 0;
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -718,7 +756,8 @@ journal_find(const char *dir, int unfinished, char *buf, size_t n,
 		qsort(names, count, sizeof *names, name_cmp);
 	for (i = 0; i < count && !found; i++) {
 		if (snprintf(path, sizeof path, "%s/%s", d, names[i]) >=
-		    (int)sizeof path || (unfinished && tail_is_end(path)))
+		    (int)sizeof path || (unfinished && tail_is_end(path)) ||
+		    (!unfinished && changes(path) <= 0))
 			continue;
 		snprintf(buf, n, "%s", path);
 		found = 1;

@@ -128,10 +128,15 @@ void	journal_data_free(struct journal_data *);
 
 /*
  * Newest journal in dir (NULL: default) into buf; with unfinished set,
- * the newest whose last record is not "end".  1 found, 0 none, -1 error.
+ * the newest whose last record is not "end", else the newest whose run
+ * changed something (an intent or unset recorded; unreadable journals
+ * are passed over).  1 found, 0 none, -1 error.
  */
 int	journal_find(const char *dir, int unfinished, char *buf, size_t n,
 	    struct tm_err *);
+
+/* One line for people: when, source -> destination, tags changed.  0/-1. */
+int	journal_describe(const char *path, char *buf, size_t n);
 
 /* Base64 (RFC 4648, padded), exposed for tests.  Decode: -1 on bad input. */
 char	*journal_b64_encode(const void *, size_t);

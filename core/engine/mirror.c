@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "internal.h"
 #include "journal.h"
+#include "lock.h"
 #include "plan.h"
 #include "pool.h"
 #include "tagexpr.h"
@@ -483,6 +484,8 @@ coordinator(void *arg)
 		rollback_mirror(m);
 		break;
 	}
+	repo_lock_release(m->rlock);
+	m->rlock = NULL;
 	pthread_mutex_lock(&m->lock);
 	m->busy = 0;
 	pthread_mutex_unlock(&m->lock);
@@ -501,6 +504,28 @@ idle(struct mirror *m)
 	return done;
 }
 
+/*
+ * A task that may change the destination holds its lock: taken here, so
+ * a second writer is refused before it sends a request.
+ */
+static int
+lock_destination(struct mirror *m, enum mirror_task task, struct tm_err *err)
+{
+	char	d[PATH_MAX];
+
+	m->lock_note[0] = '\0';
+	if (task == TASK_RUN && m->opts.dry_run)
+		return 0;
+	if (journal_dir(m->opts.state_dir, d, sizeof d, err) == -1 ||
+	    (m->rlock = repo_lock_take(d, m->dst.api_host, m->dst.repo,
+	    task == TASK_ROLLBACK ? "rollback" : "run", m->lock_note,
+	    sizeof m->lock_note, err)) == NULL)
+		return -1;
+	if (m->have_journal)
+		repo_lock_journal(m->rlock, m->journal_path);
+	return 0;
+}
+
 /* Start the coordinator on task; the caller's thread (the UI's) only. */
 static int
 launch(struct mirror *m, enum mirror_task task, struct tm_err *err)
@@ -514,11 +539,15 @@ launch(struct mirror *m, enum mirror_task task, struct tm_err *err)
 		pthread_join(m->thread, NULL);
 		m->thread_live = 0;
 	}
+	if (lock_destination(m, task, err) == -1)
+		return -1;
 	m->task = task;
 	pthread_mutex_lock(&m->lock);
 	m->busy = 1;
 	pthread_mutex_unlock(&m->lock);
 	if ((rc = pthread_create(&m->thread, NULL, coordinator, m)) != 0) {
+		repo_lock_release(m->rlock);
+		m->rlock = NULL;
 		pthread_mutex_lock(&m->lock);
 		m->busy = 0;
 		pthread_mutex_unlock(&m->lock);
@@ -854,6 +883,18 @@ const char *
 mirror_journal_path(const struct mirror *m)
 {
 	return m->have_journal ? m->journal_path : NULL;
+}
+
+const char *
+mirror_lock_note(const struct mirror *m)
+{
+	return m->lock_note;
+}
+
+int
+mirror_describe_journal(const char *path, char *buf, size_t n)
+{
+	return journal_describe(path, buf, n);
 }
 
 int

@@ -23,6 +23,11 @@ struct mirror	*mirror_new(const struct mirror_opts *, struct evq *q,
 		    struct tm_err *);
 void		 mirror_free(struct mirror *);
 
+/*
+ * A run that is no dry run (and mirror_retry_start, mirror_rollback_start)
+ * takes the destination's lock first: when another process holds it, -1
+ * at once, err TM_CAT_USAGE naming the holder (pid, start, journal).
+ */
 int		 mirror_start(struct mirror *, struct tm_err *);
 void		 mirror_cancel(struct mirror *);
 /* Join; returns the final status (rollback included when opts.rollback). */
@@ -50,6 +55,11 @@ void		 mirror_totals(const struct mirror *, struct mirror_totals *);
 /* The run's failure, when the whole run failed (listing, auth, ...). */
 void		 mirror_run_error(const struct mirror *, struct tm_err *);
 const char	*mirror_journal_path(const struct mirror *);
+/*
+ * "" or, after a start that took over a stale lock of the destination
+ * (its holder died), a line saying whose.  The caller's thread.
+ */
+const char	*mirror_lock_note(const struct mirror *);
 /* 1 while a task (run, retry, rollback) is going; its events are all
  * queued once this says 0.  Any thread. */
 int		 mirror_busy(const struct mirror *);
@@ -73,7 +83,10 @@ int		 mirror_write_report(const struct mirror *, const char *path,
  * q (may be NULL) gets a MEV_ROLLBACK_TAG per tag (tag: journal order),
  * then one MEV_ROLLBACK_DONE: status ROLLED_BACK (conflicts aside) or
  * FAIL, err.  Blocking.  Returns 0 when the destination is as before the
- * run, -1 on error or conflicts (err says which tags).
+ * run, -1 on error or conflicts (err says which tags).  It locks the
+ * destination in the "locks" folder beside the journal first: held by
+ * another process, -1 at once, err TM_CAT_USAGE naming it.  After 0, a
+ * non-empty err.msg (category none) says a stale lock was taken over.
  */
 int		 mirror_rollback_journal(const char *journal,
 		    const struct reg_opts *dst_reg, struct evq *q,
@@ -94,10 +107,14 @@ int		 mirror_rollback_journal_join(struct mirror_rollback *,
 /*
  * Newest unfinished journal in state_dir (NULL: default) into buf.
  * 1 found, 0 none, -1 error.  mirror_find_last: the newest journal,
- * finished or not (`tagmirror rollback --last`).
+ * finished or not, whose run changed something (`tagmirror rollback
+ * --last`): a run that changed nothing is passed over.
+ * mirror_describe_journal: "the run of TIME, SRC -> HOST/REPO, N tags
+ * changed" into buf; 0, or -1 unreadable.
  */
 int		 mirror_find_interrupted(const char *state_dir, char *buf, size_t n);
 int		 mirror_find_last(const char *state_dir, char *buf, size_t n);
+int		 mirror_describe_journal(const char *path, char *buf, size_t n);
 
 /*
  * Read an earlier report (--only-failed): its failed tags (malloc'd array

@@ -19,6 +19,7 @@
 #include "evq.h"
 #include "internal.h"
 #include "journal.h"
+#include "lock.h"
 #include "mirror.h"
 #include "pool.h"
 
@@ -629,20 +630,41 @@ report(struct rb *rb, struct mirror_rollback_info *info, rb_fn *cb, void *ud,
 }
 
 /*
+ * A rollback from a journal alone locks its destination, in the "locks"
+ * folder beside the journal (a run's own rollback holds the run's lock).
+ */
+static struct repo_lock *
+journal_lock(const char *path, const struct journal_data *d, char *note,
+    size_t n, struct tm_err *err)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	return repo_lock_take(dir, d->host, d->repo, "rollback", note, n, err);
+}
+
+/*
  * Undo what the journal at path records.  reg NULL: a registry for the
  * journal's destination is made with opts.  info gets the counts.
  * 0 when the destination is as before (conflicts aside: err says
- * TM_CAT_CONFLICT and -1 is returned), -1 otherwise.
+ * TM_CAT_CONFLICT and -1 is returned), -1 otherwise.  After 0, err's msg
+ * may carry the note of a stale lock taken over (category none).
  */
 static int
 rollback_run(const char *path, struct registry *reg,
     const struct reg_opts *opts, size_t nthreads, rb_fn *cb, void *ud,
     struct mirror_rollback_info *info, struct tm_err *err)
 {
-	struct rb	rb;
-	struct tm_err	e;
-	size_t		i;
-	int		rc = -1;
+	struct rb		 rb;
+	struct repo_lock	*lock = NULL;
+	struct tm_err		 e;
+	char			 note[1024] = "";
+	size_t			 i;
+	int			 rc = -1;
 
 	memset(&rb, 0, sizeof rb);
 	memset(info, 0, sizeof *info);
@@ -651,7 +673,8 @@ rollback_run(const char *path, struct registry *reg,
 	if (journal_read(path, &rb.d, err) == -1)
 		return -1;
 	rb.reg = reg;
-	if (reg == NULL && (rb.reg = registry_new(rb.d.host, opts, err)) == NULL)
+	if (reg == NULL && ((lock = journal_lock(path, &rb.d, note, sizeof note,
+	    err)) == NULL || (rb.reg = registry_new(rb.d.host, opts, err)) == NULL))
 		goto out;
 	rb.t = calloc(rb.d.ntags + 1, sizeof *rb.t);
 	rb.names = calloc(rb.d.ntags + 1, sizeof *rb.names);
@@ -678,7 +701,10 @@ rollback_run(const char *path, struct registry *reg,
 	rc = report(&rb, info, cb, ud, err);
 	if (info->failed == 0 && info->mismatches == 0)
 		journal_end(rb.j, "ROLLED_BACK", &e);
+	if (rc == 0 && note[0] != '\0')
+		tm_err_set(err, TM_CAT_NONE, "%s", note);
 out:
+	repo_lock_release(lock);
 	info->finished = 1;
 	journal_close(rb.j);
 	for (i = 0; i < rb.nconn; i++)

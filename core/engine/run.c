@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "evq.h"
 #include "journal.h"
+#include "lock.h"
 
 void
 engine_emit(struct mirror *m, const struct mirror_event *ev)
@@ -175,6 +176,7 @@ engine_journal(struct mirror *m, struct tm_err *err)
 		/* Other threads may read the path as soon as the flag is up. */
 		memcpy(m->journal_path, path, sizeof path);
 		m->have_journal = 1;
+		repo_lock_journal(m->rlock, path);
 	}
 	j = m->journal;
 	pthread_mutex_unlock(&m->jlock);

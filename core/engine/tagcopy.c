@@ -212,8 +212,44 @@ journal_late(struct mirror *m, size_t i, struct tm_err *err)
 }
 
 /*
+ * Just before the PUT: is the tag still where the plan saw it?  Someone
+ * else's push since is not overwritten: 0 unmoved, -1 the HEAD failed,
+ * -2 moved (err TM_CAT_CONFLICT).  No registry offers compare-and-swap:
+ * a push between this HEAD and the PUT is still lost (docs/concurrency.md).
+ */
+static int
+still_as_planned(struct worker *w, size_t i, struct tm_err *err)
+{
+	struct mirror		*m = w->m;
+	struct mtag		*t = &m->tags[i];
+	struct reg_manifest	 h = { 0 };
+	char			 now[TM_DIGEST_MAX + 1];
+	size_t			 l;
+	int			 r;
+
+	r = reg_manifest_head(w->dst, m->dst.repo, t->i.name, &h, err);
+	snprintf(now, sizeof now, "%s", r == 1 ? h.digest : "");
+	reg_manifest_free(&h);
+	if (r == -1)
+		return -1;
+	if (strcmp(now, t->i.prev_digest) == 0)
+		return 0;
+	tm_err_clear(err);
+	err->side = TM_SIDE_DEST;
+	l = strnlen(m->dst.api_host, sizeof err->host - 1);
+	memcpy(err->host, m->dst.api_host, l);
+	err->host[l] = '\0';
+	snprintf(err->object, sizeof err->object, "manifest %s", t->i.name);
+	tm_err_set(err, TM_CAT_CONFLICT, "moved by someone else since the "
+	    "plan (from %s to %s): left alone", t->i.prev_digest[0] != '\0' ?
+	    t->i.prev_digest : "absent", now[0] != '\0' ? now : "absent");
+	return -2;
+}
+
+/*
  * PUT the tag, journaled first.  When the answer is lost but the PUT took
- * effect, a HEAD tells, and the tag counts as copied.
+ * effect, a HEAD tells, and the tag counts as copied.  0, -1, or -2 when
+ * someone else moved the tag (a conflict, not a failure).
  */
 static int
 push_tag(struct worker *w, size_t i, struct reg_manifest *mf,
@@ -231,6 +267,8 @@ push_tag(struct worker *w, size_t i, struct reg_manifest *mf,
 		return -1;
 	}
 	engine_set_state(m, i, TAG_PUSHING, NULL);
+	if ((r = still_as_planned(w, i, err)) != 0)
+		return r;
 	if ((j = engine_journal(m, err)) == NULL ||
 	    journal_intent(j, t->i.name, mf->digest, err) == -1)
 		return -1;
@@ -337,6 +375,7 @@ copy_tag(struct worker *w, size_t i)
 	struct mtag		*t = &m->tags[i];
 	struct reg_manifest	 s = { 0 };
 	struct tm_err		 e;
+	int			 r;
 
 	tm_err_clear(&e);
 	w->cur = i;
@@ -355,8 +394,13 @@ copy_tag(struct worker *w, size_t i)
 	engine_emit_tag(m, i, MEV_TAG);
 	pthread_mutex_unlock(&m->lock);
 
-	if (copy_content(w, i, &s, &e) == -1 || push_tag(w, i, &s, &e) == -1)
+	if (copy_content(w, i, &s, &e) == -1 ||
+	    (r = push_tag(w, i, &s, &e)) == -1)
 		goto fail;
+	if (r == -2) {
+		engine_set_state(m, i, TAG_CONFLICT, &e);
+		goto out;
+	}
 	pthread_mutex_lock(&m->lock);
 	snprintf(t->i.dst_digest, sizeof t->i.dst_digest, "%s", s.digest);
 	pthread_mutex_unlock(&m->lock);

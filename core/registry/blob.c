@@ -526,15 +526,19 @@ copy_run(struct copy *cp, struct tm_err *err)
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	}
 	for (attempt = 1;; attempt++) {
+		cp->src->stalled = cp->dst->stalled = 0;
 		if ((rc = copy_attempt(cp, scope, err)) == 0)
 			break;
 		retry_after = cp->put.retry_after >= 0 ? cp->put.retry_after :
 		    cp->get.retry_after;
 		session_cancel(cp);
 		transfers_reset(cp);
-		err->attempts = attempt;
+		/* A final failure inside (the upload POST) counted its own. */
+		err->attempts = rc == -2 && err->attempts > 0 ?
+		    attempt - 1 + err->attempts : attempt;
 		err->waited = waited;
-		if (rc == -2 || !http_retryable(err) || attempt >= max) {
+		if (rc == -2 || cp->src->stalled || cp->dst->stalled ||
+		    !http_retryable(err) || attempt >= max) {
 			rc = -1;
 			break;
 		}

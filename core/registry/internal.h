@@ -69,6 +69,9 @@ struct reg_conn {
 	reg_retry_fn		*retry;
 	void			*retry_ud;
 	uint64_t		 rng;		/* backoff jitter */
+	/* The last exchange stalled (a low-speed window with no progress):
+	 * not re-sent at once, the peer most likely stalls again. */
+	int			 stalled;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 

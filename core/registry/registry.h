@@ -45,7 +45,8 @@ struct reg_opts {
 	double		 retry_base;	/* first backoff, seconds; 0 means 0.5 */
 	double		 retry_cap;	/* longest single wait, seconds; 0 means 60 */
 	long		 connect_timeout; /* seconds; 0 means 30 */
-	long		 low_speed_time;  /* seconds under 1 KiB/s before abort; 0 means 60 */
+	long		 low_speed_time;  /* seconds under 1 KiB/s before abort; 0 means
+					   * $TAGMIRROR_LOW_SPEED_TIME, else 20 */
 	const char	*user_agent;	/* NULL: "tagmirror/VERSION" */
 };
 

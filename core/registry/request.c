@@ -17,6 +17,15 @@
 #include "internal.h"
 
 #define SLEEP_SLICE	0.05
+/*
+ * A transfer under LOW_SPEED_LIMIT bytes/s for a whole window is a stall.
+ * 1 KiB/s over 20 s still lets the slowest real link through; a stalled
+ * request is not re-sent within its own retries (the end-of-run rounds
+ * still try the tag again), so a stalled peer fails a tag in one window
+ * per round: 60 s with the default 2 rounds (docs/concurrency.md).
+ */
+#define LOW_SPEED_LIMIT	1024L
+#define LOW_SPEED_TIME	20L
 
 /*
  * Connections and small helpers.
@@ -158,6 +167,22 @@ set_tls(const struct registry *reg, CURL *e)
 	}
 }
 
+/* opts.low_speed_time, else $TAGMIRROR_LOW_SPEED_TIME (tests), else 20. */
+static long
+low_speed_time(const struct registry *reg)
+{
+	const char	*s = getenv("TAGMIRROR_LOW_SPEED_TIME");
+	char		*end;
+	long		 v;
+
+	if (reg->opts.low_speed_time > 0)
+		return reg->opts.low_speed_time;
+	if (s != NULL && (v = strtol(s, &end, 10)) > 0 && v <= 3600 &&
+	    *end == '\0')
+		return v;
+	return LOW_SPEED_TIME;
+}
+
 /* Everything about the exchange but its headers. */
 static void
 set_options(struct reg_conn *c, CURL *e, const char *method, const char *url,
@@ -177,9 +202,8 @@ set_options(struct reg_conn *c, CURL *e, const char *method, const char *url,
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, reg->opts.connect_timeout > 0 ?
 	    reg->opts.connect_timeout : 30L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, reg->opts.low_speed_time > 0 ?
-	    reg->opts.low_speed_time : 60L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_LIMIT);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, low_speed_time(reg));
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, reg->user_agent != NULL ?
 	    reg->user_agent : "tagmirror/" PACKAGE_VERSION);
@@ -292,6 +316,7 @@ http_curl_err(struct reg_conn *c, CURLcode cc, const struct http_resp *r,
 
 	err->http = 0;
 	err->code[0] = '\0';
+	c->stalled = cc == CURLE_OPERATION_TIMEDOUT;
 	switch (cc) {
 	case CURLE_ABORTED_BY_CALLBACK:
 		return tm_err_set(err, TM_CAT_CANCELLED, "cancelled");
@@ -666,9 +691,10 @@ http_do(struct reg_conn *c, const struct http_req *rq, struct http_resp *r,
 			tm_err_set(&e, TM_CAT_CANCELLED, "cancelled");
 			break;
 		}
+		c->stalled = 0;
 		if ((rc = attempt_once(c, rq, r, &e)) == 0)
 			return 0;
-		if (rc == -2 || !http_retryable(&e) || attempt >= max)
+		if (rc == -2 || c->stalled || !http_retryable(&e) || attempt >= max)
 			break;
 		if (http_backoff(c, attempt, r->retry_after, &e) == -1)
 			break;
