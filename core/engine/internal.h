@@ -85,12 +85,14 @@ struct mirror {
 	atomic_int		 cancel;
 	/*
 	 * halt: take no new tag (a cancel, or the breaker).  The breaker
-	 * trips after BREAKER_LIMIT tags in a row failed with a refusal of
-	 * the whole registry (refusals[side]); breaker is the cause, which
-	 * becomes run_err when the copy is over.
+	 * trips after BREAKER_LIMIT different tags in a row failed with a
+	 * refusal of the whole registry (refusals[side], the last of them
+	 * refused_tag[side]: one tag's retry rounds count once); breaker is
+	 * the cause, which becomes run_err when the copy is over.
 	 */
 	atomic_int		 halt;
 	int			 refusals[2];
+	size_t			 refused_tag[2];
 	struct tm_err		 breaker;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 wake;		/* cancellable sleeps, rate gate */
@@ -141,6 +143,11 @@ int		 engine_workers(struct mirror *, size_t n, struct tm_err *);
  * counts towards the breaker.
  */
 void		 engine_tag_failed(struct mirror *, size_t i, const struct tm_err *);
+/*
+ * 1 when e turns the whole registry away, whatever the tag: nothing to
+ * connect to, credentials or rights refused, or pushes not supported.
+ */
+int		 engine_refusal(const struct tm_err *e);
 /* Sleep up to secs, waking early on cancel.  0, or -1 when cancelled. */
 int		 engine_sleep(struct mirror *, double secs);
 /* The journal, created (or reopened) on first use.  NULL with err. */

@@ -33,19 +33,6 @@ struct journal {
 	char		 path[PATH_MAX];
 };
 
-/* The journal's record format predates core/base64.c; same codec. */
-char *
-journal_b64_encode(const void *buf, size_t len)
-{
-	return tm_b64_encode(buf, len);
-}
-
-int
-journal_b64_decode(const char *s, size_t len, char **out, size_t *outlen)
-{
-	return tm_b64_decode(s, len, 0, out, outlen);
-}
-
 int
 journal_dir(const char *dir, char *buf, size_t n, struct tm_err *err)
 {
@@ -322,7 +309,7 @@ put_bytes(struct journal *j, const char *kind, const char *tag,
 		return tm_err_set(err, TM_CAT_PROTOCOL,
 		    "journal: no manifest bytes for tag '%s'", tag);
 	}
-	if (with && (b64 = journal_b64_encode(bytes, len)) == NULL)
+	if (with && (b64 = tm_b64_encode(bytes, len)) == NULL)
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	rc = PUT(j, strcmp(kind, "survivor") == 0, err, kind, tag,
 	    with ? digest : NULL, with ? mt : NULL, b64);
@@ -469,7 +456,7 @@ take_bytes(char **f, char *digest, char *type, char **bytes, size_t *len)
 	if (strcmp(f[0], "-") == 0)
 		return strcmp(f[1], "-") == 0 && strcmp(f[2], "-") == 0 ? 0 : -1;
 	if (!tm_digest_valid(f[0]) || !field_ok(f[1]) || strlen(f[1]) >= 128 ||
-	    journal_b64_decode(f[2], strlen(f[2]), bytes, len) == -1)
+	    tm_b64_decode(f[2], strlen(f[2]), 0, bytes, len) == -1)
 		return -1;
 	/* The bytes must be the manifest the digest names. */
 	mf_digest(*bytes, *len, check);

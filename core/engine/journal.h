@@ -138,8 +138,4 @@ int	journal_find(const char *dir, int unfinished, char *buf, size_t n,
 /* One line for people: when, source -> destination, tags changed.  0/-1. */
 int	journal_describe(const char *path, char *buf, size_t n);
 
-/* Base64 (RFC 4648, padded), exposed for tests.  Decode: -1 on bad input. */
-char	*journal_b64_encode(const void *, size_t);
-int	 journal_b64_decode(const char *, size_t, char **out, size_t *outlen);
-
 #endif

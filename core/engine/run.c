@@ -95,12 +95,8 @@ retryable(const struct tm_err *e)
 	}
 }
 
-/*
- * The registry turns everything away, whatever the tag: nothing to
- * connect to, credentials or rights refused, or pushes not supported.
- */
-static int
-refusal(const struct tm_err *e)
+int
+engine_refusal(const struct tm_err *e)
 {
 	if (e->side != TM_SIDE_SOURCE && e->side != TM_SIDE_DEST)
 		return 0;
@@ -109,17 +105,20 @@ refusal(const struct tm_err *e)
 	    e->http == 405 || strcmp(e->code, "UNSUPPORTED") == 0;
 }
 
-/* Under m->lock: count a refusal; the breaker trips at the limit. */
+/* Under m->lock: count tag i's refusal; the breaker trips at the limit. */
 static void
-breaker_count(struct mirror *m, const struct tm_err *e)
+breaker_count(struct mirror *m, size_t i, const struct tm_err *e)
 {
 	int	side = e->side == TM_SIDE_DEST;
 	int	push = e->http == 405 || strcmp(e->code, "UNSUPPORTED") == 0;
 
-	if (!refusal(e)) {
+	if (!engine_refusal(e)) {
 		m->refusals[side] = 0;
 		return;
 	}
+	if (m->refusals[side] > 0 && m->refused_tag[side] == i)
+		return;
+	m->refused_tag[side] = i;
 	if (++m->refusals[side] < BREAKER_LIMIT || m->halt)
 		return;
 	m->breaker = *e;
@@ -137,7 +136,7 @@ engine_tag_failed(struct mirror *m, size_t i, const struct tm_err *err)
 	    !m->cancel && !m->opts.dry_run;
 
 	pthread_mutex_lock(&m->lock);
-	breaker_count(m, err);
+	breaker_count(m, i, err);
 	pthread_mutex_unlock(&m->lock);
 	engine_set_state(m, i, again ? TAG_RETRYING : TAG_FAILED, err);
 }
