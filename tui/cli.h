@@ -7,7 +7,13 @@
 
 #include "mirror.h"
 
+/* The command a parse is for (from argv[0]); options are checked against it. */
+enum cli_cmd {
+	CLI_PREVIEW = 1, CLI_RUN = 2, CLI_ROLLBACK = 4, CLI_TUI = 8
+};
+
 struct cli {
+	enum cli_cmd		 cmd;
 	int			 npos;
 	char			*pos[4];	/* positional arguments */
 	struct mirror_opts	 mo;		/* src, dst, expr, reg opts, run knobs */
@@ -19,14 +25,20 @@ struct cli {
 	int			 demo;		/* --demo */
 	int			 last;		/* --last (rollback) */
 	int			 yes;		/* --yes: no questions */
+	int			 quiet;		/* -q, --quiet: errors and the last line */
+	int			 verbose;	/* -v, --verbose: a line per request */
+	const char		*log;		/* --log FILE: those lines, to a file */
 	/* Owned copies of secrets; wiped by cli_free. */
 	char			*src_user, *src_pass, *dst_user, *dst_pass;
 };
 
 /*
- * Parse argv (argv[0] is the command name).  On a usage error prints one
- * line "tagmirror: ..." to stderr and returns -1.  Passwords: USER:PASS
- * (as skopeo), --*-password-stdin, or a prompt on the terminal when only
+ * Parse argv (argv[0] is the command name: "preview", "run", "rollback",
+ * anything else is the TUI).  An option that does not apply to that
+ * command, a bad REPO_MIRROR_ROLLBACK (run, TUI) or a conflict between
+ * credential options is a usage error: one line "tagmirror: ..." on
+ * stderr and -1.  Passwords: USER:PASS (as skopeo), --*-username with
+ * --*-password, --*-password-stdin, or a prompt on the terminal when only
  * USER is given.  Returns 0, or 1 when --help was printed.
  */
 int	cli_parse(struct cli *, int argc, char **argv, const char *usage);
