@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "creds.h"
+#include "fsutil.h"
 #include "strbool.h"
 
 enum {
@@ -587,9 +588,112 @@ cli_parse(struct cli *c, int argc, char **argv, const char *usage)
 	return finish_parse(c, argc, argv, &ps);
 }
 
+/* The request line: the URL up to its query (upload states, tokens). */
+static void
+trace_line(void *ud, enum tm_side side, const char *method, const char *url,
+    int status, double seconds)
+{
+	struct cli	*c = ud;
+	char		 line[1024], safe[1024];
+	size_t		 ulen = strcspn(url, "?#");
+
+	snprintf(line, sizeof line, "%s %s %.*s%s -> %d (%.3fs)",
+	    tm_side_name(side), method, (int)(ulen > 800 ? 800 : ulen), url,
+	    url[ulen] != '\0' ? "?..." : "", status, seconds);
+	tm_sanitize(safe, sizeof safe, line);
+	/* One call each: stdio locks the stream, lines never interleave. */
+	if (c->verbose)
+		fprintf(stderr, "tagmirror: %s\n", safe);
+	if (c->log_tmp != NULL)
+		fprintf(c->log_tmp, "%s\n", safe);
+}
+
+int
+cli_trace_start(struct cli *c)
+{
+	struct tm_err	err;
+
+	if (c->log != NULL) {
+		if (tm_check_writable(c->log, &err) == -1)
+			return cli_tm_error("--log", &err);
+		if ((c->log_tmp = tmpfile()) == NULL)
+			return cli_error("--log: cannot make a temporary file: %m");
+	}
+	if (!c->verbose && c->log == NULL)
+		return 0;
+	c->mo.src_reg.trace = c->mo.dst_reg.trace = trace_line;
+	c->mo.src_reg.trace_ud = c->mo.dst_reg.trace_ud = c;
+	return 0;
+}
+
+/* Copy the collected lines into the --log file. */
+static int
+copy_log(FILE *out, void *ctx)
+{
+	FILE	*in = ctx;
+	char	 buf[8192];
+	size_t	 n;
+
+	rewind(in);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			return -1;
+	return ferror(in) ? -1 : 0;
+}
+
+int
+cli_trace_end(struct cli *c)
+{
+	struct tm_err	err;
+
+	if (c->log_tmp == NULL)
+		return 0;
+	if (tm_write_file(c->log, copy_log, c->log_tmp, 0600, &err) == -1)
+		return cli_tm_error("--log", &err);
+	return 0;
+}
+
+void
+cli_json_str(FILE *f, const char *s)
+{
+	size_t	 n = strlen(s) + 1;
+	char	*safe = malloc(n), *p;
+
+	putc('"', f);
+	if (safe != NULL) {
+		tm_sanitize(safe, n, s);
+		for (p = safe; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				putc('\\', f);
+			putc(*p, f);
+		}
+		free(safe);
+	}
+	putc('"', f);
+}
+
+void
+cli_json_err(FILE *f, const struct tm_err *e)
+{
+	if (e->cat == TM_CAT_NONE) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "{\"category\":\"%s\",\"side\":\"%s\",\"http\":%ld,"
+	    "\"code\":", tm_category_name(e->cat), tm_side_name(e->side),
+	    e->http);
+	cli_json_str(f, e->code);
+	fputs(",\"message\":", f);
+	cli_json_str(f, e->msg);
+	putc('}', f);
+}
+
 void
 cli_free(struct cli *c)
 {
+	if (c->log_tmp != NULL)
+		fclose(c->log_tmp);
+	c->log_tmp = NULL;
 	tm_secret_free(&c->src_user);
 	tm_secret_free(&c->src_pass);
 	tm_secret_free(&c->dst_user);

@@ -5,6 +5,8 @@
 #ifndef TM_CLI_H
 #define TM_CLI_H
 
+#include <stdio.h>
+
 #include "mirror.h"
 
 /* The command a parse is for (from argv[0]); options are checked against it. */
@@ -28,6 +30,7 @@ struct cli {
 	int			 quiet;		/* -q, --quiet: errors and the last line */
 	int			 verbose;	/* -v, --verbose: a line per request */
 	const char		*log;		/* --log FILE: those lines, to a file */
+	FILE			*log_tmp;	/* the --log lines until cli_trace_end */
 	/* Owned copies of secrets; wiped by cli_free. */
 	char			*src_user, *src_pass, *dst_user, *dst_pass;
 };
@@ -49,5 +52,19 @@ int	cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same for a core error, in its long form, after "what: " (may be
  * NULL).  Returns 1. */
 int	cli_tm_error(const char *what, const struct tm_err *);
+
+/*
+ * --verbose and --log: a line per request (side, method, URL without its
+ * query, status, seconds) on stderr and/or into --log, installed as the
+ * trace hook of both registry sides.  cli_trace_start checks --log is
+ * writable first: 0, or 1 (usage error said).  cli_trace_end writes the
+ * --log file (tm_write_file, 0600): 0, or 1 (said).
+ */
+int	cli_trace_start(struct cli *);
+int	cli_trace_end(struct cli *);
+
+/* JSON Lines pieces: a string (sanitized, escaped), an error or null. */
+void	cli_json_str(FILE *, const char *);
+void	cli_json_err(FILE *, const struct tm_err *);
 
 #endif
