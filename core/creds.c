@@ -529,15 +529,20 @@ home_dir(char *buf, size_t n)
 	return snprintf(buf, n, "%s", home) < (int)n ? 0 : -1;
 }
 
-/* The containers auth.json, then docker's config.json; "" when unknown. */
+/*
+ * The containers auth.json (auth_file when given, as skopeo's --authfile
+ * overrides REGISTRY_AUTH_FILE), then docker's config.json; "" when unknown.
+ */
 static void
-config_paths(char paths[2][4096])
+config_paths(const char *auth_file, char paths[2][4096])
 {
 	const char	*env;
 	char		 home[4000];
 
 	paths[0][0] = paths[1][0] = '\0';
-	if ((env = getenv("REGISTRY_AUTH_FILE")) != NULL && *env != '\0')
+	if (auth_file != NULL && *auth_file != '\0')
+		snprintf(paths[0], sizeof paths[0], "%s", auth_file);
+	else if ((env = getenv("REGISTRY_AUTH_FILE")) != NULL && *env != '\0')
 		snprintf(paths[0], sizeof paths[0], "%s", env);
 	else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env != '\0')
 		snprintf(paths[0], sizeof paths[0], "%s/containers/auth.json", env);
@@ -550,12 +555,19 @@ config_paths(char paths[2][4096])
 int
 tm_creds_lookup(const char *host, struct tm_creds *c, struct tm_err *err)
 {
+	return tm_creds_lookup_file(NULL, host, c, err);
+}
+
+int
+tm_creds_lookup_file(const char *auth_file, const char *host,
+    struct tm_creds *c, struct tm_err *err)
+{
 	char	 paths[2][4096];
 	cJSON	*root;
 	int	 i, rc;
 
 	memset(c, 0, sizeof *c);
-	config_paths(paths);
+	config_paths(auth_file, paths);
 	for (i = 0; i < 2; i++) {
 		if (paths[i][0] == '\0')
 			continue;

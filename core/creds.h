@@ -34,6 +34,12 @@ int	tm_creds_from_option(const char *userpass, struct tm_creds *, struct tm_err 
  * Any thread; *c is overwritten (clear it first if it held anything).
  */
 int	tm_creds_lookup(const char *host, struct tm_creds *, struct tm_err *);
+/*
+ * The same with auth_file (skopeo's --authfile; NULL: none) read first in
+ * place of REGISTRY_AUTH_FILE / $XDG_RUNTIME_DIR/containers/auth.json.
+ */
+int	tm_creds_lookup_file(const char *auth_file, const char *host,
+	    struct tm_creds *, struct tm_err *);
 
 /* Zero and free one secret string and set *s to NULL (NULL is fine). */
 void	tm_secret_free(char **s);

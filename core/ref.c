@@ -406,6 +406,12 @@ tm_ref_parse(const char *s, struct tm_ref *ref, struct tm_err *err)
 	size_t		 len, hlen;
 
 	memset(ref, 0, sizeof *ref);
+	if (s != NULL && strncmp(s, "docker://", 9) == 0)
+		s += 9;		/* skopeo's transport, the only one we speak */
+	else if (s != NULL && (nend = strstr(s, "://")) != NULL)
+		return tm_err_set(err, TM_CAT_USAGE, "'%s': only docker:// "
+		    "references are supported, not '%.*s://'", s,
+		    (int)(nend - s > 20 ? 20 : nend - s), s);
 	if (s == NULL || *s == '\0')
 		return tm_err_set(err, TM_CAT_USAGE, "empty image reference");
 	len = strlen(s);

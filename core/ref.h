@@ -24,6 +24,8 @@ struct tm_ref {
  * or is "localhost"; otherwise the host is docker.io and a single-name
  * repository gets "library/".  Errors (TM_CAT_USAGE) name the culprit.
  * A lone host ("quay.io", "localhost:5000") is an error, not a Hub image.
+ * skopeo's "docker://" prefix is accepted and dropped; another transport
+ * ("oci://", "http://") is an error.
  * Hub's three names all become host docker.io, api_host registry-1.docker.io.
  * Any thread; *ref is zeroed first.
  */

@@ -25,8 +25,9 @@ static const char usage[] =
 "       tagmirror preview --tag-list FILE|- --tags EXPR [options]\n"
 "\n"
 "Lists every tag of the SOURCE repository, applies the tag expression and\n"
-"prints the tags it selects in natural version order (3.9 before 3.10),\n"
-"then, on lines starting with '#', how many tags each item matched.\n"
+"prints the tags it selects in natural version order (3.9 before 3.10)\n"
+"on stdout, and on stderr, on lines starting with '#', how many tags each\n"
+"item matched.\n"
 "Nothing is copied.\n"
 "\n"
 "EXPR is a comma-separated list of items, as in a Quay mirror rule:\n"
@@ -40,7 +41,15 @@ static const char usage[] =
 "  -t, --tags EXPR            the tag expression (required)\n"
 "  --tag-list FILE|-          match the tag names in FILE (one a line; - for\n"
 "                             stdin) instead of listing a registry\n"
-"  --json                     print one JSON document instead\n"
+"  --json                     JSON Lines: a line per tag, then a summary\n"
+"  -q, --quiet                no '#' lines (warnings still on stderr)\n"
+"  -v, --verbose              a line per request on stderr (no secrets)\n"
+"  --log FILE                 those request lines into FILE (mode 0600)\n"
+"  --src-username USER, --src-password PASS\n"
+"  --src-registry-token TOKEN a bearer token, sent as is\n"
+"  --authfile FILE, --src-authfile FILE\n"
+"                             auth.json read first, as skopeo's\n"
+"  --retry-times N, --retry-delay SECONDS\n"
 "  --src-creds USER[:PASS]    source credentials (default: auth files)\n"
 "  --src-password-stdin       read the source password from stdin\n"
 "  --src-tls-verify=false     skip TLS verification, allow plain HTTP\n"
@@ -219,26 +228,6 @@ collect_warnings(struct preview_out *po)
 		    po->n);
 }
 
-/* A JSON string: sanitized first, so only '"' and '\\' need escapes. */
-static void
-json_string(const char *s)
-{
-	size_t	 n = strlen(s) + 1;
-	char	*safe = malloc(n), *p;
-
-	putchar('"');
-	if (safe != NULL) {
-		tm_sanitize(safe, n, s);
-		for (p = safe; *p != '\0'; p++) {
-			if (*p == '"' || *p == '\\')
-				putchar('\\');
-			putchar(*p);
-		}
-		free(safe);
-	}
-	putchar('"');
-}
-
 static const char *
 kind_name(enum tagexpr_kind k)
 {
@@ -246,23 +235,29 @@ kind_name(enum tagexpr_kind k)
 	    "glob";
 }
 
+/* JSON Lines: a line per selected tag, then the summary object. */
 static void
 print_json(const struct preview_out *po)
 {
 	size_t	i;
 
-	fputs("{\"source\":", stdout);
-	json_string(po->source);
+	for (i = 0; i < po->res->n_matched; i++) {
+		fputs("{\"type\":\"tag\",\"tag\":", stdout);
+		cli_json_str(stdout, po->names[po->res->matched[i]]);
+		fputs("}\n", stdout);
+	}
+	fputs("{\"type\":\"summary\",\"source\":", stdout);
+	cli_json_str(stdout, po->source);
 	printf(",\"total_tags\":%zu,\"matched\":[", po->n);
 	for (i = 0; i < po->res->n_matched; i++) {
 		if (i > 0)
 			putchar(',');
-		json_string(po->names[po->res->matched[i]]);
+		cli_json_str(stdout, po->names[po->res->matched[i]]);
 	}
 	fputs("],\"items\":[", stdout);
 	for (i = 0; i < tagexpr_items(po->te); i++) {
 		fputs(i > 0 ? ",{\"item\":" : "{\"item\":", stdout);
-		json_string(tagexpr_item_text(po->te, i));
+		cli_json_str(stdout, tagexpr_item_text(po->te, i));
 		printf(",\"kind\":\"%s\",\"matched\":%zu}",
 		    kind_name(tagexpr_item_kind(po->te, i)),
 		    po->res->item_counts[i]);
@@ -271,21 +266,30 @@ print_json(const struct preview_out *po)
 	for (i = 0; i < po->nwarn; i++) {
 		if (i > 0)
 			putchar(',');
-		json_string(po->warn[i].text);
+		cli_json_str(stdout, po->warn[i].text);
 	}
 	fputs("]}\n", stdout);
 }
 
+/* The tags on stdout; the counts and warnings on stderr, so a pipe gets
+ * tag names only. */
 static void
-print_text(const struct preview_out *po)
+print_text(const struct preview_out *po, int quiet)
 {
 	size_t	i, n = tagexpr_items(po->te), w = 4, len;
 	char	*s;
 
 	for (i = 0; i < po->res->n_matched; i++)
 		puts(po->names[po->res->matched[i]]);
-	printf("# %zu of %zu tags selected by %zu item%s\n", po->res->n_matched,
-	    po->n, n, n == 1 ? "" : "s");
+	for (i = 0; i < po->nwarn; i++) {
+		if (!po->warn[i].about_item)
+			fprintf(stderr, "tagmirror: warning: %s\n",
+			    po->warn[i].text);
+	}
+	if (quiet)
+		return;
+	fprintf(stderr, "# %zu of %zu tags selected by %zu item%s\n",
+	    po->res->n_matched, po->n, n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++)
 		if ((len = strlen(tagexpr_item_text(po->te, i))) > w)
 			w = len < 40 ? len : 40;
@@ -295,19 +299,13 @@ print_text(const struct preview_out *po)
 		excl = tagexpr_item_kind(po->te, i) == TAGEXPR_EXCLUDE;
 		if ((s = item_safe(po->te, i)) == NULL)
 			continue;
-		printf("# %3zu  %-*s %6zu %s", i + 1, (int)w, s,
+		fprintf(stderr, "# %3zu  %-*s %6zu %s", i + 1, (int)w, s,
 		    po->res->item_counts[i], excl ? "removed" : "matched");
 		if (po->res->item_counts[i] == 0)
-			printf("  warning: %s no tag",
+			fprintf(stderr, "  warning: %s no tag",
 			    excl ? "excludes" : "matches");
-		putchar('\n');
+		fputc('\n', stderr);
 		free(s);
-	}
-	/* The summary is on stdout; these must be seen even when piped. */
-	for (i = 0; i < po->nwarn; i++) {
-		if (!po->warn[i].about_item)
-			fprintf(stderr, "tagmirror: warning: %s\n",
-			    po->warn[i].text);
 	}
 }
 
@@ -373,8 +371,11 @@ cmd_preview(int argc, char **argv)
 		c.mo.src_reg.retry_cap = PREVIEW_RETRY_CAP;
 	if (c.tag_list != NULL)
 		rc = read_tag_list(c.tag_list, &po);
-	else
+	else if ((rc = cli_trace_start(&c)) == 0) {
 		rc = read_registry(po.source, &c.mo.src_reg, &po);
+		if (cli_trace_end(&c) != 0 && rc == 0)
+			rc = 1;
+	}
 	if (rc != 0)
 		goto out;
 	if (read_model(&po) == -1) {
@@ -387,7 +388,7 @@ cmd_preview(int argc, char **argv)
 		if (po.res->n_matched == 0)
 			fputs("tagmirror: warning: nothing matched\n", stderr);
 	} else
-		print_text(&po);
+		print_text(&po, c.quiet);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		rc = cli_error("cannot write the preview: %m");
 out:

@@ -33,6 +33,17 @@ static const char usage[] =
 "  --dest-password-stdin      read the destination password from stdin\n"
 "  --dest-tls-verify=false    skip TLS verification, allow plain HTTP\n"
 "  --dest-cert-dir DIR        extra CA certificates (*.crt)\n"
+"  --dest-no-creds            never read the auth files\n"
+"  --dest-username USER, --dest-password PASS\n"
+"  --dest-registry-token TOKEN a bearer token, sent as is\n"
+"  --authfile FILE, --dest-authfile FILE\n"
+"                             auth.json read first, as skopeo's\n"
+"  --retry-times N, --retry-delay SECONDS\n"
+"  --json                     JSON Lines: a line per tag, then a summary\n"
+"  -q, --quiet                only failed tags and the last line\n"
+"  -v, --verbose              a line per request on stderr (no secrets)\n"
+"  --log FILE                 those request lines into FILE (mode 0600)\n"
+"  --yes                      accepted for scripts; nothing is asked\n"
 "  -h, --help                 this text\n"
 "\n"
 "Exit status: 0 the destination is as before the run, 1 usage error,\n"
@@ -40,21 +51,47 @@ static const char usage[] =
 "some tags could not be restored, 3 restored except tags someone else\n"
 "moved (conflicts).\n";
 
+/* The width of the word column: the longest word below. */
+#define WORD_W	10
+
+/* A tag's line: aligned text, or its JSON line. */
 static void
-print_event(const struct mirror_event *ev, int width)
+print_event(const struct mirror_event *ev, int width, int json, int quiet)
 {
-	char	reason[1024];
+	char		 reason[1024];
+	const char	*word, *what;
 
 	if (ev->type != MEV_ROLLBACK_TAG)
 		return;
-	if (ev->state == TAG_ROLLED_BACK) {
-		printf("%-*s  %-10s  %s\n", width, ev->name, "as-before",
-		    ev->digest[0] != '\0' ? ev->digest : "(absent)");
+	if (json) {
+		fputs("{\"type\":\"tag\",\"tag\":", stdout);
+		cli_json_str(stdout, ev->name);
+		printf(",\"state\":\"%s\",\"already\":%s,\"digest\":",
+		    ev->state == TAG_ROLLED_BACK && ev->count ? "unchanged" :
+		    tag_state_name(ev->state), ev->count ? "true" : "false");
+		if (ev->digest[0] != '\0')
+			cli_json_str(stdout, ev->digest);
+		else
+			fputs("null", stdout);
+		fputs(",\"error\":", stdout);
+		cli_json_err(stdout, &ev->err);
+		fputs("}\n", stdout);
 		return;
 	}
-	tm_err_format(&ev->err, reason, sizeof reason);
-	printf("%-*s  %-10s  %s\n", width, ev->name,
-	    tag_state_cli_word(ev->state), reason);
+	if (ev->state != TAG_ROLLED_BACK) {
+		tm_err_format(&ev->err, reason, sizeof reason);
+		word = tag_state_cli_word(ev->state);
+		what = reason;
+	} else if (quiet)
+		return;
+	else {
+		word = ev->count ? "unchanged" : ev->digest[0] != '\0' ?
+		    "restored" : "deleted";
+		what = ev->count ? (ev->digest[0] != '\0' ? ev->digest :
+		    "(already absent, as before the run)") : ev->digest[0] !=
+		    '\0' ? ev->digest : "(was absent before the run)";
+	}
+	printf("%-*s  %-*s  %s\n", width, ev->name, WORD_W, word, what);
 }
 
 /* The journal named, or the newest one with --last.  0, or -1 (said). */
@@ -82,42 +119,57 @@ journal_path(const struct cli *c, char *path, size_t n)
 	return 0;
 }
 
+/* The JSON summary that ends --json: status, exit code, error. */
+static void
+json_outcome(const char *status, int code, size_t tags,
+    const struct tm_err *err)
+{
+	printf("{\"type\":\"summary\",\"status\":\"%s\",\"exit_code\":%d,"
+	    "\"tags\":%zu,\"error\":", status, code, tags);
+	cli_json_err(stdout, err);
+	puts("}");
+}
+
 /* The last line and the exit code (see usage). */
 static int
-outcome(int r, const struct tm_err *err, size_t tags)
+outcome(int r, const struct tm_err *err, size_t tags, int json)
 {
 	char	reason[1024];
+	int	code = r == 0 ? 0 : err->cat == TM_CAT_CONFLICT ? 3 : 2;
 
-	if (r == 0) {
-		if (err->msg[0] != '\0')
-			fprintf(stderr, "tagmirror: %s\n", err->msg);
+	if (r != 0 && tags == 0 && err->side == TM_SIDE_LOCAL)
+		return cli_tm_error(NULL, err);
+	/* A success may carry a note: a stale lock taken over. */
+	if (r == 0 && err->msg[0] != '\0')
+		fprintf(stderr, "tagmirror: %s\n", err->msg);
+	tm_err_format(err, reason, sizeof reason);
+	if (json)
+		json_outcome(code == 0 ? "ROLLED_BACK" : code == 3 ?
+		    "ROLLED_BACK_EXCEPT_CONFLICTS" : "ROLLBACK_INCOMPLETE", code,
+		    tags, err);
+	else if (code == 0)
 		printf("ROLLED_BACK: %zu tag%s as before the run\n", tags,
 		    tags == 1 ? "" : "s");
-		return 0;
-	}
-	tm_err_format(err, reason, sizeof reason);
-	if (err->cat == TM_CAT_CONFLICT) {
+	else if (code == 3)
 		printf("ROLLED_BACK except conflicts: %s\n", reason);
-		return 3;
-	}
-	if (tags == 0 && err->side == TM_SIDE_LOCAL)
-		return cli_error("%s", reason);
-	printf("rollback incomplete: %s\n", reason);
-	cli_error("rollback incomplete; run it again when the registry is "
-	    "reachable: %s", reason);
-	return 2;
+	else
+		printf("rollback incomplete: %s\n", reason);
+	if (code == 2)
+		cli_error("rollback incomplete; run it again when the registry "
+		    "is reachable: %s", reason);
+	return code;
 }
 
 int
 cmd_rollback(int argc, char **argv)
 {
-	struct mirror_event	 ev[64];
+	static struct mirror_event ev[1024];
 	struct tm_err		 err;
 	struct evq		*q;
 	struct cli		 c;
 	char			 path[PATH_MAX];
-	size_t			 n, i, tags = 0;
-	int			 rc, r;
+	size_t			 n, i, nev = 0, tags = 0;
+	int			 rc, r, width = 3;
 
 	if ((rc = cli_parse(&c, argc, argv, usage)) != 0) {
 		cli_free(&c);
@@ -130,15 +182,32 @@ cmd_rollback(int argc, char **argv)
 		cli_error("cannot create the event queue: %s", strerror(errno));
 		goto out;
 	}
+	if (cli_trace_start(&c) != 0) {
+		evq_free(q);
+		goto out;
+	}
 	fprintf(stderr, "tagmirror: rolling back %s\n", path);
 	r = mirror_rollback_journal(path, &c.mo.dst_reg, q, &err);
-	while ((n = evq_drain(q, ev, 64)) > 0)
-		for (i = 0; i < n; i++) {
-			print_event(&ev[i], 20);
+	/* All events are in once it returns: align on the longest tag. */
+	while ((n = evq_drain(q, ev + nev, 64)) > 0 && (nev += n) + 64 <=
+	    sizeof ev / sizeof ev[0])
+		;
+	for (i = 0; i < nev; i++)
+		if (ev[i].type == MEV_ROLLBACK_TAG && (int)strlen(ev[i].name) >
+		    width)
+			width = strlen(ev[i].name) > 40 ? 40 :
+			    (int)strlen(ev[i].name);
+	do {
+		for (i = 0; i < nev; i++) {
+			print_event(&ev[i], width, c.json, c.quiet);
 			tags += ev[i].type == MEV_ROLLBACK_TAG;
 		}
+		/* Past the buffer: the rest as they come. */
+	} while ((nev = evq_drain(q, ev, 64)) > 0);
 	evq_free(q);
-	rc = outcome(r, &err, tags);
+	rc = outcome(r, &err, tags, c.json);
+	if (cli_trace_end(&c) != 0 && rc == 0)
+		rc = 1;
 out:
 	cli_free(&c);
 	return rc;

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "evq.h"
+#include "fsutil.h"
 #include "mirror.h"
 #include "clock.h"
 
@@ -30,8 +31,9 @@ static const char usage[] =
 "copied stays, every failed tag is named with its reason, and the\n"
 "destination is restored to exactly its previous state only with\n"
 "--rollback (or REPO_MIRROR_ROLLBACK=true).  Tags already identical are\n"
-"skipped without moving a blob.  Prints one line per finished tag, then a\n"
-"summary.  Every change is journaled first (see 'tagmirror rollback').\n"
+"skipped without moving a blob.  Prints a line per tag as it finishes,\n"
+"then one status line.  Every change is journaled first (see 'tagmirror\n"
+"rollback').\n"
 "\n"
 "Options:\n"
 "  -t, --tags EXPR            tag expression, as for 'tagmirror preview'\n"
@@ -48,7 +50,13 @@ static const char usage[] =
 "  --retry-times N            retries of one request (default 4)\n"
 "  --retry-delay SECONDS      first wait between request retries (0.5)\n"
 "  --dry-run                  print the plan, change nothing\n"
-"  --report FILE              write a JSON report (docs/report.md)\n"
+"  --report FILE|-            write a JSON report (docs/report.md); its\n"
+"                             path is checked before the run\n"
+"  --json                     JSON Lines on stdout: a line per tag as it\n"
+"                             finishes, then a summary (docs/report.md)\n"
+"  -q, --quiet                only failed tags and the last line\n"
+"  -v, --verbose              a line per request on stderr (no secrets)\n"
+"  --log FILE                 those request lines into FILE (mode 0600)\n"
 "  --only-failed REPORT       retry just the tags that failed in REPORT\n"
 "  --state-dir DIR            journals here (default\n"
 "                             $XDG_STATE_HOME/tagmirror)\n"
@@ -59,7 +67,13 @@ static const char usage[] =
 "                             skip TLS verification, allow plain HTTP\n"
 "  --src-cert-dir DIR, --dest-cert-dir DIR\n"
 "                             extra CA certificates (*.crt)\n"
-"  --src-no-creds             never read the auth files for the source\n"
+"  --src-no-creds, --dest-no-creds\n"
+"                             never read the auth files for that side\n"
+"  --src-username USER, --src-password PASS (also --dest-...)\n"
+"  --src-registry-token TOKEN, --dest-registry-token TOKEN\n"
+"                             a bearer token, sent as is\n"
+"  --authfile FILE            auth.json read first, as skopeo's (also\n"
+"                             --src-authfile FILE, --dest-authfile FILE)\n"
 "  -h, --help                 this text\n"
 "\n"
 "Exit status: 0 SUCCESS (every tag mirrored or already up to date),\n"
@@ -77,6 +91,8 @@ struct out {
 	int		 progress_on;	/* a progress line is showing */
 	int64_t		 progress_at;
 	int		 dry_run;
+	int		 json;		/* --json: JSON Lines on stdout */
+	int		 quiet;		/* --quiet: errors and the last line */
 };
 
 static void
@@ -104,13 +120,38 @@ progress_show(struct out *o)
 	o->progress_on = 1;
 }
 
-/* One result line: tag, result word, digest or reason. */
+/* One result line: tag, result word, digest or reason, aligned. */
 static void
 line(struct out *o, const char *tag, const char *word, const char *what)
 {
 	progress_clear(o);
-	printf("%-*s  %-10s  %s\n", o->width, tag, word, what);
-	fflush(stdout);
+	printf("%-*s  %-12s  %s\n", o->width, tag, word, what);
+}
+
+/* A tag's JSON line, as it finishes (a retry round or rollback may
+ * send a later one for the same tag: the last one holds). */
+static void
+json_tag(const char *tag, const char *state, const char *digest,
+    const struct tm_err *err)
+{
+	fputs("{\"type\":\"tag\",\"tag\":", stdout);
+	cli_json_str(stdout, tag);
+	printf(",\"state\":\"%s\",\"digest\":", state);
+	if (digest != NULL && digest[0] != '\0')
+		cli_json_str(stdout, digest);
+	else
+		fputs("null", stdout);
+	fputs(",\"error\":", stdout);
+	cli_json_err(stdout, err);
+	fputs("}\n", stdout);
+}
+
+/* The states a tag ends in (events also report copying, pushing...). */
+static int
+finished(enum tag_state st)
+{
+	return st != TAG_QUEUED && st != TAG_COPYING && st != TAG_PUSHING &&
+	    st != TAG_RETRYING;
 }
 
 static void
@@ -118,23 +159,15 @@ tag_line(struct out *o, const char *tag, enum tag_state st,
     const char *digest, const struct tm_err *err)
 {
 	char	reason[1024];
+	int	failed = st == TAG_FAILED || st == TAG_CONFLICT;
 
-	switch (st) {
-	case TAG_DONE:
-	case TAG_UPTODATE:
-		line(o, tag, tag_state_cli_word(st), digest);
-		break;
-	case TAG_STALE_DELETED:
-		line(o, tag, tag_state_cli_word(st), "(gone upstream)");
-		break;
-	case TAG_FAILED:
-	case TAG_CONFLICT:
+	if (o->quiet && !failed)
+		return;
+	if (failed)
 		tm_err_format(err, reason, sizeof reason);
-		line(o, tag, tag_state_cli_word(st), reason);
-		break;
-	default:
-		break;
-	}
+	line(o, tag, tag_state_cli_word(st), failed ? reason :
+	    st == TAG_STALE_DELETED ? "(gone upstream)" :
+	    st == TAG_ROLLED_BACK ? "(destination as before the run)" : digest);
 }
 
 static void
@@ -154,11 +187,14 @@ static void
 on_event(struct out *o, const struct mirror_event *ev)
 {
 	switch (ev->type) {
-	case MEV_PLANNED:
-		set_width(o);
-		break;
 	case MEV_TAG:
-		if (!o->dry_run)
+	case MEV_ROLLBACK_TAG:
+		if (o->dry_run || !finished(ev->state))
+			break;
+		if (o->json)
+			json_tag(ev->name, tag_state_name(ev->state), ev->digest,
+			    &ev->err);
+		else if (ev->type == MEV_TAG || ev->state != TAG_ROLLED_BACK)
 			tag_line(o, ev->name, ev->state, ev->digest, &ev->err);
 		break;
 	case MEV_PAUSED:
@@ -171,9 +207,8 @@ on_event(struct out *o, const struct mirror_event *ev)
 			fprintf(stderr, "tagmirror: rate limit recovered, "
 			    "resuming\n");
 		break;
-	case MEV_ROLLBACK_TAG:
-		if (ev->state != TAG_ROLLED_BACK)
-			tag_line(o, ev->name, ev->state, ev->digest, &ev->err);
+	case MEV_PLANNED:
+		set_width(o);
 		break;
 	case MEV_FINISHED:
 	case MEV_ROLLBACK_DONE:
@@ -197,23 +232,34 @@ drain(struct out *o, struct evq *q)
 	return total > 0;
 }
 
-/* The dry run's plan, in tag order, once the plan is complete. */
+/* The dry run's plan, every tag once in the engine's (natural version)
+ * order, once the plan is complete. */
 static void
 print_plan(struct out *o)
 {
 	struct mirror_tag_info	t;
 	size_t			i, n = mirror_tag_count(o->m);
+	const char		*word;
 
 	for (i = 0; i < n; i++) {
 		if (mirror_tag_info(o->m, i, &t) == -1)
 			continue;
-		if (t.state == TAG_QUEUED)
-			line(o, t.name, t.action == TAG_ACT_DELETE ?
-			    "would-delete" : "would-copy",
-			    t.action == TAG_ACT_DELETE ? t.prev_digest :
-			    t.dst_digest);
-		else
-			tag_line(o, t.name, t.state, t.dst_digest, &t.err);
+		if (t.state != TAG_QUEUED) {
+			if (o->json)
+				json_tag(t.name, tag_state_name(t.state),
+				    t.dst_digest, &t.err);
+			else
+				tag_line(o, t.name, t.state, t.dst_digest, &t.err);
+			continue;
+		}
+		word = t.action == TAG_ACT_DELETE ? "would-delete" : "would-copy";
+		if (o->json)
+			json_tag(t.name, t.action == TAG_ACT_DELETE ?
+			    "would_delete" : "would_copy", t.action ==
+			    TAG_ACT_DELETE ? t.prev_digest : t.dst_digest, &t.err);
+		else if (!o->quiet)
+			line(o, t.name, word, t.action == TAG_ACT_DELETE ?
+			    t.prev_digest : t.dst_digest);
 	}
 }
 
@@ -235,24 +281,6 @@ print_failed_count(const struct mirror_totals *t)
 		putchar(')');
 }
 
-/* Each failed tag with its reason. */
-static void
-print_failed_tags(struct out *o)
-{
-	struct mirror_tag_info	ti;
-	char			reason[1024];
-	size_t			i, n = mirror_tag_count(o->m);
-
-	printf("failed:\n");
-	for (i = 0; i < n; i++) {
-		if (mirror_tag_info(o->m, i, &ti) == -1 ||
-		    (ti.state != TAG_FAILED && ti.state != TAG_CONFLICT))
-			continue;
-		tm_err_format(&ti.err, reason, sizeof reason);
-		printf("  %-*s  %s\n", o->width, ti.name, reason);
-	}
-}
-
 /* "PARTIAL_MIRROR: 7 tags: 5 copied, 0 up to date, 2 failed (...)". */
 static void
 print_summary(struct out *o, enum mirror_status copy)
@@ -266,7 +294,7 @@ print_summary(struct out *o, enum mirror_status copy)
 	progress_clear(o);
 	if (run_err.cat != TM_CAT_NONE) {
 		tm_err_format(&run_err, reason, sizeof reason);
-		printf("%s: %s\n", mirror_status_name(copy), reason);
+		printf("%s: %s", mirror_status_name(copy), reason);
 		return;
 	}
 	printf("%s%s: %zu tag%s: ", o->dry_run ? "dry run, " : "",
@@ -285,11 +313,9 @@ print_summary(struct out *o, enum mirror_status copy)
 	if (t.stale > 0)
 		printf(", %zu %s", o->dry_run ? t.stale : t.deleted,
 		    o->dry_run ? "to delete" : "deleted");
-	putchar('\n');
-	if (t.failed + t.conflicts > 0)
-		print_failed_tags(o);
 }
 
+/* "; destination restored: ..." after the summary when a rollback ran. */
 static void
 print_rollback(struct out *o)
 {
@@ -300,11 +326,11 @@ print_rollback(struct out *o)
 	if (!rb.attempted)
 		return;
 	if (rb.failed == 0 && rb.mismatches == 0)
-		printf("ROLLED_BACK: destination restored: %zu tag%s put back, "
+		printf("; destination restored: %zu tag%s put back, "
 		    "%zu already as before", rb.restored,
 		    rb.restored == 1 ? "" : "s", rb.unchanged);
 	else
-		printf("rollback incomplete: %zu restored, %zu failed, "
+		printf("; rollback incomplete: %zu restored, %zu failed, "
 		    "%zu differ after reading back", rb.restored, rb.failed,
 		    rb.mismatches);
 	if (rb.survivors > 0)
@@ -313,11 +339,54 @@ print_rollback(struct out *o)
 	if (rb.conflicts > 0)
 		printf(", %zu conflict%s left alone", rb.conflicts,
 		    rb.conflicts == 1 ? "" : "s");
-	putchar('\n');
 	if (rb.err.cat != TM_CAT_NONE && (rb.failed > 0 || rb.mismatches > 0)) {
 		tm_err_format(&rb.err, reason, sizeof reason);
-		printf("  %s\n", reason);
+		fprintf(stderr, "tagmirror: rollback: %s\n", reason);
 	}
+}
+
+/* The summary object that ends --json (docs/report.md). */
+static void
+json_summary(struct out *o, const struct cli *c, enum mirror_status st,
+    int code)
+{
+	struct mirror_totals		t;
+	struct mirror_rollback_info	rb;
+	struct tm_err			err;
+	const char			*journal = mirror_journal_path(o->m);
+	int				cat;
+
+	mirror_totals(o->m, &t);
+	mirror_rollback_info(o->m, &rb);
+	mirror_run_error(o->m, &err);
+	printf("{\"type\":\"summary\",\"status\":\"%s\",\"exit_code\":%d,"
+	    "\"dry_run\":%s,\"source\":", mirror_status_name(st), code,
+	    o->dry_run ? "true" : "false");
+	cli_json_str(stdout, c->mo.src);
+	fputs(",\"destination\":", stdout);
+	cli_json_str(stdout, c->mo.dst);
+	printf(",\"tags\":%zu,\"copied\":%zu,\"up_to_date\":%zu,"
+	    "\"failed\":%zu,\"deleted\":%zu,\"rolled_back\":%zu,"
+	    "\"failed_by_category\":{", t.tags, t.done + t.rolled_back,
+	    t.uptodate, t.failed + t.conflicts, t.deleted, t.rolled_back);
+	for (cat = 0, code = 0; cat < TM_CAT_COUNT; cat++)
+		if (t.failed_by_cat[cat] > 0)
+			printf("%s\"%s\":%zu", code++ ? "," : "",
+			    tm_category_name((enum tm_category)cat),
+			    t.failed_by_cat[cat]);
+	printf("},\"rollback\":%s", rb.attempted ? "" : "null");
+	if (rb.attempted)
+		printf("{\"restored\":%zu,\"unchanged\":%zu,\"conflicts\":%zu,"
+		    "\"failed\":%zu}", rb.restored, rb.unchanged, rb.conflicts,
+		    rb.failed + rb.mismatches);
+	fputs(",\"journal\":", stdout);
+	if (journal != NULL)
+		cli_json_str(stdout, journal);
+	else
+		fputs("null", stdout);
+	fputs(",\"error\":", stdout);
+	cli_json_err(stdout, &err);
+	puts("}");
 }
 
 static int
@@ -407,6 +476,8 @@ struct only {
 static int
 check_args(struct cli *c, struct only *only)
 {
+	struct tm_err	err;
+
 	if (c->only_failed != NULL &&
 	    load_only(c, &only->tags, &only->n, &only->rr) == -1)
 		return 1;
@@ -421,12 +492,16 @@ check_args(struct cli *c, struct only *only)
 	if (c->mo.expr == NULL && c->only_failed == NULL)
 		return cli_error("--tags EXPR is required (try 'tagmirror "
 		    "preview' first)");
+	/* Before any registry is contacted, not after the copy. */
+	if (c->report != NULL && tm_check_writable(c->report, &err) == -1)
+		return cli_tm_error("--report", &err);
 	c->mo.src = c->pos[0];
 	c->mo.dst = c->pos[1];
 	return 0;
 }
 
-/* The lines after the run: plan, summary, rollback, report, journal. */
+/* The lines after the run: the tags, the one last status line (or the
+ * JSON summary), report, journal. */
 static void
 print_outcome(struct out *o, const struct cli *c, enum mirror_status st)
 {
@@ -439,8 +514,13 @@ print_outcome(struct out *o, const struct cli *c, enum mirror_status st)
 		fprintf(stderr, "tagmirror: warning: %s\n", warn[i]);
 	if (o->dry_run)
 		print_plan(o);
-	print_summary(o, mirror_copy_status(o->m));
-	print_rollback(o);
+	if (o->json)
+		json_summary(o, c, st, exit_code(st));
+	else {
+		print_summary(o, st);
+		print_rollback(o);
+		putchar('\n');
+	}
 	mirror_run_error(o->m, &err);
 	if (err.cat != TM_CAT_NONE)
 		cli_tm_error(NULL, &err);
@@ -499,8 +579,12 @@ cmd_run(int argc, char **argv)
 		rc = rc == -1 ? 0 : rc;
 		goto out;
 	}
+	if ((rc = cli_trace_start(&c)) != 0)
+		goto out;
 	rc = 1;
 	o.dry_run = c.mo.dry_run;
+	o.json = c.json;
+	o.quiet = c.quiet;
 	o.tty = isatty(STDERR_FILENO);
 	o.width = 20;
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -510,6 +594,8 @@ cmd_run(int argc, char **argv)
 		cli_tm_error(NULL, &err);
 	else
 		rc = run(&o, &c, q);
+	if (cli_trace_end(&c) != 0 && rc == 0)
+		rc = 1;
 out:
 	mirror_free(o.m);
 	evq_free(q);

@@ -19,6 +19,7 @@
 #include "lock.h"
 #include "plan.h"
 #include "pool.h"
+#include "strbool.h"
 #include "tagexpr.h"
 
 static char *
@@ -925,7 +926,8 @@ mirror_opts_init(struct mirror_opts *o)
 	o->dst_reg.side = TM_SIDE_DEST;
 	o->jobs = 8;
 	o->retries = 2;
-	/* Quay's config key, read the way Quay reads it. */
-	o->rollback = env != NULL && (strcmp(env, "true") == 0 ||
-	    strcmp(env, "True") == 0 || strcmp(env, "1") == 0);
+	/* Quay's config key; a value tm_parse_bool refuses leaves it off
+	 * here, and the command line reports it as a usage error. */
+	if (env == NULL || tm_parse_bool(env, &o->rollback) == -1)
+		o->rollback = 0;
 }

@@ -108,7 +108,8 @@ struct mirror_event {
 	size_t			tag;		/* index for MEV_TAG/PROGRESS/ROLLBACK_TAG
 					 * (journal order from
 					 * mirror_rollback_journal) */
-	size_t			count;
+	size_t			count;		/* MEV_ROLLBACK_TAG: 1 when the
+					 * tag was already as before */
 	enum tag_state		state;
 	enum mirror_status	status;
 	int			blobs_done, blobs_total;

@@ -1,6 +1,7 @@
 /*
  * The JSON report (docs/report.md): built from one snapshot of the run,
- * written aside and renamed; and read back for --only-failed.
+ * written through tm_write_file (aside and renamed for a regular file);
+ * and read back for --only-failed.
  */
 #include "config.h"
 
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+
+#include "fsutil.h"
 
 /* The one-word result of a tag in a report (docs/report.md). */
 static const char *
@@ -208,37 +211,31 @@ io_err(struct tm_err *err, const char *what, const char *path)
 	return tm_err_set(err, TM_CAT_IO, "%s %s: %s", what, path, strerror(e));
 }
 
+/* The report and its final newline. */
+static int
+put_report(FILE *f, void *text)
+{
+	return fputs(text, f) == EOF || fputc('\n', f) == EOF ? -1 : 0;
+}
+
 int
 mirror_write_report(const struct mirror *m, const char *path,
     struct tm_err *err)
 {
 	struct mirror_snapshot	 s;
-	char			*text, tmp[4096];
-	FILE			*f;
-	int			 rc = 0;
+	char			*text;
+	int			 rc;
 
 	tm_err_clear(err);
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-		return tm_err_set(err, TM_CAT_USAGE, "report path too long");
 	if (mirror_snapshot(m, &s, err) == -1)
 		return -1;
 	text = mirror_report_text(&s);
 	mirror_snapshot_free(&s);
 	if (text == NULL)
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
-	/* Write aside and rename: a reader never sees half a report. */
-	if ((f = fopen(tmp, "we")) == NULL) {
-		free(text);
-		return io_err(err, "cannot write", tmp);
-	}
-	if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
-		rc = io_err(err, "cannot write", tmp);
-	if (fclose(f) == EOF && rc == 0)
-		rc = io_err(err, "cannot write", tmp);
-	if (rc == 0 && rename(tmp, path) == -1)
-		rc = io_err(err, "cannot write", path);
-	if (rc == -1)
-		unlink(tmp);
+	/* Aside and renamed for a regular file (a reader never sees half a
+	 * report); "-", a device or a FIFO in place, never replaced. */
+	rc = tm_write_file(path, put_report, text, 0666, err);
 	free(text);
 	return rc;
 }

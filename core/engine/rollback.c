@@ -730,6 +730,8 @@ rollback_event(struct mirror_event *ev, const char *tag, enum rb_result r,
 	    r == RB_FAILED ? TAG_FAILED : TAG_ROLLED_BACK;
 	snprintf(ev->name, sizeof ev->name, "%s", tag);
 	snprintf(ev->digest, sizeof ev->digest, "%s", digest_now);
+	/* Put back now, or found as before (a second rollback): count says. */
+	ev->count = r == RB_UNCHANGED;
 	if (e != NULL)
 		ev->err = *e;
 }

@@ -110,7 +110,8 @@ creds_load(struct reg_conn *c, struct auth *a, struct tm_err *err)
 			}
 		} else if (!reg->opts.no_auth_files) {
 			tm_err_clear(&e);
-			if (tm_creds_lookup(reg->host, &a->creds, &e) == -1) {
+			if (tm_creds_lookup_file(reg->opts.auth_file, reg->host,
+			    &a->creds, &e) == -1) {
 				tm_creds_clear(&a->creds);
 				tm_err_set(&a->creds_err, TM_CAT_AUTH,
 				    "credentials: %s", e.msg);
@@ -360,6 +361,17 @@ out:
 	return rc;
 }
 
+/* skopeo's --registry-token: sent as is, never exchanged. */
+static int
+token_given(const char *token, char **authz, struct tm_err *err)
+{
+	if (asprintf(authz, "Bearer %s", token) == -1) {
+		*authz = NULL;
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
+	return 0;
+}
+
 static int
 auth_header(struct reg_conn *c, const char *scope, char **authz, struct tm_err *err)
 {
@@ -371,6 +383,8 @@ auth_header(struct reg_conn *c, const char *scope, char **authz, struct tm_err *
 	int		 rc = 0;
 
 	*authz = NULL;
+	if (c->reg->opts.registry_token != NULL)
+		return token_given(c->reg->opts.registry_token, authz, err);
 	pthread_mutex_lock(&a->lock);
 	switch (a->kind) {
 	case AUTH_UNKNOWN:
@@ -445,6 +459,11 @@ auth_on_401(struct reg_conn *c, const char *scope, const struct http_resp *r,
 	char				*realm, *service, rhost[256];
 	int				 rc = 0;
 
+	if (c->reg->opts.registry_token != NULL) {
+		http_status_err(r, err);
+		return tm_err_set(err, TM_CAT_AUTH, "%s (the registry token was "
+		    "rejected)", err->msg);
+	}
 	pick = pick_challenge(ch, http_auth_parse(r->www_auth, ch, AUTH_MAX_CHALLENGES));
 	if (pick == NULL) {
 		http_status_err(r, err);

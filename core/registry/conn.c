@@ -94,6 +94,8 @@ registry_new(const char *host, const struct reg_opts *o, struct tm_err *err)
 	    dup_opt(&reg->user, o->user) == -1 ||
 	    dup_opt(&reg->pass, o->pass) == -1 ||
 	    dup_opt(&reg->user_agent, o->user_agent) == -1 ||
+	    dup_opt(&reg->auth_file, o->auth_file) == -1 ||
+	    dup_opt(&reg->registry_token, o->registry_token) == -1 ||
 	    (reg->auth = auth_new()) == NULL ||
 	    (reg->share = curl_share_init()) == NULL) {
 		tm_err_set(err, TM_CAT_IO, "out of memory");
@@ -106,6 +108,8 @@ registry_new(const char *host, const struct reg_opts *o, struct tm_err *err)
 	reg->opts.user = reg->user;
 	reg->opts.pass = reg->pass;
 	reg->opts.user_agent = reg->user_agent;
+	reg->opts.auth_file = reg->auth_file;
+	reg->opts.registry_token = reg->registry_token;
 	/* DNS and TLS sessions only: connections are not safe to share. */
 	curl_share_setopt(reg->share, CURLSHOPT_LOCKFUNC, share_lock);
 	curl_share_setopt(reg->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
@@ -135,6 +139,8 @@ registry_free(struct registry *reg)
 	http_secret_free(reg->user);
 	http_secret_free(reg->pass);
 	free(reg->user_agent);
+	free(reg->auth_file);
+	http_secret_free(reg->registry_token);
 	free(reg->ca_pem);
 	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_destroy(&reg->locks[i]);

@@ -47,6 +47,8 @@ struct registry {
 	char			*user;
 	char			*pass;
 	char			*user_agent;
+	char			*auth_file;
+	char			*registry_token;
 	char			*ca_pem;	/* system bundle + extra CAs, or NULL */
 	size_t			 ca_len;
 	CURLSH			*share;		/* DNS and TLS sessions only */

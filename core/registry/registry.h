@@ -48,6 +48,14 @@ struct reg_opts {
 	long		 low_speed_time;  /* seconds under 1 KiB/s before abort; 0 means
 					   * $TAGMIRROR_LOW_SPEED_TIME, else 20 */
 	const char	*user_agent;	/* NULL: "tagmirror/VERSION" */
+	/* Additions (the command line's skopeo options and --verbose). */
+	const char	*auth_file;	/* read first instead of REGISTRY_AUTH_FILE */
+	const char	*registry_token; /* a bearer token sent as is (no user) */
+	/* Called after every exchange that got an answer (status) or none
+	 * (0), from any thread; the URL may carry a query, never userinfo. */
+	void		(*trace)(void *ud, enum tm_side, const char *method,
+			    const char *url, int status, double seconds);
+	void		*trace_ud;
 };
 
 /* Fill o with the defaults above (side NONE, tls_verify 1). */

@@ -627,6 +627,7 @@ attempt_hop(struct reg_conn *c, struct attempt *a, struct http_resp *r,
 {
 	struct curl_slist	*hdrs;
 	CURLcode		 cc;
+	double			 t0;
 	int			 own = http_same_origin(a->url, a->base), rc;
 
 	if ((rc = attempt_authz(c, a, own, err)) != 0)
@@ -634,8 +635,13 @@ attempt_hop(struct reg_conn *c, struct attempt *a, struct http_resp *r,
 	if (http_prepare(c, c->easy, a->method, a->url, a->authz, a->rq, r, &hdrs,
 	    err) == -1)
 		return -1;
+	t0 = tm_now();
 	cc = curl_easy_perform(c->easy);
 	http_headers_free(hdrs);
+	if (c->reg->opts.trace != NULL)
+		c->reg->opts.trace(c->reg->opts.trace_ud, c->reg->opts.side,
+		    a->method, a->url, http_answered(cc, r) ? (int)r->status : 0,
+		    tm_now() - t0);
 	if (!http_answered(cc, r)) {
 		if ((rc = attempt_fallback(c, a, cc, err)) != 0)
 			return rc;

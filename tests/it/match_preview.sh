@@ -14,11 +14,12 @@ is "$rc" 0 "tag list: exit 0"
 is "$(tags_of "$out" | wc -l)" 392 "the seed expression selects 392 of 787"
 is "$(tags_of "$out")" "$("$CLI" --natural "$SEED_EXPR" <"$TAGS")" \
 	"the same tags, in the same natural order, as tagexpr-cli"
-like "$out" "^# 392 of 787 tags selected by 13 items$" "summary line"
-like "$(printf '%s\n' "$out" | tail -1)" \
+like "$errout" "^# 392 of 787 tags selected by 13 items$" "summary line, on stderr"
+is "$(printf '%s\n' "$out" | grep -c '^#')" 0 "stdout holds tag names only"
+like "$(printf '%s\n' "$errout" | tail -1)" \
 	"^#  13  3\.10\.\?-slim\*' +0 matched  warning: matches no tag$" \
 	"the last item (stray quote) carries a warning"
-like "$out" "^#   1  latest +1 matched$" "per-item count for 'latest'"
+like "$errout" "^#   1  latest +1 matched$" "per-item count for 'latest'"
 stdin_out=$(tm preview --tag-list - --tags "$SEED_EXPR" <"$TAGS")
 is "$stdin_out" "$out" "--tag-list - reads stdin"
 
@@ -50,7 +51,7 @@ is "$rc" 1 "unknown option: exit 1"
 prev --tag-list "$TAGS" --tags 'nomatch*,!x'
 is "$rc" 0 "nothing matched: still exit 0"
 like "$errout" "warning: nothing matched" "with a warning on stderr"
-like "$out" "excludes no tag" "an exclude that removes nothing is flagged"
+like "$errout" "excludes no tag" "an exclude that removes nothing is flagged"
 prev --tag-list "$TAGS" --tags '!*-*,!*rc*'
 is "$(tags_of "$out")" "$(grep -v -e - -e rc "$TAGS" | "$CLI" --sort)" "only excludes: every other tag"
 prev --help
@@ -72,13 +73,15 @@ is "$r" 0 "no escape character in the JSON"
 
 check=$(python3 - "$TMPD" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1] + "/seed.json"))
+lines = [json.loads(l) for l in open(sys.argv[1] + "/seed.json")]
+d = lines[-1]
+assert d["type"] == "summary" and [l["tag"] for l in lines[:-1]] == d["matched"]
 last = d["items"][-1]
 print(d["source"].rsplit("/", 1)[-1], d["total_tags"], len(d["matched"]),
       len(d["items"]), last["item"], last["kind"], last["matched"],
       any("item 13" in w and last["item"] in w for w in d["warnings"]),
       d["matched"] == open(sys.argv[1] + "/seed.natural").read().split())
-h = json.load(open(sys.argv[1] + "/hostile.json"))
+h = [json.loads(l) for l in open(sys.argv[1] + "/hostile.json")][-1]
 print(h["total_tags"], h["matched"], [i["matched"] for i in h["items"]], len(h["warnings"]))
 PY
 )

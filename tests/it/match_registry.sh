@@ -59,7 +59,7 @@ ok "no escape character reaches the terminal" no_esc "$out$errout"
 prev "$src_addr/lib/python" --tags "$SEED_EXPR"
 is "$out" "$(tm preview --tag-list "$TMPD/names" --tags "$SEED_EXPR")" \
 	"registry preview = offline preview of the same names"
-like "$out" "^# [1-9][0-9]* of 1201 tags selected" "the total counts every tag"
+like "$errout" "^# [1-9][0-9]* of 1201 tags selected" "the total counts every tag (on stderr)"
 is "$("$LISTER" "$src_addr/lib/python" | wc -l)" 1201 "taglist_fetch lists all"
 
 # --- failures: exit 2, naming host, status and registry code ---

@@ -88,6 +88,13 @@ main(void)
 	good("quay.io/org/app:v1.0", "quay.io", "quay.io", "org/app", "v1.0", "");
 	good("localhost:5000/a/b/c", "localhost:5000", "localhost:5000", "a/b/c", "", "");
 	good("localhost/x", "localhost", "localhost", "x", "", "");
+	/* skopeo's transport prefix, as skopeo writes it. */
+	good("docker://localhost:5000/a/b:1", "localhost:5000", "localhost:5000",
+	    "a/b", "1", "");
+	good("docker://python", "docker.io", "registry-1.docker.io",
+	    "library/python", "", "");
+	bad("oci://x/y", "only docker://", "oci");
+	bad("docker://", "empty", NULL);
 	good("127.0.0.1:5000/x", "127.0.0.1:5000", "127.0.0.1:5000", "x", "", "");
 	good("[::1]:5000/x", "[::1]:5000", "[::1]:5000", "x", "", "");
 	good("[::1]/x:t", "[::1]", "[::1]", "x", "t", "");
