@@ -22,7 +22,7 @@ like "$err" 'tagmirror: warning: nothing matched: no tag of 3 would be mirrored'
 jq_is "$TMPD/q.json" '[.status, (.warnings | length)] | join(" ")' "NOTHING_SELECTED 2" \
 	"report: the status and both warnings"
 tmrun preview "$src" --tags '"latest"' --json
-is "$(printf '%s' "$out" | jq -c .warnings)" "$(jq -c .warnings "$TMPD/q.json")" \
+is "$(printf '%s\n' "$out" | tail -1 | jq -c .warnings)" "$(jq -c .warnings "$TMPD/q.json")" \
 	"the run's warnings are exactly preview's"
 
 # --- 2: no items, and everything excluded ---------------------------------
@@ -42,7 +42,7 @@ like "$err" "warning: item 2 'nope' matches no tag" "the unmatched item warns"
 like "$err" "warning: item 3 '!9\\.\\*' excludes no tag" "so does an exclusion of nothing"
 jq_is "$TMPD/w.json" '.warnings | length' 2 "report: both warnings, counted"
 tmrun preview "$src" --tags '1.*,nope,!9.*' --json
-is "$(printf '%s' "$out" | jq -c .warnings)" "$(jq -c .warnings "$TMPD/w.json")" \
+is "$(printf '%s\n' "$out" | tail -1 | jq -c .warnings)" "$(jq -c .warnings "$TMPD/w.json")" \
 	"the same as preview's here too"
 is "$(listing "$down_addr" lib/app | wc -l)" 2 "the matched tags were copied"
 
