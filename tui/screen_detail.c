@@ -321,4 +321,5 @@ detail_key(struct app *a, int key)
 	return D_PASS;
 }
 
-const struct screen_ops detail_screen = { "detail", detail_draw, detail_key };
+const struct screen_ops detail_screen = { "detail", detail_draw, detail_key,
+    KS_DETAIL };

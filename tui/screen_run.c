@@ -114,6 +114,9 @@ draw_banner(struct app *a, const struct run_view *v)
 		draw_fmt(3, 1, COLS - 2, th(EL_OK), "Done: every matched tag is "
 		    "in the destination.  Report: %s", v->report_err[0] != '\0' ?
 		    v->report_err : v->report);
+	else if (v->undecided)
+		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s; not "
+		    "decided yet (o)", v->status_name);
 	else
 		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s%s",
 		    v->status_name, v->decision == 'k' ?
@@ -202,6 +205,10 @@ run_draw(struct app *a)
 	static const enum action busy_keys[] = {
 		ACT_CANCEL, ACT_DETAILS, ACT_FILTER_FAILED, ACT_SEARCH, ACT_HELP, ACT_QUIT
 	};
+	static const enum action ask_keys[] = {
+		ACT_DECIDE, ACT_TROUBLESHOOT, ACT_DETAILS, ACT_FILTER_FAILED,
+		ACT_SEARCH, ACT_HELP, ACT_QUIT
+	};
 	static const enum action done_keys[] = {
 		ACT_EDIT, ACT_TROUBLESHOOT, ACT_DETAILS, ACT_FILTER_FAILED, ACT_SEARCH,
 		ACT_RUN, ACT_HELP, ACT_QUIT
@@ -247,6 +254,8 @@ run_draw(struct app *a)
 	}
 	if (run_busy(a->run))
 		app_keybar(a, busy_keys, sizeof busy_keys / sizeof busy_keys[0]);
+	else if (v.undecided)
+		app_keybar(a, ask_keys, sizeof ask_keys / sizeof ask_keys[0]);
 	else
 		app_keybar(a, done_keys, sizeof done_keys / sizeof done_keys[0]);
 }
@@ -306,6 +315,10 @@ run_key(struct app *a, int key)
 	case ACT_TROUBLESHOOT:
 		detail_open(a, -1);
 		return D_NOW;
+	case ACT_DECIDE:
+		if (run_undecided(a->run))
+			decide_open(a);
+		return D_NOW | D_CLEAR;
 	case ACT_EDIT:
 		if (!run_busy(a->run))
 			app_switch(a, &setup_screen);
@@ -320,4 +333,5 @@ run_key(struct app *a, int key)
 	return D_PASS;
 }
 
-const struct screen_ops run_screen = { "run", run_draw, run_key };
+const struct screen_ops run_screen = { "run", run_draw, run_key,
+    KS_RUN };
