@@ -22,6 +22,7 @@ struct run {
 	int			 cancelling;
 	int			 decision;
 	int			 asking;	/* finished, keep or roll back asked */
+	int			 retried;	/* the last task was a retry */
 	size_t			 rb_done;
 	size_t			 rb_restore, rb_remove;	/* what it set out to do */
 	struct tm_err		 run_err, rb_err;
@@ -299,6 +300,7 @@ run_view(const struct run *r, struct run_view *v)
 	v->cancelling = r->cancelling;
 	v->decision = r->decision;
 	v->undecided = run_undecided(r);
+	v->retried = r->retried;
 	v->journal = mirror_journal_path(r->m) != NULL ?
 	    mirror_journal_path(r->m) : "";
 	mirror_totals(r->m, &v->tot);
@@ -382,6 +384,7 @@ run_retry(struct run *r, const size_t *tags, size_t n, struct tm_err *err)
 	r->phase = RP_RUNNING;
 	r->decision = 0;
 	r->asking = 0;
+	r->retried = 1;
 	r->rate = 0;
 	r->t_sample = tm_now();
 	mirror_totals(r->m, &t);

@@ -37,6 +37,7 @@ struct run_view {
 	int			cancelling;
 	int			decision;	/* 0, 'k' kept, 'r' rolled back */
 	int			undecided;	/* keep or roll back is asked */
+	int			retried;	/* the last copy was a retry */
 	int			rollback_default; /* the highlighted answer */
 	int			dry_run;	/* plan only: nothing changes */
 	struct mirror_totals	tot;

@@ -12,6 +12,7 @@
 #include "draw.h"
 #include "errtext.h"
 #include "model_run.h"
+#include "paths.h"
 #include "ref.h"
 #include "tagstate.h"
 
@@ -202,14 +203,21 @@ detail_draw(struct app *a)
 	app_keybar(a, keys, sizeof keys / sizeof keys[0]);
 }
 
+/*
+ * A new export's file, prefilled as a full path the person can edit:
+ * $XDG_STATE_HOME/tagmirror/exports/NAME, never the current directory.
+ */
 static void
-stamp(char *buf, size_t n, const char *fmt)
+export_path(char *buf, size_t n, const char *fmt)
 {
+	char		rel[96];
 	time_t		now = time(NULL);
 	struct tm	tm;
 
 	localtime_r(&now, &tm);
-	strftime(buf, n, fmt, &tm);
+	strftime(rel, sizeof rel, fmt, &tm);
+	if (path_state(buf, n, rel) == -1)
+		buf[0] = '\0';
 }
 
 static int
@@ -237,7 +245,7 @@ export_failed(struct app *a, int choice, const char *path)
 
 	if (choice < 0 || path == NULL || a->run == NULL || path[0] == '\0')
 		return D_NOW;
-	if ((f = fopen(path, "w")) == NULL) {
+	if (path_mkparent(path, 0700) == -1 || (f = fopen(path, "w")) == NULL) {
 		app_msg(a, EL_ERROR, "Cannot write %s: %s", path,
 		    strerror(errno));
 		return D_NOW;
@@ -281,7 +289,7 @@ static int
 detail_key(struct app *a, int key)
 {
 	struct mirror_tag_info	ti;
-	char			name[64];
+	char			name[4096];
 	size_t			tag;
 
 	if (a->run == NULL)
@@ -306,12 +314,14 @@ detail_key(struct app *a, int key)
 	case ACT_RETRY_ALL:
 		return retry(a, NULL, 0);
 	case ACT_EXPORT:
-		stamp(name, sizeof name, "tagmirror-report-%Y%m%d-%H%M%S.json");
+		export_path(name, sizeof name,
+		    "exports/tagmirror-report-%Y%m%d-%H%M%S.json");
 		dialog_prompt(a, "Export the JSON report", "File:", name,
 		    export_report);
 		return D_NOW;
 	case ACT_EXPORT_FAILED:
-		stamp(name, sizeof name, "tagmirror-failed-%Y%m%d-%H%M%S.txt");
+		export_path(name, sizeof name,
+		    "exports/tagmirror-failed-%Y%m%d-%H%M%S.txt");
 		dialog_prompt(a, "Export the failed tags (one per line)", "File:",
 		    name, export_failed);
 		return D_NOW;

@@ -130,6 +130,9 @@ start_listing(struct app *a)
 static int
 changed(struct app *a, enum field_id f)
 {
+	/* An error about the form goes once the form is edited. */
+	if (a->msg_el == EL_ERROR)
+		a->msg[0] = '\0';
 	switch (f) {
 	case F_SRC:
 	case F_SRC_USER:

@@ -191,6 +191,24 @@ rn_fd(void *ctx)
 	return a->run != NULL ? run_fd(a->run) : -1;
 }
 
+/* The end of a retry, said in place of "Retrying ...". */
+static void
+retry_result(struct app *a)
+{
+	struct run_view	v;
+	size_t		bad;
+
+	run_view(a->run, &v);
+	if (!v.retried)
+		return;
+	bad = v.tot.failed + v.tot.conflicts;
+	if (bad == 0)
+		app_msg(a, EL_OK, "Retry over: every tag is in the destination");
+	else
+		app_msg(a, EL_ERROR, "Retry over: %zu tag%s failed again (d "
+		    "shows why)", bad, bad == 1 ? "" : "s");
+}
+
 /* A finished run: the decision when tags failed, else its screen. */
 static int
 rn_events(void *ctx)
@@ -201,6 +219,8 @@ rn_events(void *ctx)
 	if (a->run == NULL)
 		return 0;
 	out = run_events(a->run);
+	if (out & RUN_FINISHED)
+		retry_result(a);
 	if ((out & RUN_FINISHED) && !a->quit_when_idle) {
 		if (out & RUN_ASK) {
 			decide_open(a);

@@ -52,6 +52,17 @@ type_text "$TMPD/failed.txt"
 keys Enter
 ok "failed list exported" wait_screen 20 "1 failed tag written"
 is "$(cat "$TMPD/failed.txt" 2>/dev/null)" "2.1" "the plain list of failed tags"
+# Exports default to the state directory (issue 10), never the cwd.
+keys x
+wait_screen 20 "File:" || bail "no export prompt"
+keys Enter
+wait_screen 20 "1 failed tag written" || bail "no export message"
+like "$(screen | sed 's/^ //' | tr -d '\n')" \
+	"1 failed tag written to $XDG_STATE_HOME/tagmirror/exports/tagmirror-failed-[0-9-]*\.txt" \
+	"the default export path, whole (the status line wraps)"
+is "$(cat "$XDG_STATE_HOME"/tagmirror/exports/tagmirror-failed-*.txt 2>/dev/null)" "2.1" \
+	"exported into \$XDG_STATE_HOME/tagmirror/exports"
+is "$(ls "$TMPD" | grep -c '^tagmirror-')" 0 "nothing written to the current directory"
 keys Escape
 ok "back to the prompt" wait_screen 20 "What now\?"
 
@@ -69,6 +80,8 @@ ok "d again" wait_screen 20 "troubleshoot failed tags"
 keys t
 ok "retrying switches to the run screen" wait_screen 20 "Retrying one tag|RUNNING"
 ok "the retried tag is done" wait_screen 40 "Done: every matched tag"
+like "$(screen)" "Retry over: every tag is in the destination" \
+	"the retry's result replaces 'Retrying'"
 is "$(repo_tags "$dst_addr" app/x)" "1.0 1.1 1.2 2.0 2.1 2.2 3.0 latest" \
 	"after the retry the destination is complete"
 keys f
