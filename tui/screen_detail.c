@@ -102,6 +102,21 @@ failed_url(const struct run_view *v, const struct tm_err *e, char *buf,
 	    "manifests", sp + 1);
 }
 
+/* A finished tag: what the destination now has and what moved for it. */
+static int
+moved(const struct mirror_tag_info *ti, int y, int x, int w)
+{
+	char	buf[160], b[32], t[32];
+	int	n;
+
+	n = field(y, x, w, "Dest", ti->dst_digest, 2, th(EL_HINT));
+	fmt_bytes(b, sizeof b, ti->bytes_done);
+	fmt_bytes(t, sizeof t, ti->bytes_total);
+	snprintf(buf, sizeof buf, "%s of %s moved, %d of %d blobs",
+	    b, t, ti->blobs_done, ti->blobs_total);
+	return n + field(y + n, x, w, "Moved", buf, 2, th(EL_NORMAL));
+}
+
 static void
 draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
     int w)
@@ -141,6 +156,8 @@ draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
 		y += field(y, x, w, "URL", url, 3, th(EL_NORMAL));
 	}
 	y += field(y, x, w, "Source", ti.src_digest, 2, th(EL_HINT));
+	if (ti.state == TAG_DONE || ti.state == TAG_UPTODATE)
+		y += moved(&ti, y, x, w);
 	y += field(y, x, w, "Before", ti.prev_digest[0] != '\0' ?
 	    ti.prev_digest : "(the tag is new in the destination)", 2,
 	    th(EL_HINT));

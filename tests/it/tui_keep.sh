@@ -84,6 +84,13 @@ like "$(screen)" "Retry over: every tag is in the destination" \
 	"the retry's result replaces 'Retrying'"
 is "$(repo_tags "$dst_addr" app/x)" "1.0 1.1 1.2 2.0 2.1 2.2 3.0 latest" \
 	"after the retry the destination is complete"
+keys Home Enter
+ok "Enter: a finished tag's details" wait_screen 20 "tag details"
+like "$(screen)" "Dest +sha256:[0-9a-f]" "the destination digest"
+like "$(screen)" "Moved +[0-9.]+ (B|KiB|MiB) of [0-9.]+ (B|KiB|MiB) moved, [0-9]+ of [0-9]+ blobs" \
+	"bytes and blobs moved"
+keys Escape
+wait_screen 20 "Done: every matched tag" || bail "not back on the run screen"
 keys f
 ok "f filters to failed tags" wait_screen 20 "No tag matches the filter"
 
