@@ -49,11 +49,42 @@ collect(const struct run *r)
 		rs.sel = rs.nvis > 0 ? rs.nvis - 1 : 0;
 }
 
+/*
+ * The overall bar, throughput and ETA count bytes (tags differ too much
+ * in size); once the run is over the rate is its average, not 0 B/s.
+ */
+static void
+draw_totals(const struct run_view *v)
+{
+	char	moved[32], total[32], rate[32], eta[32], el[32];
+	size_t	over;
+	double	bps = v->rate;
+	int64_t	left = v->tot.bytes_total - v->tot.bytes_done;
+
+	over = v->tot.done + v->tot.uptodate + v->tot.failed + v->tot.deleted +
+	    v->tot.conflicts;
+	if (v->phase != RP_RUNNING && v->tot.elapsed > 0)
+		bps = (double)v->tot.bytes_done / v->tot.elapsed;
+	fmt_bytes(moved, sizeof moved, v->tot.bytes_done);
+	fmt_bytes(total, sizeof total, v->tot.bytes_total);
+	fmt_bytes(rate, sizeof rate, (int64_t)bps);
+	fmt_duration(el, sizeof el, v->tot.elapsed);
+	if (v->phase == RP_RUNNING && v->rate > 0 && left > 0)
+		fmt_duration(eta, sizeof eta, (double)left / v->rate);
+	else
+		snprintf(eta, sizeof eta, "-");
+	if (v->tot.bytes_total > 0)
+		draw_bar(2, 1, COLS / 5, v->tot.bytes_done, v->tot.bytes_total);
+	else
+		draw_bar(2, 1, COLS / 5, (int64_t)over, (int64_t)v->tot.tags);
+	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
+	    "%zu/%zu tags  %s/%s  %s/s  ETA %s  elapsed %s", over,
+	    v->tot.tags, moved, total, rate, eta, el);
+}
+
 static void
 draw_header(const struct run_view *v)
 {
-	char	moved[32], rate[32], eta[32], el[32];
-	size_t	over;
 	int	x = 1;
 
 	x += draw_fmt(1, x, COLS - x, th(EL_NUMBER), "%zu tags:", v->tot.tags);
@@ -69,22 +100,7 @@ draw_header(const struct run_view *v)
 	if (v->tot.deleted > 0)
 		draw_fmt(1, x, COLS - x, th(EL_WARN), " %s %zu stale deleted",
 		    glyph(G_DOT), v->tot.deleted);
-
-	fmt_bytes(moved, sizeof moved, v->tot.bytes_done);
-	fmt_bytes(rate, sizeof rate, (int64_t)v->rate);
-	fmt_duration(el, sizeof el, v->tot.elapsed);
-	/* Tags finish at a steadier pace than blobs, so the ETA counts tags. */
-	over = v->tot.done + v->tot.uptodate + v->tot.failed + v->tot.deleted +
-	    v->tot.conflicts;
-	if (v->phase == RP_RUNNING && over > 0 && over < v->tot.tags)
-		fmt_duration(eta, sizeof eta, v->tot.elapsed / (double)over *
-		    (double)(v->tot.tags - over));
-	else
-		snprintf(eta, sizeof eta, "-");
-	draw_bar(2, 1, COLS / 5, (int64_t)over, (int64_t)v->tot.tags);
-	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
-	    "%zu/%zu tags  copied %s  %s/s  ETA %s  elapsed %s", over,
-	    v->tot.tags, moved, rate, eta, el);
+	draw_totals(v);
 }
 
 static void

@@ -31,6 +31,8 @@ ok "with a per-tag bar, percentage and speed" \
 like "$(screen | sed -n 2p)" "^ 8 tags: [0-9]+ done" "the header counts tags"
 like "$(screen | sed -n 3p)" "[0-9]+/8 tags .*/s +ETA [0-9-]" \
 	"a bar over all tags with throughput and ETA"
+like "$(screen | sed -n 3p)" "tags +[0-9.]+ (B|KiB|MiB)/[0-9.]+ (KiB|MiB) +[0-9.]+ (B|KiB|MiB)/s" \
+	"the bar counts bytes: moved of total"
 
 ok "partial failure: the decision prompt" wait_screen 90 "some tags failed"
 like "$(screen)" "2\.1 +HTTP 404 BLOB_UNKNOWN" "the failed tag and its reason"
@@ -82,6 +84,7 @@ ok "retrying switches to the run screen" wait_screen 20 "Retrying one tag|RUNNIN
 ok "the retried tag is done" wait_screen 40 "Done: every matched tag"
 like "$(screen)" "Retry over: every tag is in the destination" \
 	"the retry's result replaces 'Retrying'"
+unlike "$(screen | sed -n 3p)" " 0 B/s" "a finished run shows its average rate, not 0 B/s"
 is "$(repo_tags "$dst_addr" app/x)" "1.0 1.1 1.2 2.0 2.1 2.2 3.0 latest" \
 	"after the retry the destination is complete"
 keys Home Enter
