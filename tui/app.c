@@ -69,9 +69,15 @@ app_title(struct app *a, const char *left, const char *right)
 void
 app_keybar(struct app *a, const enum action *acts, size_t n)
 {
+	int	h, i;
+
 	if (a->msg[0] != '\0' && tm_now() < a->msg_until) {
-		draw_fill(LINES - 1, 0, COLS, th(EL_NORMAL));
-		draw_text(LINES - 1, 1, COLS - 2, th(a->msg_el), a->msg);
+		/* A status line is never cut: too long, it wraps upwards. */
+		h = text_width(a->msg) > COLS - 2 ? (text_width(a->msg) >
+		    2 * (COLS - 4) ? 3 : 2) : 1;
+		for (i = 1; i <= h; i++)
+			draw_fill(LINES - i, 0, COLS, th(EL_NORMAL));
+		draw_wrap(LINES - h, 1, COLS - 2, h, th(a->msg_el), a->msg);
 		return;
 	}
 	a->msg[0] = '\0';

@@ -25,6 +25,7 @@ struct screen_ops {
 	void		(*draw)(struct app *);
 	/* Dirty bits; D_PASS when the key is not the screen's. */
 	int		(*key)(struct app *, int key);
+	enum key_scope	 scope;		/* the keys help opens at */
 };
 
 /* A dialog drawn over the screen that takes every key while open. */

@@ -97,25 +97,51 @@ next_char(const char *s, int *width)
 	return n;
 }
 
+/* Width of clean text, trailing spaces left out (padding is no text). */
+static int
+clean_width(const char *buf)
+{
+	size_t	i, n;
+	int	col = 0, end = 0, cw;
+
+	for (i = 0; buf[i] != '\0'; i += n) {
+		n = next_char(buf + i, &cw);
+		col += cw;
+		if (buf[i] != ' ')
+			end = col;
+	}
+	return end;
+}
+
+/*
+ * The rule for long text in a cell: what does not fit ends in an
+ * ellipsis, so a cut is never mistaken for the whole (panes wrap, with
+ * draw_wrap; the full text is one key away on the screen that cuts it).
+ */
 int
 draw_text(int y, int x, int w, attr_t attr, const char *s)
 {
-	char	buf[2048];
-	size_t	i, n;
-	int	col = 0, cw;
+	char	 buf[2048];
+	size_t	 i, n;
+	int	 col = 0, cw, room, ew = use_utf8 ? 1 : 3;
 
 	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
 		return 0;
 	if (x + w > COLS)
 		w = COLS - x;
 	clean(buf, sizeof buf, s);
+	room = clean_width(buf) > w && w > ew ? w - ew : w;
 	attrset(attr);
 	for (i = 0; buf[i] != '\0'; i += n) {
 		n = next_char(buf + i, &cw);
-		if (col + cw > w)
+		if (col + cw > room)
 			break;
 		mvaddnstr(y, x + col, buf + i, (int)n);
 		col += cw;
+	}
+	if (room < w && buf[i] != '\0') {
+		mvaddstr(y, x + col, glyph(G_ELLIPSIS));
+		col += ew;
 	}
 	return col;
 }
@@ -166,6 +192,9 @@ draw_wrap(int y, int x, int w, int max, attr_t at, const char *text)
 		/* Break at a space unless that wastes half the line. */
 		if (end < len && cut > start + (size_t)w / 2)
 			end = cut;
+		/* The last line allowed takes the rest: cut, it ends in "...". */
+		if (lines == max - 1)
+			end = len;
 		snprintf(line, sizeof line, "%.*s", (int)(end - start),
 		    text + start);
 		draw_text(y + lines, x, w, at, line);

@@ -29,6 +29,17 @@ quit_answer(struct app *a, int choice, const char *text)
 	return D_NOW;
 }
 
+/* Quitting an undecided run keeps it, the documented default. */
+static int
+undecided_answer(struct app *a, int choice, const char *text)
+{
+	(void)text;
+	if (choice != 0)
+		return D_NOW;
+	run_keep(a->run);
+	return D_QUIT;
+}
+
 static int
 quit(struct app *a)
 {
@@ -45,6 +56,14 @@ quit(struct app *a)
 		    "The journal records every change, so the run can be\n"
 		    "rolled back later (tagmirror rollback --last).",
 		    "&Yes, stop and quit|&No, keep running", 1, quit_answer);
+		return D_NOW;
+	}
+	if (run_undecided(a->run)) {
+		dialog_confirm(a, "Quit without deciding?",
+		    "Quitting keeps what was mirrored (the default):\n"
+		    "the run ends as PARTIAL_MIRROR and it can still be\n"
+		    "rolled back later (tagmirror rollback --last).",
+		    "&Keep and quit|&No, stay", 0, undecided_answer);
 		return D_NOW;
 	}
 	return D_QUIT;

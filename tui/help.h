@@ -4,6 +4,7 @@
 
 #include "app.h"
 
+/* Opens at the keys of the current screen; every key stays reachable. */
 void	 help_open(struct app *);
 
 #endif

@@ -66,12 +66,13 @@ enum key_scope {
 	_(TROUBLESHOOT, RUN, "d", "troubleshoot", "troubleshoot the failed tags") \
 	_(EDIT, RUN, "e", "edit", "back to the set-up form when the run is over") \
 	_(CLEAR, RUN, "Esc", "clear", "clear the filter") \
+	_(DECIDE, RUN, "o", "decide", "back to keep or roll back, while undecided") \
 	_(KEEP, DECIDE, "k", "keep", "keep what was mirrored (PARTIAL_MIRROR)") \
-	_(ROLLBACK, DECIDE, "r", "roll back", "roll the destination back to before the run") \
+	_(ROLLBACK, DECIDE, "r", "roll back", "roll the destination back to before the run (asks first)") \
 	_(CHOOSE, DECIDE, "Left Right h l Tab", "choose", "move between the choices") \
 	_(ACCEPT, DECIDE, "Enter", "accept", "take the highlighted choice") \
 	_(DECIDE_DETAILS, DECIDE, "d", "troubleshoot", "troubleshoot the failed tags") \
-	_(DECIDE_BACK, DECIDE, "Esc", "tags", "back to the run's tag list") \
+	_(DECIDE_BACK, DECIDE, "Esc", "tags", "back to the run's tag list (o comes back)") \
 	_(RETRY, DETAIL, "t", "retry", "retry the selected tag") \
 	_(RETRY_ALL, DETAIL, "a", "retry all", "retry every failed tag") \
 	_(EXPORT, DETAIL, "e", "report", "export the JSON report") \

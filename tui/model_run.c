@@ -21,7 +21,10 @@ struct run {
 	enum run_phase		 phase;
 	int			 cancelling;
 	int			 decision;
+	int			 asking;	/* finished, keep or roll back asked */
+	int			 retried;	/* the last task was a retry */
 	size_t			 rb_done;
+	size_t			 rb_restore, rb_remove;	/* what it set out to do */
 	struct tm_err		 run_err, rb_err;
 	/* speed: sampled every half second */
 	double			 t_sample, rate, paused_until;
@@ -113,6 +116,12 @@ run_busy(const struct run *r)
 	    r->phase == RP_ROLLING_BACK);
 }
 
+int
+run_undecided(const struct run *r)
+{
+	return r != NULL && r->asking && r->phase == RP_FINISHED;
+}
+
 size_t
 run_tag_count(const struct run *r)
 {
@@ -174,16 +183,25 @@ auto_report(struct run *r)
 static int
 finished(struct run *r, const struct mirror_event *ev)
 {
+	struct mirror_totals	t;
+
 	r->phase = RP_FINISHED;
 	r->run_err = ev->err;
 	r->cancelling = 0;
 	r->rate = 0;
 	mirror_wait(r->m);
-	auto_report(r);
-	/* Anything copied and anything failed: the person decides. */
-	if (ev->status == MIRROR_PARTIAL || ev->status == MIRROR_CANCELLED ||
-	    (ev->status == MIRROR_FAIL && r->run_err.cat == TM_CAT_NONE))
+	mirror_totals(r->m, &t);
+	/*
+	 * Something changed and something failed: the person decides, and
+	 * the report waits for the answer (one report per outcome).  A run
+	 * that changed nothing has nothing to roll back.
+	 */
+	if (t.done + t.deleted > 0 && (ev->status == MIRROR_PARTIAL ||
+	    ev->status == MIRROR_CANCELLED || ev->status == MIRROR_FAIL)) {
+		r->asking = 1;
 		return RUN_FINISHED | RUN_ASK;
+	}
+	auto_report(r);
 	return RUN_FINISHED;
 }
 
@@ -281,10 +299,16 @@ run_view(const struct run *r, struct run_view *v)
 	v->copy_cancelled = mirror_copy_status(r->m) == MIRROR_CANCELLED;
 	v->cancelling = r->cancelling;
 	v->decision = r->decision;
+	v->undecided = run_undecided(r);
+	v->retried = r->retried;
+	v->journal = mirror_journal_path(r->m) != NULL ?
+	    mirror_journal_path(r->m) : "";
 	mirror_totals(r->m, &v->tot);
 	v->rate = r->rate;
 	v->paused = r->paused_until > now ? r->paused_until - now : 0;
 	v->rb_done = r->rb_done;
+	v->rb_restore = r->rb_restore;
+	v->rb_remove = r->rb_remove;
 	v->dry_run = r->dry_run;
 	v->run_err = r->run_err;
 	v->rb_err = r->rb_err;
@@ -304,11 +328,30 @@ run_cancel(struct run *r)
 	mirror_cancel(r->m);
 }
 
+void
+run_rollback_plan(const struct run *r, size_t *restore, size_t *remove)
+{
+	struct mirror_tag_info	ti;
+	size_t			n = mirror_tag_count(r->m), i;
+
+	*restore = *remove = 0;
+	for (i = 0; i < n; i++) {
+		if (mirror_tag_info(r->m, i, &ti) == -1)
+			break;
+		if (ti.state == TAG_STALE_DELETED ||
+		    (ti.state == TAG_DONE && ti.prev_digest[0] != '\0'))
+			(*restore)++;
+		else if (ti.state == TAG_DONE)
+			(*remove)++;
+	}
+}
+
 int
 run_keep(struct run *r)
 {
-	if (r == NULL || r->phase != RP_FINISHED || r->decision != 0)
+	if (r == NULL || r->phase != RP_FINISHED || !r->asking)
 		return 0;
+	r->asking = 0;
 	r->decision = 'k';
 	auto_report(r);
 	return 1;
@@ -317,10 +360,12 @@ run_keep(struct run *r)
 int
 run_rollback(struct run *r, struct tm_err *err)
 {
-	if (r == NULL || r->phase != RP_FINISHED || r->decision != 0)
+	if (r == NULL || r->phase != RP_FINISHED || !r->asking)
 		return 0;
+	run_rollback_plan(r, &r->rb_restore, &r->rb_remove);
 	if (mirror_rollback_start(r->m, err) == -1)
 		return -1;
+	r->asking = 0;
 	r->decision = 'r';
 	r->rb_done = 0;
 	r->phase = RP_ROLLING_BACK;
@@ -338,6 +383,8 @@ run_retry(struct run *r, const size_t *tags, size_t n, struct tm_err *err)
 		return -1;
 	r->phase = RP_RUNNING;
 	r->decision = 0;
+	r->asking = 0;
+	r->retried = 1;
 	r->rate = 0;
 	r->t_sample = tm_now();
 	mirror_totals(r->m, &t);

@@ -36,15 +36,20 @@ struct run_view {
 	int			copy_cancelled;	/* the copy was cancelled */
 	int			cancelling;
 	int			decision;	/* 0, 'k' kept, 'r' rolled back */
+	int			undecided;	/* keep or roll back is asked */
+	int			retried;	/* the last copy was a retry */
 	int			rollback_default; /* the highlighted answer */
 	int			dry_run;	/* plan only: nothing changes */
 	struct mirror_totals	tot;
 	double			rate;		/* bytes moved per second, smoothed */
 	double			paused;		/* seconds left of a rate-limit pause */
 	size_t			rb_done;	/* tags restored so far */
+	size_t			rb_restore;	/* the rollback puts these back */
+	size_t			rb_remove;	/* ... and deletes these */
 	struct tm_err		run_err;	/* whole-run failure, cat NONE if none */
 	struct tm_err		rb_err;		/* rollback failure */
 	const char		*src, *dst;
+	const char		*journal;	/* "" when none */
 	const char		*report;	/* path of the report, "" before */
 	const char		*report_err;	/* "" when written */
 };
@@ -65,6 +70,8 @@ int		 run_tick(struct run *);
 /* 1 while an engine thread works (copy, retry, rollback); 0 for NULL. */
 int		 run_busy(const struct run *);
 void		 run_view(const struct run *, struct run_view *);
+/* 1 while keep or roll back is asked and not answered; 0 for NULL. */
+int		 run_undecided(const struct run *);
 /* Bytes/s of tag i, smoothed. */
 double		 run_tag_rate(const struct run *, size_t i);
 /* The tags, as the engine has them now. */
@@ -77,7 +84,14 @@ void		 run_rollback_info(const struct run *,
 /* Ask the engine to stop; finished tags stay, the journal records them. */
 void		 run_cancel(struct run *);
 /*
- * The decision after a partial run: keep writes the report.  Keep and
+ * What a rollback would do now: tags put back as they were (changed or
+ * deleted by the run) and tags deleted (created by the run).
+ */
+void		 run_rollback_plan(const struct run *, size_t *restore,
+		    size_t *remove);
+/*
+ * The decision after a run that changed something and had failures (a
+ * run that changed nothing is not asked): keep writes the report.  Keep and
  * roll back: 1 done or started, 0 when there is nothing to decide, -1
  * with err when the engine refused.
  */

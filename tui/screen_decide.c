@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "screens.h"
+#include "dialog.h"
 #include "draw.h"
 #include "errtext.h"
 #include "model_run.h"
@@ -146,10 +147,36 @@ draw_outcome(struct app *a, const struct run_view *v, int y)
 }
 
 static void
+draw_copied(const struct run_view *v)
+{
+	draw_fmt(3, 3, COLS - 4, th(EL_NORMAL), "%zu copied %s %zu already up "
+	    "to date %s %zu failed%s", v->tot.done, glyph(G_DOT),
+	    v->tot.uptodate, glyph(G_DOT), v->tot.failed + v->tot.conflicts,
+	    v->tot.deleted > 0 ? " (and stale tags deleted)" : "");
+}
+
+/* After a rollback: what it did, not what the copy had done. */
+static void
+draw_rolled_back(struct app *a, const struct run_view *v)
+{
+	struct mirror_rollback_info	rb;
+	char				buf[1200];
+
+	run_rollback_info(a->run, &rb);
+	snprintf(buf, sizeof buf, "%s %zu of %zu changed tags in %s: %zu to put "
+	    "back, %zu to delete; %zu conflicts, %zu failed.", rb.finished ?
+	    "Rolled back" : "Rolling back", v->phase == RP_ROLLING_BACK ?
+	    v->rb_done : rb.restored, v->rb_restore + v->rb_remove, v->dst,
+	    v->rb_restore, v->rb_remove, rb.conflicts, rb.failed);
+	draw_wrap(2, 1, COLS - 2, 3, th(EL_NUMBER), buf);
+}
+
+static void
 decide_draw(struct app *a)
 {
 	static const enum action ask_keys[] = {
-		ACT_KEEP, ACT_ROLLBACK, ACT_CHOOSE, ACT_ACCEPT, ACT_DECIDE_DETAILS, ACT_HELP
+		ACT_KEEP, ACT_ROLLBACK, ACT_CHOOSE, ACT_ACCEPT, ACT_DECIDE_DETAILS,
+		ACT_DECIDE_BACK, ACT_HELP
 	};
 	static const enum action after_keys[] = {
 		ACT_DECIDE_DETAILS, ACT_DECIDE_BACK, ACT_EDIT, ACT_RUN, ACT_HELP, ACT_QUIT
@@ -166,22 +193,24 @@ decide_draw(struct app *a)
 	run_view(a->run, &v);
 	ds.nfailed = v.tot.failed + v.tot.conflicts;
 	good = v.tot.done + v.tot.uptodate;
-	what = v.status == MIRROR_CANCELLED || v.copy_cancelled ?
+	what = v.decision == 'r' ? "rolled back" :
+	    v.status == MIRROR_CANCELLED || v.copy_cancelled ?
 	    "the run was cancelled" : good == 0 ? "every tag failed" :
 	    "some tags failed";
 	app_title(a, what, v.status_name);
-	draw_fmt(2, 1, COLS - 2, th(EL_NUMBER), "%zu of %zu tags are in %s; "
-	    "%zu failed.", good, v.tot.tags, v.dst, ds.nfailed);
-	draw_fmt(3, 3, COLS - 4, th(EL_NORMAL), "%zu copied %s %zu already up "
-	    "to date %s %zu failed%s", v.tot.done, glyph(G_DOT), v.tot.uptodate,
-	    glyph(G_DOT), ds.nfailed, v.tot.deleted > 0 ? " (and stale tags "
-	    "deleted)" : "");
+	if (v.decision == 'r')
+		draw_rolled_back(a, &v);
+	else {
+		draw_fmt(2, 1, COLS - 2, th(EL_NUMBER), "%zu of %zu tags are "
+		    "in %s; %zu failed.", good, v.tot.tags, v.dst, ds.nfailed);
+		draw_copied(&v);
+	}
 	draw_fmt(5, 1, COLS - 2, th(EL_HEADING), "Failed tags (%zu)",
 	    ds.nfailed);
 	listh = LINES - 6 - 8;
 	ds.rows = listh;
 	draw_failed(a->run, 6, listh);
-	if (v.decision == 0 && v.phase == RP_FINISHED) {
+	if (v.undecided) {
 		draw_choices(&v, LINES - 7);
 		app_keybar(a, ask_keys, sizeof ask_keys / sizeof ask_keys[0]);
 	} else {
@@ -198,11 +227,14 @@ keep(struct app *a)
 }
 
 static int
-roll_back(struct app *a)
+rollback_answer(struct app *a, int choice, const char *text)
 {
 	struct tm_err	err;
 	char		buf[512];
 
+	(void)text;
+	if (choice != 0 || a->run == NULL)
+		return D_NOW;
 	switch (run_rollback(a->run, &err)) {
 	case 1:
 		return D_NOW;
@@ -215,11 +247,50 @@ roll_back(struct app *a)
 	}
 }
 
+/* Roll back only after a confirmation that names what changes. */
+static int
+roll_back(struct app *a)
+{
+	struct run_view	v;
+	char		body[1400];
+	size_t		restore, remove;
+
+	run_view(a->run, &v);
+	run_rollback_plan(a->run, &restore, &remove);
+	snprintf(body, sizeof body, "In %s:\n%zu tag%s put back as before "
+	    "the run,\n%zu tag%s the run created deleted.\nFailed tags "
+	    "stay as they are.", v.dst, restore, restore == 1 ? "" : "s",
+	    remove, remove == 1 ? "" : "s");
+	dialog_confirm(a, "Roll back the run?", body,
+	    "&Yes, roll back|&No, go back", 1, rollback_answer);
+	return D_NOW;
+}
+
+/* Keys for the keep-or-roll-back answer, while it is asked. */
+static int
+answer_key(struct app *a, enum action act)
+{
+	switch (act) {
+	case ACT_KEEP:
+		return keep(a);
+	case ACT_ROLLBACK:
+		return roll_back(a);
+	case ACT_CHOOSE:
+		ds.sel = !ds.sel;
+		return D_NOW;
+	case ACT_ACCEPT:
+		return ds.sel == 0 ? keep(a) : roll_back(a);
+	default:
+		return D_PASS;
+	}
+}
+
 static int
 decide_key(struct app *a, int key)
 {
 	struct run_view	v;
 	size_t		page = ds.rows > 1 ? (size_t)ds.rows - 1 : 1;
+	enum action	act = keys_action(KS_DECIDE, key);
 
 	if (a->run == NULL)
 		return D_PASS;
@@ -233,44 +304,21 @@ decide_key(struct app *a, int key)
 		ds.top = ds.top > page ? ds.top - page : 0;
 	else if (key == K_FN(KEY_NPAGE))
 		ds.top += page;
-	else if (v.decision == 0 && v.phase == RP_FINISHED) {
-		switch (keys_action(KS_DECIDE, key)) {
-		case ACT_KEEP:
-			return keep(a);
-		case ACT_ROLLBACK:
-			return roll_back(a);
-		case ACT_CHOOSE:
-			ds.sel = !ds.sel;
-			return D_NOW;
-		case ACT_ACCEPT:
-			return ds.sel == 0 ? keep(a) : roll_back(a);
-		case ACT_DECIDE_DETAILS:
-			detail_open(a, -1);
-			return D_NOW;
-		default:
-			break;
-		}
-	} else {
-		switch (keys_action(KS_DECIDE, key)) {
-		case ACT_DECIDE_DETAILS:
-			detail_open(a, -1);
-			return D_NOW;
-		case ACT_DECIDE_BACK:
-			app_switch(a, &run_screen);
-			return D_NOW | D_CLEAR;
-		default:
-			if (keys_action(KS_RUN, key) == ACT_EDIT &&
-			    !run_busy(a->run)) {
-				app_switch(a, &setup_screen);
-				return D_NOW | D_CLEAR;
-			}
-			break;
-		}
-	}
-	if (key == K_FN(KEY_UP) || key == K_FN(KEY_DOWN) ||
-	    key == K_FN(KEY_PPAGE) || key == K_FN(KEY_NPAGE))
+	else if (act == ACT_DECIDE_DETAILS) {
+		detail_open(a, -1);
 		return D_NOW;
-	return D_PASS;
+	} else if (act == ACT_DECIDE_BACK) {
+		app_switch(a, &run_screen);
+		return D_NOW | D_CLEAR;
+	} else if (v.undecided)
+		return answer_key(a, act);
+	else if (keys_action(KS_RUN, key) == ACT_EDIT && !run_busy(a->run)) {
+		app_switch(a, &setup_screen);
+		return D_NOW | D_CLEAR;
+	} else
+		return D_PASS;
+	return D_NOW;
 }
 
-const struct screen_ops decide_screen = { "decide", decide_draw, decide_key };
+const struct screen_ops decide_screen = { "decide", decide_draw, decide_key,
+    KS_DECIDE };

@@ -12,6 +12,7 @@
 #include "draw.h"
 #include "errtext.h"
 #include "model_run.h"
+#include "paths.h"
 #include "ref.h"
 #include "tagstate.h"
 
@@ -101,6 +102,21 @@ failed_url(const struct run_view *v, const struct tm_err *e, char *buf,
 	    "manifests", sp + 1);
 }
 
+/* A finished tag: what the destination now has and what moved for it. */
+static int
+moved(const struct mirror_tag_info *ti, int y, int x, int w)
+{
+	char	buf[160], b[32], t[32];
+	int	n;
+
+	n = field(y, x, w, "Dest", ti->dst_digest, 2, th(EL_HINT));
+	fmt_bytes(b, sizeof b, ti->bytes_done);
+	fmt_bytes(t, sizeof t, ti->bytes_total);
+	snprintf(buf, sizeof buf, "%s of %s moved, %d of %d blobs",
+	    b, t, ti->blobs_done, ti->blobs_total);
+	return n + field(y + n, x, w, "Moved", buf, 2, th(EL_NORMAL));
+}
+
 static void
 draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
     int w)
@@ -140,6 +156,8 @@ draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
 		y += field(y, x, w, "URL", url, 3, th(EL_NORMAL));
 	}
 	y += field(y, x, w, "Source", ti.src_digest, 2, th(EL_HINT));
+	if (ti.state == TAG_DONE || ti.state == TAG_UPTODATE)
+		y += moved(&ti, y, x, w);
 	y += field(y, x, w, "Before", ti.prev_digest[0] != '\0' ?
 	    ti.prev_digest : "(the tag is new in the destination)", 2,
 	    th(EL_HINT));
@@ -202,14 +220,21 @@ detail_draw(struct app *a)
 	app_keybar(a, keys, sizeof keys / sizeof keys[0]);
 }
 
+/*
+ * A new export's file, prefilled as a full path the person can edit:
+ * $XDG_STATE_HOME/tagmirror/exports/NAME, never the current directory.
+ */
 static void
-stamp(char *buf, size_t n, const char *fmt)
+export_path(char *buf, size_t n, const char *fmt)
 {
+	char		rel[96];
 	time_t		now = time(NULL);
 	struct tm	tm;
 
 	localtime_r(&now, &tm);
-	strftime(buf, n, fmt, &tm);
+	strftime(rel, sizeof rel, fmt, &tm);
+	if (path_state(buf, n, rel) == -1)
+		buf[0] = '\0';
 }
 
 static int
@@ -237,7 +262,7 @@ export_failed(struct app *a, int choice, const char *path)
 
 	if (choice < 0 || path == NULL || a->run == NULL || path[0] == '\0')
 		return D_NOW;
-	if ((f = fopen(path, "w")) == NULL) {
+	if (path_mkparent(path, 0700) == -1 || (f = fopen(path, "w")) == NULL) {
 		app_msg(a, EL_ERROR, "Cannot write %s: %s", path,
 		    strerror(errno));
 		return D_NOW;
@@ -281,7 +306,7 @@ static int
 detail_key(struct app *a, int key)
 {
 	struct mirror_tag_info	ti;
-	char			name[64];
+	char			name[4096];
 	size_t			tag;
 
 	if (a->run == NULL)
@@ -306,12 +331,14 @@ detail_key(struct app *a, int key)
 	case ACT_RETRY_ALL:
 		return retry(a, NULL, 0);
 	case ACT_EXPORT:
-		stamp(name, sizeof name, "tagmirror-report-%Y%m%d-%H%M%S.json");
+		export_path(name, sizeof name,
+		    "exports/tagmirror-report-%Y%m%d-%H%M%S.json");
 		dialog_prompt(a, "Export the JSON report", "File:", name,
 		    export_report);
 		return D_NOW;
 	case ACT_EXPORT_FAILED:
-		stamp(name, sizeof name, "tagmirror-failed-%Y%m%d-%H%M%S.txt");
+		export_path(name, sizeof name,
+		    "exports/tagmirror-failed-%Y%m%d-%H%M%S.txt");
 		dialog_prompt(a, "Export the failed tags (one per line)", "File:",
 		    name, export_failed);
 		return D_NOW;
@@ -321,4 +348,5 @@ detail_key(struct app *a, int key)
 	return D_PASS;
 }
 
-const struct screen_ops detail_screen = { "detail", detail_draw, detail_key };
+const struct screen_ops detail_screen = { "detail", detail_draw, detail_key,
+    KS_DETAIL };

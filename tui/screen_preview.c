@@ -184,7 +184,7 @@ draw_grid(int y, int x, int h, int w, int focused)
 		    pp.top > 0 ? glyph(G_UP) : " ",
 		    pp.top + (size_t)h < total_rows ? glyph(G_DOWN) : " ",
 		    pp.top + 1, pp.top + (size_t)h, total_rows,
-		    focused ? "  (/ search, n next)" : "  (Tab to the list to "
+		    focused ? "  (/ search, n next)" : "  (Esc, then arrows, "
 		    "scroll)");
 }
 

@@ -49,11 +49,42 @@ collect(const struct run *r)
 		rs.sel = rs.nvis > 0 ? rs.nvis - 1 : 0;
 }
 
+/*
+ * The overall bar, throughput and ETA count bytes (tags differ too much
+ * in size); once the run is over the rate is its average, not 0 B/s.
+ */
+static void
+draw_totals(const struct run_view *v)
+{
+	char	moved[32], total[32], rate[32], eta[32], el[32];
+	size_t	over;
+	double	bps = v->rate;
+	int64_t	left = v->tot.bytes_total - v->tot.bytes_done;
+
+	over = v->tot.done + v->tot.uptodate + v->tot.failed + v->tot.deleted +
+	    v->tot.conflicts;
+	if (v->phase != RP_RUNNING && v->tot.elapsed > 0)
+		bps = (double)v->tot.bytes_done / v->tot.elapsed;
+	fmt_bytes(moved, sizeof moved, v->tot.bytes_done);
+	fmt_bytes(total, sizeof total, v->tot.bytes_total);
+	fmt_bytes(rate, sizeof rate, (int64_t)bps);
+	fmt_duration(el, sizeof el, v->tot.elapsed);
+	if (v->phase == RP_RUNNING && v->rate > 0 && left > 0)
+		fmt_duration(eta, sizeof eta, (double)left / v->rate);
+	else
+		snprintf(eta, sizeof eta, "-");
+	if (v->tot.bytes_total > 0)
+		draw_bar(2, 1, COLS / 5, v->tot.bytes_done, v->tot.bytes_total);
+	else
+		draw_bar(2, 1, COLS / 5, (int64_t)over, (int64_t)v->tot.tags);
+	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
+	    "%zu/%zu tags  %s/%s  %s/s  ETA %s  elapsed %s", over,
+	    v->tot.tags, moved, total, rate, eta, el);
+}
+
 static void
 draw_header(const struct run_view *v)
 {
-	char	moved[32], rate[32], eta[32], el[32];
-	size_t	over;
 	int	x = 1;
 
 	x += draw_fmt(1, x, COLS - x, th(EL_NUMBER), "%zu tags:", v->tot.tags);
@@ -69,22 +100,7 @@ draw_header(const struct run_view *v)
 	if (v->tot.deleted > 0)
 		draw_fmt(1, x, COLS - x, th(EL_WARN), " %s %zu stale deleted",
 		    glyph(G_DOT), v->tot.deleted);
-
-	fmt_bytes(moved, sizeof moved, v->tot.bytes_done);
-	fmt_bytes(rate, sizeof rate, (int64_t)v->rate);
-	fmt_duration(el, sizeof el, v->tot.elapsed);
-	/* Tags finish at a steadier pace than blobs, so the ETA counts tags. */
-	over = v->tot.done + v->tot.uptodate + v->tot.failed + v->tot.deleted +
-	    v->tot.conflicts;
-	if (v->phase == RP_RUNNING && over > 0 && over < v->tot.tags)
-		fmt_duration(eta, sizeof eta, v->tot.elapsed / (double)over *
-		    (double)(v->tot.tags - over));
-	else
-		snprintf(eta, sizeof eta, "-");
-	draw_bar(2, 1, COLS / 5, (int64_t)over, (int64_t)v->tot.tags);
-	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
-	    "%zu/%zu tags  copied %s  %s/s  ETA %s  elapsed %s", over,
-	    v->tot.tags, moved, rate, eta, el);
+	draw_totals(v);
 }
 
 static void
@@ -114,6 +130,9 @@ draw_banner(struct app *a, const struct run_view *v)
 		draw_fmt(3, 1, COLS - 2, th(EL_OK), "Done: every matched tag is "
 		    "in the destination.  Report: %s", v->report_err[0] != '\0' ?
 		    v->report_err : v->report);
+	else if (v->undecided)
+		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s; not "
+		    "decided yet (o)", v->status_name);
 	else
 		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s%s",
 		    v->status_name, v->decision == 'k' ?
@@ -202,6 +221,10 @@ run_draw(struct app *a)
 	static const enum action busy_keys[] = {
 		ACT_CANCEL, ACT_DETAILS, ACT_FILTER_FAILED, ACT_SEARCH, ACT_HELP, ACT_QUIT
 	};
+	static const enum action ask_keys[] = {
+		ACT_DECIDE, ACT_TROUBLESHOOT, ACT_DETAILS, ACT_FILTER_FAILED,
+		ACT_SEARCH, ACT_HELP, ACT_QUIT
+	};
 	static const enum action done_keys[] = {
 		ACT_EDIT, ACT_TROUBLESHOOT, ACT_DETAILS, ACT_FILTER_FAILED, ACT_SEARCH,
 		ACT_RUN, ACT_HELP, ACT_QUIT
@@ -247,6 +270,8 @@ run_draw(struct app *a)
 	}
 	if (run_busy(a->run))
 		app_keybar(a, busy_keys, sizeof busy_keys / sizeof busy_keys[0]);
+	else if (v.undecided)
+		app_keybar(a, ask_keys, sizeof ask_keys / sizeof ask_keys[0]);
 	else
 		app_keybar(a, done_keys, sizeof done_keys / sizeof done_keys[0]);
 }
@@ -306,6 +331,10 @@ run_key(struct app *a, int key)
 	case ACT_TROUBLESHOOT:
 		detail_open(a, -1);
 		return D_NOW;
+	case ACT_DECIDE:
+		if (run_undecided(a->run))
+			decide_open(a);
+		return D_NOW | D_CLEAR;
 	case ACT_EDIT:
 		if (!run_busy(a->run))
 			app_switch(a, &setup_screen);
@@ -320,4 +349,5 @@ run_key(struct app *a, int key)
 	return D_PASS;
 }
 
-const struct screen_ops run_screen = { "run", run_draw, run_key };
+const struct screen_ops run_screen = { "run", run_draw, run_key,
+    KS_RUN };

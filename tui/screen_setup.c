@@ -130,6 +130,9 @@ start_listing(struct app *a)
 static int
 changed(struct app *a, enum field_id f)
 {
+	/* An error about the form goes once the form is edited. */
+	if (a->msg_el == EL_ERROR)
+		a->msg[0] = '\0';
 	switch (f) {
 	case F_SRC:
 	case F_SRC_USER:
@@ -543,6 +546,8 @@ setup_start_run(struct app *a)
 	mo.src_reg.pass = text_or_null(F_SRC_PASS);
 	mo.dst_reg.user = text_or_null(F_DST_USER);
 	mo.dst_reg.pass = text_or_null(F_DST_PASS);
+	/* An unanswered run is kept, as quitting would. */
+	run_keep(a->run);
 	run_free(a->run);
 	if ((a->run = run_start(&mo, a->cli.report, &err)) == NULL) {
 		explain_err(&err, buf, sizeof buf);
@@ -553,4 +558,5 @@ setup_start_run(struct app *a)
 	return D_NOW | D_CLEAR;
 }
 
-const struct screen_ops setup_screen = { "setup", setup_draw, setup_key };
+const struct screen_ops setup_screen = { "setup", setup_draw, setup_key,
+    KS_FORM };

@@ -191,6 +191,24 @@ rn_fd(void *ctx)
 	return a->run != NULL ? run_fd(a->run) : -1;
 }
 
+/* The end of a retry, said in place of "Retrying ...". */
+static void
+retry_result(struct app *a)
+{
+	struct run_view	v;
+	size_t		bad;
+
+	run_view(a->run, &v);
+	if (!v.retried)
+		return;
+	bad = v.tot.failed + v.tot.conflicts;
+	if (bad == 0)
+		app_msg(a, EL_OK, "Retry over: every tag is in the destination");
+	else
+		app_msg(a, EL_ERROR, "Retry over: %zu tag%s failed again (d "
+		    "shows why)", bad, bad == 1 ? "" : "s");
+}
+
 /* A finished run: the decision when tags failed, else its screen. */
 static int
 rn_events(void *ctx)
@@ -201,6 +219,8 @@ rn_events(void *ctx)
 	if (a->run == NULL)
 		return 0;
 	out = run_events(a->run);
+	if (out & RUN_FINISHED)
+		retry_result(a);
 	if ((out & RUN_FINISHED) && !a->quit_when_idle) {
 		if (out & RUN_ASK) {
 			decide_open(a);
@@ -319,6 +339,31 @@ prepare(struct app *a, int argc, char **argv, struct theme **t, char *first)
 	return rc;
 }
 
+/*
+ * On the way out: an unanswered run is kept (the default), and the run's
+ * outcome, journal and report are named on stderr, once the screen is gone.
+ */
+static void
+run_outcome(struct run *r)
+{
+	struct run_view	v;
+
+	if (r == NULL || run_busy(r))
+		return;
+	run_keep(r);
+	run_view(r, &v);
+	fprintf(stderr, "tagmirror: the run ended as %s%s: %zu tags in %s, "
+	    "%zu failed\n", v.status_name, v.decision == 'k' ? " (kept)" : "",
+	    v.tot.done + v.tot.uptodate, v.dst, v.tot.failed + v.tot.conflicts);
+	if (v.journal[0] != '\0')
+		fprintf(stderr, "tagmirror: journal: %s\n", v.journal);
+	if (v.report_err[0] != '\0')
+		fprintf(stderr, "tagmirror: the report could not be written: "
+		    "%s\n", v.report_err);
+	else if (v.report[0] != '\0')
+		fprintf(stderr, "tagmirror: report: %s\n", v.report);
+}
+
 int
 tui_main(int argc, char **argv)
 {
@@ -349,6 +394,7 @@ tui_main(int argc, char **argv)
 	modal_close(&a);
 	curses_stop();
 	interrupted_wait();
+	run_outcome(a.run);
 	run_free(a.run);
 	preview_free(a.pv);
 	setup_free(&a);

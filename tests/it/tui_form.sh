@@ -74,9 +74,13 @@ type_text "9.9"
 keys Enter
 ok "search says when nothing matches" wait_screen 20 "No matched tag contains '9\.9'"
 
-# Help lists every key.
+# Help opens at the form's keys and lists every key (Home: the first page).
 keys '?'
-ok "? opens the help" wait_screen 20 "Ctrl-R, F5"
+ok "? opens the help at this screen's keys" \
+	wait_screen 20 "Set-up form \(this screen\)"
+like "$(screen | sed -n 3p)" "Set-up form \(this screen\)" "on its first line"
+keys g
+ok "the global keys are still reachable" wait_screen 20 "Ctrl-R, F5"
 like "$(screen)" "show every key" "help comes from the action table"
 keys Escape
 

@@ -31,6 +31,8 @@ ok "with a per-tag bar, percentage and speed" \
 like "$(screen | sed -n 2p)" "^ 8 tags: [0-9]+ done" "the header counts tags"
 like "$(screen | sed -n 3p)" "[0-9]+/8 tags .*/s +ETA [0-9-]" \
 	"a bar over all tags with throughput and ETA"
+like "$(screen | sed -n 3p)" "tags +[0-9.]+ (B|KiB|MiB)/[0-9.]+ (KiB|MiB) +[0-9.]+ (B|KiB|MiB)/s" \
+	"the bar counts bytes: moved of total"
 
 ok "partial failure: the decision prompt" wait_screen 90 "some tags failed"
 like "$(screen)" "2\.1 +HTTP 404 BLOB_UNKNOWN" "the failed tag and its reason"
@@ -52,6 +54,17 @@ type_text "$TMPD/failed.txt"
 keys Enter
 ok "failed list exported" wait_screen 20 "1 failed tag written"
 is "$(cat "$TMPD/failed.txt" 2>/dev/null)" "2.1" "the plain list of failed tags"
+# Exports default to the state directory (issue 10), never the cwd.
+keys x
+wait_screen 20 "File:" || bail "no export prompt"
+keys Enter
+wait_screen 20 "1 failed tag written" || bail "no export message"
+like "$(screen | sed 's/^ //' | tr -d '\n')" \
+	"1 failed tag written to $XDG_STATE_HOME/tagmirror/exports/tagmirror-failed-[0-9-]*\.txt" \
+	"the default export path, whole (the status line wraps)"
+is "$(cat "$XDG_STATE_HOME"/tagmirror/exports/tagmirror-failed-*.txt 2>/dev/null)" "2.1" \
+	"exported into \$XDG_STATE_HOME/tagmirror/exports"
+is "$(ls "$TMPD" | grep -c '^tagmirror-')" 0 "nothing written to the current directory"
 keys Escape
 ok "back to the prompt" wait_screen 20 "What now\?"
 
@@ -69,8 +82,18 @@ ok "d again" wait_screen 20 "troubleshoot failed tags"
 keys t
 ok "retrying switches to the run screen" wait_screen 20 "Retrying one tag|RUNNING"
 ok "the retried tag is done" wait_screen 40 "Done: every matched tag"
+like "$(screen)" "Retry over: every tag is in the destination" \
+	"the retry's result replaces 'Retrying'"
+unlike "$(screen | sed -n 3p)" " 0 B/s" "a finished run shows its average rate, not 0 B/s"
 is "$(repo_tags "$dst_addr" app/x)" "1.0 1.1 1.2 2.0 2.1 2.2 3.0 latest" \
 	"after the retry the destination is complete"
+keys Home Enter
+ok "Enter: a finished tag's details" wait_screen 20 "tag details"
+like "$(screen)" "Dest +sha256:[0-9a-f]" "the destination digest"
+like "$(screen)" "Moved +[0-9.]+ (B|KiB|MiB) of [0-9.]+ (B|KiB|MiB) moved, [0-9]+ of [0-9]+ blobs" \
+	"bytes and blobs moved"
+keys Escape
+wait_screen 20 "Done: every matched tag" || bail "not back on the run screen"
 keys f
 ok "f filters to failed tags" wait_screen 20 "No tag matches the filter"
 

@@ -53,7 +53,9 @@ keys y
 ok "a cancelled run offers keep or roll back" wait_screen 60 "the run was cancelled"
 like "$(screen)" "Highlighted: roll back" "--rollback highlights roll back"
 keys r
-ok "r rolls back" wait_screen 60 "Rolled back: the destination is as it was"
+ok "r asks first" wait_screen 20 "Roll back the run\?"
+keys y
+ok "y rolls back" wait_screen 60 "Rolled back: the destination is as it was"
 is "$(repo_state "$dst_addr" app/x)" "$before" \
 	"after cancel and roll back the destination is exactly as before"
 
@@ -64,8 +66,12 @@ keys e
 ok "e goes back to the form" wait_screen 20 "set up a mirror"
 keys C-r
 ok "partial failure: the prompt" wait_screen 90 "some tags failed"
+prompt=$(repo_state "$dst_addr" app/x)
 keys r
-ok "r rolls back" wait_screen 60 "Rolled back: the destination is as it was"
+ok "r asks first" wait_screen 20 "Roll back the run\?"
+is "$(repo_state "$dst_addr" app/x)" "$prompt" "r alone changes nothing"
+keys y
+ok "y rolls back" wait_screen 60 "Rolled back: the destination is as it was"
 is "$(repo_state "$dst_addr" app/x)" "$before" \
 	"after a partial run and roll back the destination is exactly as before"
 like "$(cat "$TMPD/report.json" 2>/dev/null)" '"final_status":[[:space:]]*"ROLLED_BACK"' \
