@@ -23,6 +23,7 @@ struct cli {
 	const char		*only_failed;	/* --only-failed REPORT */
 	const char		*tag_list;	/* --tag-list FILE|- */
 	const char		*theme;		/* --theme NAME|FILE */
+	const char		*load;		/* --load NAME: a saved mirror */
 	int			 json;		/* --json */
 	int			 demo;		/* --demo */
 	int			 last;		/* --last (rollback) */

@@ -34,6 +34,12 @@ static const char usage[] =
 "  GLOB           Python fnmatch: * ? [seq] [!seq], case-sensitive\n"
 "  !GLOB          leave out the tags GLOB matches\n"
 "  re:REGEX       POSIX extended regex matching the whole tag\n"
+"  semver:RANGE   versions in RANGE as skopeo reads them: >=3.10 <3.13 (AND\n"
+"                 with blanks, not ','), ~3.12, ^3, 3.9 - 3.11, || for OR;\n"
+"                 a suffix (3.12.4-slim) is a pre-release, skipped\n"
+"  semver:RANGE;suffix=GLOB  variants on purpose: ~3.12;suffix=-slim*\n"
+"  latest:N[:GLOB]  the N highest versions GLOB matches (default *),\n"
+"                 after the '!' items: latest:5, !*-rc*\n"
 "  A tag is selected when an item matches it and no '!' item does; with\n"
 "  only '!' items, every tag they do not match is selected.\n"
 "\n"
@@ -231,8 +237,19 @@ collect_warnings(struct preview_out *po)
 static const char *
 kind_name(enum tagexpr_kind k)
 {
-	return k == TAGEXPR_EXCLUDE ? "exclude" : k == TAGEXPR_REGEX ? "regex" :
-	    "glob";
+	switch (k) {
+	case TAGEXPR_EXCLUDE:
+		return "exclude";
+	case TAGEXPR_REGEX:
+		return "regex";
+	case TAGEXPR_SEMVER:
+		return "semver";
+	case TAGEXPR_LATEST:
+		return "latest";
+	case TAGEXPR_GLOB:
+		break;
+	}
+	return "glob";
 }
 
 /* JSON Lines: a line per selected tag, then the summary object. */

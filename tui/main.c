@@ -24,8 +24,11 @@ static const char usage[] =
 "only when asked (--rollback or REPO_MIRROR_ROLLBACK=true).\n"
 "\n"
 "'tagmirror COMMAND --help' shows each command's options.\n"
-"  -h, --help       this text\n"
-"  --version        version\n";
+"  -h, --help                 this text\n"
+"  --version                  version\n"
+"\n"
+"The interactive mode's options:\n"
+TUI_OPTIONS;
 
 static const struct {
 	const char	*name;

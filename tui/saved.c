@@ -5,13 +5,13 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "lines.h"
 #include "paths.h"
 
@@ -33,36 +33,40 @@ saved_path(const char *name, const char *ext, char *buf, size_t n)
 }
 
 /* Write to a temporary file made 0600 first, then rename over. */
+struct kv_writer {
+	const struct saved_kv	*kv;
+	size_t			 n;
+	int			 secret;	/* the .secrets half, else .conf */
+};
+
+static int
+write_kv(FILE *f, void *ctx)
+{
+	const struct kv_writer	*w = ctx;
+	size_t			 i;
+
+	fprintf(f, "# tagmirror saved mirror%s\n", w->secret ?
+	    " (secrets: keep this file private)" : "");
+	for (i = 0; i < w->n; i++)
+		if (w->kv[i].secret == w->secret && w->kv[i].val != NULL &&
+		    (!w->secret || w->kv[i].val[0] != '\0'))
+			fprintf(f, "%s = %s\n", w->kv[i].key, w->kv[i].val);
+	return 0;
+}
+
+/* Through the one safe writer: 0600, and never replacing a non-file. */
 static int
 write_file(const char *path, const struct saved_kv *kv, size_t n, int secret)
 {
-	char	 tmp[PATH_MAX + 8];
-	FILE	*f;
-	size_t	 i;
-	int	 fd, rc = 0;
+	struct kv_writer	w = { kv, n, secret };
+	struct tm_err		err;
 
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
-		return -1;
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
+	if (tm_write_file(path, write_kv, &w, 0600, &err) == -1) {
+		if (errno == 0)
+			errno = EIO;
 		return -1;
 	}
-	fprintf(f, "# tagmirror saved mirror%s\n", secret ?
-	    " (secrets: keep this file private)" : "");
-	for (i = 0; i < n; i++)
-		if (kv[i].secret == secret && kv[i].val != NULL &&
-		    (!secret || kv[i].val[0] != '\0'))
-			fprintf(f, "%s = %s\n", kv[i].key, kv[i].val);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) == -1)
-		rc = -1;
-	if (rc == -1)
-		unlink(tmp);
-	return rc;
+	return 0;
 }
 
 int
@@ -128,6 +132,16 @@ read_file(const char *path, void (*fn)(void *, const char *, const char *),
 	lines_each(f, kv_line, &r);
 	fclose(f);
 	return 0;
+}
+
+int
+saved_exists(const char *name)
+{
+	char	path[PATH_MAX];
+
+	return saved_name_ok(name) &&
+	    saved_path(name, "conf", path, sizeof path) == 0 &&
+	    access(path, R_OK) == 0;
 }
 
 int

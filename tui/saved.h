@@ -21,6 +21,8 @@ int	saved_write(const char *name, const struct saved_kv *, size_t n);
 /* Call fn for every key of NAME (both files).  0, or -1 with errno. */
 int	saved_read(const char *name,
 	    void (*fn)(void *ud, const char *key, const char *val), void *ud);
+/* 1 when NAME is a valid name with a readable NAME.conf. */
+int	saved_exists(const char *name);
 /* Names of saved mirrors, sorted.  Caller frees each and the array. */
 size_t	saved_list(char ***names);
 /* Where NAME.conf lives, for messages. */

@@ -11,6 +11,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "errtext.h"
+#include "fsutil.h"
 #include "model_run.h"
 #include "paths.h"
 #include "ref.h"
@@ -253,32 +254,47 @@ export_report(struct app *a, int choice, const char *path)
 	return D_NOW;
 }
 
+/* The failed tags' names, one a line; ctx counts them. */
+struct failed_list {
+	struct run	*run;
+	size_t		 n;
+};
+
+static int
+write_failed(FILE *f, void *ctx)
+{
+	struct failed_list	*fl = ctx;
+	struct mirror_tag_info	 ti;
+	size_t			 i, n = run_tag_count(fl->run);
+
+	for (i = 0; i < n; i++)
+		if (run_tag_info(fl->run, i, &ti) == 0 && is_problem(ti.state)) {
+			fprintf(f, "%s\n", ti.name);
+			fl->n++;
+		}
+	return 0;
+}
+
 static int
 export_failed(struct app *a, int choice, const char *path)
 {
-	struct mirror_tag_info	 ti;
-	FILE			*f;
-	size_t			 i, n, w = 0;
+	struct failed_list	fl = { a->run, 0 };
+	struct tm_err		err;
 
 	if (choice < 0 || path == NULL || a->run == NULL || path[0] == '\0')
 		return D_NOW;
-	if (path_mkparent(path, 0700) == -1 || (f = fopen(path, "w")) == NULL) {
+	if (path_mkparent(path, 0700) == -1) {
 		app_msg(a, EL_ERROR, "Cannot write %s: %s", path,
 		    strerror(errno));
 		return D_NOW;
 	}
-	n = run_tag_count(a->run);
-	for (i = 0; i < n; i++)
-		if (run_tag_info(a->run, i, &ti) == 0 && is_problem(ti.state)) {
-			fprintf(f, "%s\n", ti.name);
-			w++;
-		}
-	if (fclose(f) != 0)
-		app_msg(a, EL_ERROR, "Cannot write %s: %s", path,
-		    strerror(errno));
-	else
-		app_msg(a, EL_OK, "%zu failed tag%s written to %s", w,
-		    w == 1 ? "" : "s", path);
+	/* A typed path is never replaced unless it is a regular file. */
+	if (tm_write_file(path, write_failed, &fl, 0644, &err) == -1) {
+		app_msg(a, EL_ERROR, "%s", err.msg);
+		return D_NOW;
+	}
+	app_msg(a, EL_OK, "%zu failed tag%s written to %s", fl.n,
+	    fl.n == 1 ? "" : "s", path);
 	return D_NOW;
 }
 

@@ -211,7 +211,7 @@ preview_pane_draw(struct preview *pv, int y, int x, int h, int w, int focused)
 	}
 	if (pp.te == NULL) {
 		draw_text(y + 1, x, w, th(EL_HINT), "Type a tag expression: "
-		    "3.12*, latest, !*-rc*, re:[0-9]+\\.[0-9]+");
+		    "3.12*, latest, !*-rc*, semver:~3.12, latest:5");
 		return;
 	}
 	used = 1 + draw_items(y + 1, x, w, 2);

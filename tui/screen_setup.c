@@ -35,8 +35,8 @@ enum field_kind {
 	    "Copy into this repository; its other tags stay unless stale " \
 	    "deletion is on") \
 	_(TAGS, TEXT, "Tags", "tags", "e.g. 3.12*, latest, !*-rc*", \
-	    "Globs as in Quay (* ? [seq]), comma-separated; !GLOB excludes; " \
-	    "re:REGEX") \
+	    "Quay globs * ? [seq], comma-separated; !GLOB; re:REGEX; " \
+	    "semver:RANGE; latest:N") \
 	_(SRC_USER, TEXT, "Source login", "src_user", "auth files or anonymous", \
 	    "Source user; empty: docker/podman auth files, else anonymous") \
 	_(SRC_PASS, SECRET, "password", "src_password", "", \
@@ -172,6 +172,22 @@ set_toggle(enum field_id f, int v)
 	form.on[f] = v != 0;
 }
 
+static void
+load_kv(void *ud, const char *key, const char *val)
+{
+	int	i;
+
+	(void)ud;
+	for (i = 0; i < F_LIST; i++) {
+		if (strcmp(key, fields[i].key) != 0)
+			continue;
+		if (fields[i].kind == FK_TOGGLE)
+			form.on[i] = strcmp(val, "true") == 0;
+		else
+			le_set(&form.le[i], val);
+	}
+}
+
 int
 setup_init(struct app *a)
 {
@@ -197,6 +213,14 @@ setup_init(struct app *a)
 	set_toggle(F_STALE, c->mo.delete_stale);
 	set_toggle(F_SRC_TLS, c->mo.src_reg.tls_verify);
 	set_toggle(F_DST_TLS, c->mo.dst_reg.tls_verify);
+	/* start.c checked it exists; what it holds wins over the arguments. */
+	if (c->load != NULL) {
+		if (saved_read(c->load, load_kv, NULL) == 0)
+			snprintf(form.name, sizeof form.name, "%s", c->load);
+		else
+			app_msg(a, EL_ERROR, "Could not load '%s': %s", c->load,
+			    strerror(errno));
+	}
 	form.focus = text(F_SRC)[0] == '\0' ? F_SRC : text(F_DST)[0] == '\0' ?
 	    F_DST : F_TAGS;
 	form.le[form.focus].cur = form.le[form.focus].len;
@@ -372,22 +396,6 @@ saved_done(struct app *a, int choice, const char *name)
 	app_msg(a, EL_OK, "Saved as %s (%s; passwords in %s.secrets, mode "
 	    "0600)", name, path, name);
 	return D_NOW;
-}
-
-static void
-load_kv(void *ud, const char *key, const char *val)
-{
-	int	i;
-
-	(void)ud;
-	for (i = 0; i < F_LIST; i++) {
-		if (strcmp(key, fields[i].key) != 0)
-			continue;
-		if (fields[i].kind == FK_TOGGLE)
-			form.on[i] = strcmp(val, "true") == 0;
-		else
-			le_set(&form.le[i], val);
-	}
 }
 
 static int

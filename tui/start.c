@@ -24,6 +24,7 @@
 #include "model_run.h"
 #include "screen_interrupted.h"
 #include "screens.h"
+#include "saved.h"
 #include "script.h"
 
 static const char usage[] =
@@ -35,23 +36,7 @@ static const char usage[] =
 "keep-or-roll-back decision when tags fail, and troubleshooting.  Press ?\n"
 "inside for every key.  In scripts use 'tagmirror run'.\n"
 "\n"
-"  -t, --tags EXPR            tag expression (globs, !GLOB, re:REGEX)\n"
-"  -j, --jobs N               tags copied at once (default 8)\n"
-"  --src-creds USER[:PASS]    source credentials (also --dest-creds)\n"
-"  --src-tls-verify=false     allow plain HTTP / any certificate (also dest)\n"
-"  --src-cert-dir DIR         extra CA certificates (also --dest-cert-dir)\n"
-"  --rollback, --no-rollback  the highlighted answer when tags fail\n"
-"                             (default: REPO_MIRROR_ROLLBACK)\n"
-"  --arch PLATFORMS           copy only these platforms of multi-arch tags\n"
-"  --delete-stale             delete destination tags that no longer match\n"
-"  --report FILE              write the JSON report there\n"
-"  --state-dir DIR            journals (default $XDG_STATE_HOME/tagmirror)\n"
-"  --theme NAME|FILE          colour theme: default, light, mono,\n"
-"                             high-contrast, or a .theme file\n"
-"  --demo                     start two local registries with sample tags\n"
-"                             (some fail) and open the form filled in\n"
-"\n"
-"NO_COLOR=1 draws without colours.\n";
+TUI_OPTIONS;
 
 /* Theme problems before the screen starts: stderr, and the first on screen. */
 static void
@@ -301,7 +286,8 @@ add_sources(struct app *a)
 
 /*
  * Arguments, locale, theme, script, keys and the preview model, before
- * the terminal: 0, or the exit status (everything freed).
+ * the terminal: -1 to go on, or the exit status to stop with (everything
+ * freed; --help is 0).
  */
 static int
 prepare(struct app *a, int argc, char **argv, struct theme **t, char *first)
@@ -311,12 +297,19 @@ prepare(struct app *a, int argc, char **argv, struct theme **t, char *first)
 
 	if ((rc = cli_parse(&a->cli, argc, argv, usage)) != 0) {
 		cli_free(&a->cli);
-		return rc == 1 ? 0 : 1;
+		return rc == 1 ? 0 : 1;	/* 1: the help was asked for */
 	}
 	if (a->cli.npos > 2) {
 		cli_free(&a->cli);
 		return cli_error("unknown command '%s' (see --help)",
 		    a->cli.pos[0]);
+	}
+	if (a->cli.load != NULL && !saved_exists(a->cli.load)) {
+		rc = cli_error("--load: no saved mirror '%s' (Ctrl-S in the "
+		    "form saves one; they are NAME.conf files in "
+		    "$XDG_CONFIG_HOME/tagmirror/mirrors)", a->cli.load);
+		cli_free(&a->cli);
+		return rc;
 	}
 	setlocale(LC_ALL, "");
 	draw_init(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
@@ -335,8 +328,9 @@ prepare(struct app *a, int argc, char **argv, struct theme **t, char *first)
 		theme_free(*t);
 		preview_free(a->pv);
 		cli_free(&a->cli);
+		return rc;
 	}
-	return rc;
+	return -1;
 }
 
 /*
@@ -375,7 +369,7 @@ tui_main(int argc, char **argv)
 	/* Before any thread: the demo's libcurl may start resolver threads. */
 	loop_signals_init();
 	memset(&a, 0, sizeof a);
-	if ((rc = prepare(&a, argc, argv, &t, first)) != 0)
+	if ((rc = prepare(&a, argc, argv, &t, first)) != -1)
 		return rc;
 	if (curses_start(t) == -1) {
 		if (a.demo != NULL)

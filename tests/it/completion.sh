@@ -33,13 +33,15 @@ complete_words() {
 		sh "$BC" "$TMPD/tagmirror.bash" "$@" 2>&1
 }
 
-is "$(complete_words tagmirror '')" "$(printf 'preview\nrollback\nrun')" \
+is "$(complete_words tagmirror '')" "$(printf 'preview\nrollback\nrun\nsync')" \
 	"the subcommands"
 is "$(complete_words tagmirror pr)" "preview" "a subcommand by its prefix"
 is "$(complete_words tagmirror run --jo)" "--jobs" "run's --jobs"
 is "$(complete_words tagmirror run --dry)" "--dry-run" "run's --dry-run"
 is "$(complete_words tagmirror preview --dry)" "" "preview has no --dry-run"
 is "$(complete_words tagmirror rollback --la)" "--last" "rollback's --last"
+is "$(complete_words tagmirror sync --sh)" "--shard" "sync's --shard"
+like "$(complete_words tagmirror --)" "--load" "the interactive mode's --load"
 like "$(complete_words tagmirror --)" "--demo" "the TUI's own options"
 is "$(complete_words tagmirror --theme '')" \
 	"$(printf 'default\nhigh-contrast\nlight\nmine\nmono')" \
