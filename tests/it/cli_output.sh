@@ -63,7 +63,7 @@ b" "preview: stdout holds the tag names only"
 like "$err" "^# 2 of 4 tags selected by 2 items" "  the '#' lines are on stderr"
 
 # --- human lines: sorted by tag, whatever order the tags finish in ---------
-proxy_rules hub '[{"match": "^(GET|HEAD) /v2/lib/app/manifests/a$", "action": "delay", "seconds": 1}]'
+proxy_rules hub '[{"match": "^(GET|HEAD) /v2/lib/app/manifests/a$", "action": "delay", "seconds": 4}]'
 tmrun run "$hub_addr/lib/app" "$down_addr/lib/sorted" --tags '*' -j 4 $fast $dcreds --json
 is "$(printf '%s\n' "$out" | jq -r 'select(.type == "tag") | .tag' | tail -1)" a \
 	"the slow tag finishes last (--json streams in finishing order)"
