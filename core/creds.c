@@ -423,15 +423,26 @@ auths_entry(const cJSON *e, const char *path, struct tm_creds *c, struct tm_err 
 	return c->user != NULL || c->pass != NULL || c->identity_token != NULL;
 }
 
-/* Look host up in one parsed file: credHelpers, auths, then credsStore. */
+/*
+ * Look host up in one parsed file: credHelpers, auths, then credsStore.
+ * A legacy ~/.dockercfg is the auths object itself, with nothing else.
+ */
 static int
-lookup_in(const cJSON *root, const char *path, const char *host, struct tm_creds *c,
-    struct tm_err *err)
+lookup_in(const cJSON *root, int legacy, const char *path, const char *host,
+    struct tm_creds *c, struct tm_err *err)
 {
 	const cJSON	*helpers, *auths, *it;
 	const char	*store;
 	int		 pass, rc;
 
+	if (legacy) {
+		for (pass = 0; pass < 2; pass++)
+			cJSON_ArrayForEach(it, root)
+				if (pick(it, host, pass) &&
+				    (rc = auths_entry(it, path, c, err)) != 0)
+					return rc;
+		return 0;
+	}
 	helpers = cJSON_GetObjectItemCaseSensitive(root, "credHelpers");
 	for (pass = 0; pass < 2 && cJSON_IsObject(helpers); pass++)
 		cJSON_ArrayForEach(it, helpers)
@@ -530,26 +541,41 @@ home_dir(char *buf, size_t n)
 }
 
 /*
- * The containers auth.json (auth_file when given, as skopeo's --authfile
- * overrides REGISTRY_AUTH_FILE), then docker's config.json; "" when unknown.
+ * The files containers-auth.json(5) says skopeo reads, in its order: the
+ * primary one (auth_file when given, as skopeo's --authfile overrides
+ * REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json), then
+ * $XDG_CONFIG_HOME/containers/auth.json, docker's config.json and the
+ * legacy ~/.dockercfg.  "" where unknown.
  */
+#define AUTH_PATHS	4
+#define AUTH_LEGACY	3	/* the index of ~/.dockercfg */
+
 static void
-config_paths(const char *auth_file, char paths[2][4096])
+config_paths(const char *auth_file, char paths[AUTH_PATHS][4096])
 {
 	const char	*env;
 	char		 home[4000];
+	int		 have_home = home_dir(home, sizeof home) == 0;
 
-	paths[0][0] = paths[1][0] = '\0';
+	memset(paths, 0, AUTH_PATHS * sizeof paths[0]);
 	if (auth_file != NULL && *auth_file != '\0')
 		snprintf(paths[0], sizeof paths[0], "%s", auth_file);
 	else if ((env = getenv("REGISTRY_AUTH_FILE")) != NULL && *env != '\0')
 		snprintf(paths[0], sizeof paths[0], "%s", env);
 	else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env != '\0')
 		snprintf(paths[0], sizeof paths[0], "%s/containers/auth.json", env);
+	if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env != '\0')
+		snprintf(paths[1], sizeof paths[1], "%s/containers/auth.json", env);
+	else if (have_home)
+		snprintf(paths[1], sizeof paths[1], "%s/.config/containers/auth.json",
+		    home);
 	if ((env = getenv("DOCKER_CONFIG")) != NULL && *env != '\0')
-		snprintf(paths[1], sizeof paths[1], "%s/config.json", env);
-	else if (home_dir(home, sizeof home) == 0)
-		snprintf(paths[1], sizeof paths[1], "%s/.docker/config.json", home);
+		snprintf(paths[2], sizeof paths[2], "%s/config.json", env);
+	else if (have_home)
+		snprintf(paths[2], sizeof paths[2], "%s/.docker/config.json", home);
+	if (have_home)
+		snprintf(paths[AUTH_LEGACY], sizeof paths[AUTH_LEGACY],
+		    "%s/.dockercfg", home);
 }
 
 int
@@ -562,17 +588,18 @@ int
 tm_creds_lookup_file(const char *auth_file, const char *host,
     struct tm_creds *c, struct tm_err *err)
 {
-	char	 paths[2][4096];
+	char	 paths[AUTH_PATHS][4096];
 	cJSON	*root;
 	int	 i, rc;
 
 	memset(c, 0, sizeof *c);
 	config_paths(auth_file, paths);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < AUTH_PATHS; i++) {
 		if (paths[i][0] == '\0')
 			continue;
 		if ((rc = file_load(paths[i], &root, err)) == 1) {
-			rc = lookup_in(root, paths[i], host, c, err);
+			rc = lookup_in(root, i == AUTH_LEGACY, paths[i], host, c,
+			    err);
 			json_free(root);
 		}
 		if (rc == -1)

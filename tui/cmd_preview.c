@@ -6,13 +6,13 @@
 
 #include "commands.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "lines.h"
+#include "matchwarn.h"
 #include "model_preview.h"
 #include "nameset.h"
 #include "ref.h"
@@ -68,12 +68,6 @@ static const char usage[] =
 "Exit status: 0 listed (with a warning on stderr when nothing matched),\n"
 "1 usage or expression error, 2 the registry could not be read.\n";
 
-/* Item warnings sit beside their item; the others also go to stderr. */
-struct warning {
-	char	*text;
-	int	 about_item;
-};
-
 /* What to show: the model's names and result, and the warnings. */
 struct preview_out {
 	const char			*source;
@@ -83,7 +77,7 @@ struct preview_out {
 	size_t				 rejected;
 	const struct tagexpr		*te;
 	const struct tagexpr_result	*res;
-	struct warning			*warn;
+	struct match_warning		*warn;	/* matchwarn.c's */
 	size_t				 nwarn;
 };
 
@@ -170,32 +164,6 @@ read_registry(const char *source, const struct reg_opts *ro,
 	return 0;
 }
 
-static void
-warn_add(struct preview_out *po, int about_item, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-warn_add(struct preview_out *po, int about_item, const char *fmt, ...)
-{
-	struct warning	*v;
-	char		*s;
-	va_list		 ap;
-	int		 r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r == -1)
-		return;
-	if ((v = reallocarray(po->warn, po->nwarn + 1, sizeof *v)) == NULL) {
-		free(s);
-		return;
-	}
-	po->warn = v;
-	po->warn[po->nwarn].text = s;
-	po->warn[po->nwarn++].about_item = about_item;
-}
-
 /* Item text as the user typed it, made safe for a terminal. */
 static char *
 item_safe(const struct tagexpr *te, size_t i)
@@ -205,33 +173,6 @@ item_safe(const struct tagexpr *te, size_t i)
 	char		*s = malloc(n);
 
 	return s == NULL ? NULL : tm_sanitize(s, n, t);
-}
-
-static void
-collect_warnings(struct preview_out *po)
-{
-	size_t	i;
-	char	*s;
-
-	if (po->rejected > 0)
-		warn_add(po, 0, "skipped %zu name%s that %s not %svalid tag "
-		    "name%s", po->rejected, po->rejected == 1 ? "" : "s",
-		    po->rejected == 1 ? "is" : "are",
-		    po->rejected == 1 ? "a " : "",
-		    po->rejected == 1 ? "" : "s");
-	for (i = 0; i < tagexpr_items(po->te); i++) {
-		if (po->res->item_counts[i] != 0 ||
-		    (s = item_safe(po->te, i)) == NULL)
-			continue;
-		if (tagexpr_item_kind(po->te, i) == TAGEXPR_EXCLUDE)
-			warn_add(po, 1, "item %zu '%s' excludes no tag", i + 1, s);
-		else
-			warn_add(po, 1, "item %zu '%s' matches no tag", i + 1, s);
-		free(s);
-	}
-	if (po->res->n_matched == 0)
-		warn_add(po, 0, "nothing matched: no tag of %zu would be mirrored",
-		    po->n);
 }
 
 static const char *
@@ -298,8 +239,9 @@ print_text(const struct preview_out *po, int quiet)
 
 	for (i = 0; i < po->res->n_matched; i++)
 		puts(po->names[po->res->matched[i]]);
+	/* Item warnings sit beside their item; the others on their own. */
 	for (i = 0; i < po->nwarn; i++) {
-		if (!po->warn[i].about_item)
+		if (po->warn[i].item == MATCH_WARN_WHOLE)
 			fprintf(stderr, "tagmirror: warning: %s\n",
 			    po->warn[i].text);
 	}
@@ -344,12 +286,26 @@ read_model(struct preview_out *po)
 static void
 preview_out_free(struct preview_out *po)
 {
-	size_t	i;
-
 	preview_free(po->pv);
-	for (i = 0; i < po->nwarn; i++)
-		free(po->warn[i].text);
-	free(po->warn);
+	match_warnings_free(po->warn, po->nwarn);
+}
+
+/* The match's warnings, then the preview as text or JSON: 0, or 1. */
+static int
+print_preview(struct preview_out *po, const struct cli *c)
+{
+	if (match_warnings(po->te, po->res->item_counts, po->n, po->rejected,
+	    po->res->n_matched, &po->warn, &po->nwarn) == -1)
+		return cli_error("out of memory");
+	if (c->json) {
+		print_json(po);
+		if (po->res->n_matched == 0)
+			fputs("tagmirror: warning: nothing matched\n", stderr);
+	} else
+		print_text(po, c->quiet);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return cli_error("cannot write the preview: %m");
+	return 0;
 }
 
 int
@@ -399,15 +355,7 @@ cmd_preview(int argc, char **argv)
 		rc = cli_error("out of memory");
 		goto out;
 	}
-	collect_warnings(&po);
-	if (c.json) {
-		print_json(&po);
-		if (po.res->n_matched == 0)
-			fputs("tagmirror: warning: nothing matched\n", stderr);
-	} else
-		print_text(&po, c.quiet);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		rc = cli_error("cannot write the preview: %m");
+	rc = print_preview(&po, &c);
 out:
 	preview_out_free(&po);
 	cli_free(&c);

@@ -31,9 +31,9 @@ static const char usage[] =
 "copied stays, every failed tag is named with its reason, and the\n"
 "destination is restored to exactly its previous state only with\n"
 "--rollback (or REPO_MIRROR_ROLLBACK=true).  Tags already identical are\n"
-"skipped without moving a blob.  Prints a line per tag as it finishes,\n"
-"then one status line.  Every change is journaled first (see 'tagmirror\n"
-"rollback').\n"
+"skipped without moving a blob.  Prints a line per tag, sorted by tag,\n"
+"once the run is over (--json: as each finishes), then one status line.\n"
+"Every change is journaled first (see 'tagmirror rollback').\n"
 "\n"
 "Options:\n"
 "  -t, --tags EXPR            tag expression, as for 'tagmirror preview'\n"
@@ -93,6 +93,7 @@ struct out {
 	int		 dry_run;
 	int		 json;		/* --json: JSON Lines on stdout */
 	int		 quiet;		/* --quiet: errors and the last line */
+	struct tm_err	 run_err;	/* the run-level failure, said once */
 };
 
 static void
@@ -154,6 +155,16 @@ finished(enum tag_state st)
 	    st != TAG_RETRYING;
 }
 
+/* A tag that failed of the run's own cause (the breaker's refusal). */
+static int
+run_cause(const struct out *o, const struct tm_err *e)
+{
+	const struct tm_err	*r = &o->run_err;
+
+	return r->cat != TM_CAT_NONE && e->cat == r->cat && e->side == r->side &&
+	    e->http == r->http && strcmp(e->code, r->code) == 0;
+}
+
 static void
 tag_line(struct out *o, const char *tag, enum tag_state st,
     const char *digest, const struct tm_err *err)
@@ -163,7 +174,10 @@ tag_line(struct out *o, const char *tag, enum tag_state st,
 
 	if (o->quiet && !failed)
 		return;
-	if (failed)
+	if (failed && run_cause(o, err))
+		snprintf(reason, sizeof reason, "(refused: the run's failure, "
+		    "below)");
+	else if (failed)
 		tm_err_format(err, reason, sizeof reason);
 	line(o, tag, tag_state_cli_word(st), failed ? reason :
 	    st == TAG_STALE_DELETED ? "(gone upstream)" :
@@ -189,13 +203,10 @@ on_event(struct out *o, const struct mirror_event *ev)
 	switch (ev->type) {
 	case MEV_TAG:
 	case MEV_ROLLBACK_TAG:
-		if (o->dry_run || !finished(ev->state))
-			break;
-		if (o->json)
+		/* Human lines come sorted once the run is over. */
+		if (o->json && !o->dry_run && finished(ev->state))
 			json_tag(ev->name, tag_state_name(ev->state), ev->digest,
 			    &ev->err);
-		else if (ev->type == MEV_TAG || ev->state != TAG_ROLLED_BACK)
-			tag_line(o, ev->name, ev->state, ev->digest, &ev->err);
 		break;
 	case MEV_PAUSED:
 		progress_clear(o);
@@ -232,17 +243,22 @@ drain(struct out *o, struct evq *q)
 	return total > 0;
 }
 
-/* The dry run's plan, every tag once in the engine's (natural version)
- * order, once the plan is complete. */
+/*
+ * Every tag once, in the engine's (natural version) order, as it ended:
+ * human lines after a run, the plan after a dry run (also as JSON, which
+ * a real run streamed instead).  A tag the run left queued (a stale tag
+ * it chose to keep) has no line.
+ */
 static void
-print_plan(struct out *o)
+print_tags(struct out *o)
 {
 	struct mirror_tag_info	t;
 	size_t			i, n = mirror_tag_count(o->m);
 	const char		*word;
 
 	for (i = 0; i < n; i++) {
-		if (mirror_tag_info(o->m, i, &t) == -1)
+		if (mirror_tag_info(o->m, i, &t) == -1 ||
+		    (t.state == TAG_QUEUED && !o->dry_run))
 			continue;
 		if (t.state != TAG_QUEUED) {
 			if (o->json)
@@ -292,7 +308,9 @@ print_summary(struct out *o, enum mirror_status copy)
 	mirror_totals(o->m, &t);
 	mirror_run_error(o->m, &run_err);
 	progress_clear(o);
-	if (run_err.cat != TM_CAT_NONE) {
+	/* A PARTIAL run with a run-level failure (the breaker) has both:
+	 * the counts here, the cause on stderr. */
+	if (run_err.cat != TM_CAT_NONE && copy != MIRROR_PARTIAL) {
 		tm_err_format(&run_err, reason, sizeof reason);
 		printf("%s: %s", mirror_status_name(copy), reason);
 		return;
@@ -512,8 +530,9 @@ print_outcome(struct out *o, const struct cli *c, enum mirror_status st)
 
 	for (i = 0; i < n; i++)
 		fprintf(stderr, "tagmirror: warning: %s\n", warn[i]);
-	if (o->dry_run)
-		print_plan(o);
+	mirror_run_error(o->m, &o->run_err);
+	if (o->dry_run || !o->json)
+		print_tags(o);
 	if (o->json)
 		json_summary(o, c, st, exit_code(st));
 	else {

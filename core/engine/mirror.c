@@ -265,7 +265,8 @@ compute_status(struct mirror *m)
 {
 	size_t	i, good = 0, bad = 0;
 
-	if (m->run_err.cat != TM_CAT_NONE)
+	/* A run the breaker stopped keeps what it copied: PARTIAL then. */
+	if (m->run_err.cat != TM_CAT_NONE && m->breaker.cat == TM_CAT_NONE)
 		return MIRROR_FAIL;
 	if (m->cancel)
 		return MIRROR_CANCELLED;

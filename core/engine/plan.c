@@ -7,12 +7,12 @@
 
 #include "plan.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "matchwarn.h"
 #include "pool.h"
 #include "tagexpr.h"
 
@@ -92,63 +92,26 @@ plan_warnings_free(struct plan_warnings *w)
 	w->n = 0;
 }
 
-static char *
-warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-warning(const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-	int	 r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return r == -1 ? NULL : s;
-}
-
-/* An item's warning, its text as the user typed it made terminal-safe. */
-static char *
-item_warning(const struct tagexpr *expr, size_t i)
-{
-	const char	*t = tagexpr_item_text(expr, i);
-	size_t		 n = strlen(t) + 1;
-	char		*safe = malloc(n), *s;
-
-	if (safe == NULL)
-		return NULL;
-	tm_sanitize(safe, n, t);
-	s = warning("item %zu '%s' %s no tag", i + 1, safe,
-	    tagexpr_item_kind(expr, i) == TAGEXPR_EXCLUDE ? "excludes" :
-	    "matches");
-	free(safe);
-	return s;
-}
-
-/* The warnings tagmirror preview gives, in its order.  0 or -1. */
+/* The match's warnings, worded by matchwarn.c, as lines.  0 or -1. */
 static int
-match_warnings(const struct tagexpr *expr, const size_t *item_counts,
+warning_lines(const struct tagexpr *expr, const size_t *item_counts,
     size_t n, size_t rejected, size_t selected, struct plan_warnings *w)
 {
-	struct names	s = { 0 };
-	size_t		i;
-	int		rc = 0;
+	struct match_warning	*v;
+	size_t			 i, nv;
 
-	if (rejected > 0)
-		rc |= names_push(&s, warning("skipped %zu name%s that %s not "
-		    "%svalid tag name%s", rejected, rejected == 1 ? "" : "s",
-		    rejected == 1 ? "is" : "are", rejected == 1 ? "a " : "",
-		    rejected == 1 ? "" : "s"));
-	for (i = 0; expr != NULL && i < tagexpr_items(expr); i++)
-		if (item_counts[i] == 0)
-			rc |= names_push(&s, item_warning(expr, i));
-	if (selected == 0)
-		rc |= names_push(&s, warning("nothing matched: no tag of %zu "
-		    "would be mirrored", n));
-	w->v = s.v;
-	w->n = s.n;
-	return rc == 0 ? 0 : -1;
+	if (match_warnings(expr, item_counts, n, rejected, selected, &v,
+	    &nv) == -1)
+		return -1;
+	w->n = 0;
+	if (nv > 0 && (w->v = calloc(nv, sizeof *w->v)) == NULL) {
+		match_warnings_free(v, nv);
+		return -1;
+	}
+	for (i = 0; i < nv; i++)
+		w->v[w->n++] = v[i].text;	/* taken over */
+	free(v);
+	return 0;
 }
 
 int
@@ -188,9 +151,8 @@ plan_match(const struct tagexpr *expr, const char *const *only,
 		r.n_matched = k;
 		free(sorted);
 	}
-	if (warn != NULL && match_warnings(expr, r.item_counts, n, rejected,
+	if (warn != NULL && warning_lines(expr, r.item_counts, n, rejected,
 	    r.n_matched, warn) == -1) {
-		plan_warnings_free(warn);
 		tagexpr_result_free(&r);
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	}

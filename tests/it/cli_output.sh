@@ -62,6 +62,17 @@ is "$out" "a
 b" "preview: stdout holds the tag names only"
 like "$err" "^# 2 of 4 tags selected by 2 items" "  the '#' lines are on stderr"
 
+# --- human lines: sorted by tag, whatever order the tags finish in ---------
+proxy_rules hub '[{"match": "^(GET|HEAD) /v2/lib/app/manifests/a$", "action": "delay", "seconds": 4}]'
+tmrun run "$hub_addr/lib/app" "$down_addr/lib/sorted" --tags '*' -j 4 $fast $dcreds --json
+is "$(printf '%s\n' "$out" | jq -r 'select(.type == "tag") | .tag' | tail -1)" a \
+	"the slow tag finishes last (--json streams in finishing order)"
+tmrun run "$hub_addr/lib/app" "$down_addr/lib/sorted2" --tags '*' -j 4 $fast $dcreds
+is "$(printf '%s\n' "$out" | awk '{ print $1 }' | paste -sd' ')" \
+	"a b c long-tag-name SUCCESS:" "human lines are sorted by tag, the status line last"
+is "$(printf '%s\n' "$out" | grep -v '^SUCCESS' | awk '{ print index($0, $2) }' | sort -u)" \
+	"16" "  and aligned after the longest tag"
+
 # --- a --rollback run: one final status -----------------------------------
 proxy_rules hub '[{"match": "^(GET|HEAD) /v2/lib/app/manifests/c$", "action": "status",
 	"status": 404, "code": "MANIFEST_UNKNOWN", "message": "manifest unknown"}]'

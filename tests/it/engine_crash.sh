@@ -16,10 +16,11 @@ before=$(listing "$down_addr" lib/app)
 proxy_rules hub '[{"match": "^GET /v2/lib/app/blobs/", "action": "delay", "seconds": 0.25}]'
 src="$hub_addr/lib/app"
 
-# wait_lines FILE N: FILE has at least N "copied" lines.
-wait_lines() { [ "$(grep -c ' copied ' "$1" 2>/dev/null)" -ge "$2" ]; }
+# wait_lines FILE N: FILE has at least N "copied" lines (--json streams a
+# line per tag as it finishes; human lines come sorted at the end).
+wait_lines() { [ "$(grep -c '"state":"copied"' "$1" 2>/dev/null)" -ge "$2" ]; }
 
-"$TAGMIRROR" run "$src" "$down_addr/lib/app" --tags 't*' -j 2 >"$TMPD/run.out" 2>&1 &
+"$TAGMIRROR" run "$src" "$down_addr/lib/app" --tags 't*' -j 2 --json >"$TMPD/run.out" 2>&1 &
 pid=$!
 track_pid $pid
 wait_for 60 wait_lines "$TMPD/run.out" 3 || bail "the run copied nothing: $(cat "$TMPD/run.out")"
@@ -27,7 +28,8 @@ kill -9 $pid
 wait $pid 2>/dev/null
 mid=$(listing "$down_addr" lib/app)
 isnt "$mid" "$before" "killed mid-run, the destination has changed"
-nok "and not every tag was copied" test "$(grep -c ' copied ' "$TMPD/run.out")" -eq 14
+nok "and not every tag was copied" test "$(grep -c '"state":"copied"' "$TMPD/run.out")" -eq 14
+unlike "$(cat "$TMPD/run.out")" '"type":"summary"' "  nor did it end"
 journal=$(ls "$XDG_STATE_HOME"/tagmirror/*.journal)
 unlike "$(tail -1 "$journal")" '^end ' "the journal has no end record"
 
@@ -42,14 +44,15 @@ is "$(listing "$down_addr" lib/app)" "$before" "still as before"
 
 # --- SIGINT: cancel, keep what finished, never delete stale tags -----------
 "$TAGMIRROR" run "$src" "$down_addr/lib/app" --tags 't*,other' -j 2 --delete-stale \
-	--report "$TMPD/cancel.json" >"$TMPD/cancel.out" 2>"$TMPD/cancel.err" &
+	--json --report "$TMPD/cancel.json" >"$TMPD/cancel.out" 2>"$TMPD/cancel.err" &
 pid=$!
 track_pid $pid
 wait_for 60 wait_lines "$TMPD/cancel.out" 2 || bail "the run copied nothing"
 kill -INT $pid
 wait $pid
 is "$?" 5 "SIGINT: exit 5"
-like "$(cat "$TMPD/cancel.out")" '^CANCELLED: 15 tags: ' "the summary says CANCELLED"
+is "$(tail -1 "$TMPD/cancel.out" | jq -r '[.type, .status, .tags] | join(" ")')" \
+	"summary CANCELLED 15" "the summary says CANCELLED, 15 tags"
 like "$(cat "$TMPD/cancel.err")" 'cancelling' "stderr says it is cancelling"
 jq_is "$TMPD/cancel.json" .status CANCELLED "report: CANCELLED"
 jq_is "$TMPD/cancel.json" '[.tags[] | select(.result == "cancelled") | .error.category] | unique | join(",")' \

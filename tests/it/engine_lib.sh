@@ -34,6 +34,13 @@ for t in sorted(tags):
 PY
 }
 
+# has_tags ADDR REPO N: the registry at ADDR lists at least N tags in REPO:
+# a background run's progress seen from outside (a human run prints its
+# tag lines only at the end).
+has_tags() {
+	[ "$(curl -s "http://$1/v2/$2/tags/list" | jq '.tags | length' 2>/dev/null)" -ge "$3" ] 2>/dev/null
+}
+
 # seeded FILE [TAG...]: "TAG DIGEST" lines of a seed output, sorted,
 # leaving out the TAGs given.
 seeded() {

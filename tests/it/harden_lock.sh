@@ -16,9 +16,10 @@ dst="$down_addr/lib/app"
 locks="$XDG_STATE_HOME/tagmirror/locks"
 # held: a lock file names its journal (the glob read at each call).
 held() { cat "$locks"/*.lock 2>/dev/null | grep -q "^journal /"; }
-# copied FILE: a run's output has a copied tag (its journal has a change,
-# so rollback --last picks it).
-copied() { grep -q ' copied ' "$1"; }
+# copied REPO: the run into REPO has copied a tag (its journal has a
+# change, so rollback --last picks it); asked of the registry itself, not
+# through the proxy whose requests the test counts.
+copied() { has_tags "$reg_addr" "$1" 1; }
 
 # Every source blob slow: the first run holds the lock for a while.
 proxy_rules hub '[{"match": "^GET /v2/lib/app/blobs/", "action": "delay", "seconds": 2}]'
@@ -26,7 +27,7 @@ proxy_rules hub '[{"match": "^GET /v2/lib/app/blobs/", "action": "delay", "secon
 pid=$!
 track_pid $pid
 wait_for 30 held || bail "no lock file with a journal: $(ls -la "$locks" 2>&1) $(cat "$TMPD/one.out")"
-wait_for 30 copied "$TMPD/one.out" || bail "the first run copied nothing"
+wait_for 30 copied lib/app || bail "the first run copied nothing"
 lockfile=$(ls "$locks"/*.lock)
 like "$(cat "$lockfile")" "^pid $pid\$" "the lock file names the running pid"
 like "$(cat "$lockfile")" '^repo 127\.0\.0\.1:[0-9]+/lib/app$' "... and host/repo"
@@ -82,7 +83,7 @@ proxy_rules hub '[{"match": "^GET /v2/lib/app/blobs/", "action": "delay", "secon
 pid=$!
 track_pid $pid
 wait_for 30 held || bail "no lock for the third run"
-wait_for 30 copied "$TMPD/three.out" || bail "the third run copied nothing"
+wait_for 30 copied lib/new2 || bail "the third run copied nothing"
 kill -9 $pid
 wait $pid 2>/dev/null
 proxy_rules hub '[]'

@@ -15,19 +15,9 @@ ALL="$TM_DATA/python-tags-all.txt"
 # python3 start is slow here.
 cat >"$TMPD/oracle.py" <<'PY'
 import fnmatch, random, sys, warnings
+from taglists import lines, write
 warnings.simplefilter("ignore")	# "possible nested set" on odd patterns
 WS = " \t\n\r\f\v"
-
-def lines(path):
-	with open(path, encoding="latin-1", newline="") as f:
-		data = f.read()
-	if data.endswith("\n"):
-		data = data[:-1]
-	return data.split("\n") if data else []
-
-def write(path, rows):
-	with open(path, "w", encoding="latin-1", newline="") as f:
-		f.write("".join(r + "\n" for r in rows))
 
 def select(expr, names):
 	"""Quay's rule plus our '!' excludes; None for a malformed item."""
@@ -167,7 +157,7 @@ else:
 		report(sys.argv[3], name)
 PY
 
-counts=$(python3 "$TMPD/oracle.py" prepare "$SEED_EXPR" "${TM_FUZZ_SEED:-4296}" \
+counts=$(PYTHONPATH="$top_srcdir/tests/tools" python3 "$TMPD/oracle.py" prepare "$SEED_EXPR" "${TM_FUZZ_SEED:-4296}" \
 	"$TMPD" "$TM_DATA") || bail "the Python oracle failed"
 is "$counts" "392 1691" "Python: the seed expression selects 392 of 787 and 1691 of 3915"
 
@@ -177,7 +167,7 @@ while read -r name mode desc; do
 	[ "$mode" = fnmatch ] && flag=--fnmatch
 	"$CLI" "$flag" "$TMPD/$name.pats" <"$TMPD/$name.names" >"$TMPD/$name.got"
 done <"$TMPD/cases"
-python3 "$TMPD/oracle.py" report "$SEED_EXPR" "$TMPD" $(cut -d' ' -f1 "$TMPD/cases") \
+PYTHONPATH="$top_srcdir/tests/tools" python3 "$TMPD/oracle.py" report "$SEED_EXPR" "$TMPD" $(cut -d' ' -f1 "$TMPD/cases") \
 	>"$TMPD/report" || bail "the Python oracle failed"
 while read -r name mode desc; do
 	grep -q "^$name " "$TMPD/report" || bail "no verdict for $name"

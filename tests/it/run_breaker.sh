@@ -32,6 +32,24 @@ jq_is "$TMPD/b.json" '[.tags[] | select(.result == "skipped")] | length' 9 "the 
 ok "the destination was not hammered ($(proxy_count dst '^PUT ') PUTs)" \
 	test "$(proxy_count dst '^PUT ')" -le 6
 
+# --- 1b: pushes refused after some tags copied: PARTIAL, said once ----------
+registry_start down2
+proxy_start dst2 "$down2_url"
+proxy_rules dst2 '[{"match": "^PUT /v2/lib/app/manifests/", "skip": 3, "action": "status",
+	"status": 405, "code": "UNSUPPORTED", "message": "The operation is unsupported."}]'
+tmrun run "$up_addr/lib/app" "$dst2_addr/lib/app" --tags 't1,t2,t3,t6,t7,t9,t10,t11' -j 1 $fast \
+	--report "$TMPD/p.json"
+is "$rc" 3 "the breaker stops a run that had copied tags: PARTIAL_MIRROR, what copied stays"
+like "$out" '^PARTIAL_MIRROR: 8 tags: 3 copied, 0 up to date, 3 failed .*, 2 not attempted' \
+	"the summary counts what copied, failed and was not attempted"
+like "$err" "destination $dst2_addr: .*refused pushes of 3 tags in a row" "the cause once, on stderr"
+is "$(printf '%s\n' "$out" "$err" | grep -c UNSUPPORTED)" 1 "the registry's refusal is said once"
+is "$(printf '%s\n' "$out" | grep -c "(refused: the run's failure, below)")" 3 \
+	"the tags it refused point at it"
+jq_is "$TMPD/p.json" '[.status, .summary.copied, .summary.skipped] | join(" ")' "PARTIAL_MIRROR 3 2" \
+	"report: PARTIAL, 3 copied, 2 skipped"
+is "$(listing "$down2_addr" lib/app | wc -l)" 3 "the 3 copied tags are in the destination"
+
 # --- 2: a tag whose source manifest answers 500 with a registry error ------
 proxy_rules dst '[]'
 proxy_rules src '[{"match": "^(GET|HEAD) /v2/lib/app/manifests/t3$", "action": "status",

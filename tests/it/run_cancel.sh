@@ -15,12 +15,11 @@ proxy_rules slow '[{"match": "^GET /v2/lib/app/blobs/", "action": "delay", "seco
 src="$slow_addr/lib/app"
 dst="$down_addr/lib/app"
 
-wait_lines() { [ "$(grep -c ' copied ' "$1" 2>/dev/null)" -ge "$2" ]; }
 "$TAGMIRROR" run "$src" "$dst" --tags 't*' -j 1 --report "$TMPD/c.json" \
 	>"$TMPD/c.out" 2>"$TMPD/c.err" &
 pid=$!
 track_pid $pid
-wait_for 60 wait_lines "$TMPD/c.out" 1 || bail "the run copied nothing: $(cat "$TMPD/c.out" "$TMPD/c.err")"
+wait_for 60 has_tags "$down_addr" lib/app 1 || bail "the run copied nothing: $(cat "$TMPD/c.out" "$TMPD/c.err")"
 kill -INT $pid
 wait $pid
 is "$?" 5 "SIGINT: exit 5 (CANCELLED)"

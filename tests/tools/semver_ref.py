@@ -16,6 +16,8 @@ import functools
 import re
 import sys
 
+from taglists import lines, write
+
 WS = " \t\n\r\f\v"
 IDENTS = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
 VERSION = re.compile(r"v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?"
@@ -283,14 +285,6 @@ def select_range(rng, names):
     return out
 
 
-def lines(path):
-    with open(path, encoding="latin-1", newline="") as f:
-        data = f.read()
-    if data.endswith("\n"):
-        data = data[:-1]
-    return data.split("\n") if data else []
-
-
 def main():
     mode, names, exprs, out = sys.argv[1:5]
     names = lines(names)
@@ -301,8 +295,7 @@ def main():
             rows.append(" ".join(str(i) for i in pick(e, names)))
         except (ValueError, re.error):
             rows.append("E")
-    with open(out, "w", encoding="latin-1", newline="") as f:
-        f.write("".join(r + "\n" for r in rows))
+    write(out, rows)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ reset(void)
 	unlink(xdg_auth);
 	unsetenv("REGISTRY_AUTH_FILE");
 	unsetenv("DOCKER_CONFIG");
+	unsetenv("XDG_CONFIG_HOME");
 	setenv("XDG_RUNTIME_DIR", dir, 1);
 }
 
@@ -106,6 +107,47 @@ helper_script(const char *name, const char *body)
 	snprintf(path, sizeof path, "%s/docker-credential-%s", bin, name);
 	snprintf(text, sizeof text, "#!/bin/sh\n%s\n", body);
 	write_file(path, text, 0755);
+}
+
+/*
+ * The rest of containers-auth.json(5)'s order: $XDG_CONFIG_HOME (default
+ * ~/.config)/containers/auth.json after the primary file and before
+ * docker's, and the legacy ~/.dockercfg (the auths object alone) last.
+ */
+static void
+test_more_files(void)
+{
+	char	home[256], conf[300], legacy[300], xdg[300];
+
+	reset();
+	snprintf(home, sizeof home, "%s", getenv("HOME"));
+	snprintf(conf, sizeof conf, "%s/.config", home);
+	mkdir(conf, 0700);
+	snprintf(conf, sizeof conf, "%s/.config/containers", home);
+	mkdir(conf, 0700);
+	snprintf(conf, sizeof conf, "%s/.config/containers/auth.json", home);
+	snprintf(legacy, sizeof legacy, "%s/.dockercfg", home);
+	write_file(legacy, "{\"https://index.docker.io/v1/\":{\"auth\":"
+	    "\"bGVvOmxlZ2FjeQ==\",\"email\":\"x@example.org\"},"
+	    "\"quay.io\":{\"auth\":\"bGVvOmxlZ2FjeQ==\"}}", 0600);
+	expect("docker.io", 1, "leo", "legacy", "~/.dockercfg, the legacy format, "
+	    "is read last");
+	docker_config("{\"auths\":{\"quay.io\":{\"auth\":\"ZGF2ZTpmcm9tLWRvY2tlcg==\"}}}");
+	expect("quay.io", 1, "dave", "from-docker", "  after docker's config.json");
+	write_file(conf, "{\"auths\":{\"quay.io\":{\"auth\":\"bWlhOnhkZy1jb25maWc=\"}}}",
+	    0600);
+	expect("quay.io", 1, "mia", "xdg-config", "~/.config/containers/auth.json "
+	    "before docker's config.json");
+	write_file(xdg_auth, "{\"auths\":{\"quay.io\":{\"auth\":\"Y2Fyb2w6ZnJvbS1wb2RtYW4=\"}}}",
+	    0600);
+	expect("quay.io", 1, "carol", "from-podman", "  and after the primary auth.json");
+	unlink(xdg_auth);
+	snprintf(xdg, sizeof xdg, "%s/elsewhere", dir);
+	setenv("XDG_CONFIG_HOME", xdg, 1);
+	expect("quay.io", 1, "dave", "from-docker", "XDG_CONFIG_HOME replaces ~/.config");
+	reset();
+	unlink(conf);
+	unlink(legacy);
 }
 
 static void
@@ -220,6 +262,7 @@ test_files(void)
 	unlink(cfg);
 	rmdir(cfgdir);
 	unlink(authfile);
+	test_more_files();
 }
 
 /* 1 when pid is gone or a zombie nobody reaped yet. */
@@ -354,6 +397,7 @@ main(void)
 	snprintf(path_env, sizeof path_env, "%s:%s", bin, path != NULL ? path : "/usr/bin:/bin");
 	setenv("PATH", path_env, 1);
 	setenv("HOME", home, 1);
+	unsetenv("XDG_CONFIG_HOME");
 
 	test_files();
 	test_helpers();
