@@ -105,11 +105,13 @@ failed_artefact(struct tm_err *err, const char *what, const char *name,
 {
 	char	msg[sizeof err->msg];
 
+	/* Named already, deeper down: the innermost artefact is the one. */
+	if (strncmp(err->msg, "not copied (of ", 15) == 0)
+		return -1;
 	snprintf(msg, sizeof msg, "%s", err->msg);
 	snprintf(err->object, sizeof err->object, "%s %.80s", what, name);
 	return tm_err_set(err, err->cat == TM_CAT_NONE ? TM_CAT_PROTOCOL :
-	    err->cat, "%s %s of %.20s... not copied: %s", what, name, subject,
-	    msg);
+	    err->cat, "not copied (of %.19s...): %s", subject, msg);
 }
 
 /* The previous state of a destination tag: 1 there (h filled), 0 absent. */
@@ -158,12 +160,15 @@ src_tag(struct worker *w, const char *tag, struct reg_manifest *s,
     struct tm_err *err)
 {
 	struct mirror	*m = w->m;
+	char		 digest[TM_DIGEST_MAX + 1];
 	int		 r;
 
 	memset(s, 0, sizeof *s);
 	if ((r = reg_manifest_head(w->src, m->src.repo, tag, s, err)) != 1)
 		return r;
-	r = reg_manifest_get(w->src, m->src.repo, s->digest, s, err);
+	snprintf(digest, sizeof digest, "%s", s->digest);
+	reg_manifest_free(s);
+	r = reg_manifest_get(w->src, m->src.repo, digest, s, err);
 	return r == -1 ? -1 : 1;
 }
 

@@ -581,6 +581,23 @@ verify(struct rb *rb)
 	}
 }
 
+/*
+ * Put back before removing, so the removal's tag scan sees them; the
+ * referrers last, their tags gone by then; then read everything back.
+ */
+static void
+restore(struct rb *rb, struct mirror_rollback_info *info, rb_fn *cb, void *ud)
+{
+	size_t	i;
+
+	for (i = 0; i < rb->d.ntags; i++)
+		if (rb->t[i].plan == P_PUT)
+			put_back(rb, i);
+	remove_new(rb, info);
+	remove_artifacts(rb, info, cb, ud);
+	verify(rb);
+}
+
 static int
 open_conns(struct rb *rb, size_t nthreads, struct tm_err *err)
 {
@@ -719,13 +736,7 @@ rollback_run(const char *path, struct registry *reg,
 	/* Survivors first: a crash may have left them deleted. */
 	recover_survivors(&rb, info, cb, ud);
 	classify(&rb);
-	/* Put back before removing, so the removal's tag scan sees them. */
-	for (i = 0; i < rb.d.ntags; i++)
-		if (rb.t[i].plan == P_PUT)
-			put_back(&rb, i);
-	remove_new(&rb, info);
-	remove_artifacts(&rb, info, cb, ud);
-	verify(&rb);
+	restore(&rb, info, cb, ud);
 	rc = report(&rb, info, cb, ud, err);
 	if (info->failed == 0 && info->mismatches == 0)
 		journal_end(rb.j, "ROLLED_BACK", &e);

@@ -65,7 +65,7 @@ copy_str(char *dst, size_t n, const cJSON *obj, const char *key)
 	dst[0] = '\0';
 	if (cJSON_IsString(v) && strlen(v->valuestring) < n &&
 	    strspn(v->valuestring, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_/") ==
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_/:=") ==
 	    strlen(v->valuestring))
 		snprintf(dst, n, "%s", v->valuestring);
 }
