@@ -72,6 +72,12 @@ struct mirror {
 	size_t			 ndst_tags;
 	int			 dst_listed;
 	int			 dst_empty;
+	/* The source's sha256-* tags from the same listing, sorted (for
+	 * referrers.c); the referrers API answered the source with a 404. */
+	char			**src_refs;
+	size_t			 nsrc_refs;
+	int			 src_refs_listed;
+	atomic_int		 src_no_referrers_api;
 	struct worker		*w;
 	size_t			 nw;
 
@@ -165,6 +171,11 @@ int		 plan_run(struct mirror *, int plan_copies, struct tm_err *);
 void		 plan_forget_listing(struct mirror *);
 /* Plan one tag (also used for tags whose plan failed, in later rounds). */
 int		 plan_tag(struct worker *, size_t i);
+/*
+ * Is tag in side's listing (the source's: sha256-* tags only)?  1 yes,
+ * 0 no, -1 not known (no listing, or forgotten after the first round).
+ */
+int		 plan_listed(const struct mirror *, enum tm_side, const char *tag);
 /* Wait while the source's rate-limit budget is nearly spent. */
 int		 plan_rate_gate(struct worker *, const char *ref, struct tm_err *);
 

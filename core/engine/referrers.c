@@ -123,6 +123,9 @@ dst_tag(struct worker *w, const char *tag, struct reg_manifest *h,
 	int		 r;
 
 	memset(h, 0, sizeof *h);
+	/* Only this subject's claimer writes its tags: a listing holds. */
+	if (plan_listed(m, TM_SIDE_DEST, tag) == 0)
+		return 0;
 	if ((r = reg_manifest_get(w->dst, m->dst.repo, tag, h, err)) == 0)
 		return 1;
 	if (err->http != 404)
@@ -154,7 +157,10 @@ put_tag(struct worker *w, const char *tag, const struct reg_manifest *prev,
 	return 0;
 }
 
-/* A source tag's manifest: 1 found, 0 absent (HEAD first: it is free). */
+/*
+ * A source tag's manifest: 1 found, 0 absent.  The listing tells without
+ * a request; without it a HEAD first (Docker Hub counts only GETs).
+ */
 static int
 src_tag(struct worker *w, const char *tag, struct reg_manifest *s,
     struct tm_err *err)
@@ -164,6 +170,9 @@ src_tag(struct worker *w, const char *tag, struct reg_manifest *s,
 	int		 r;
 
 	memset(s, 0, sizeof *s);
+	if ((r = plan_listed(m, TM_SIDE_SOURCE, tag)) != -1)
+		return r == 0 ? 0 : reg_manifest_get(w->src, m->src.repo, tag,
+		    s, err) == -1 ? -1 : 1;
 	if ((r = reg_manifest_head(w->src, m->src.repo, tag, s, err)) != 1)
 		return r;
 	snprintf(digest, sizeof digest, "%s", s->digest);
@@ -242,6 +251,36 @@ fallback_index(struct rctx *x, const char *subject,
 	return r == -1 ? failed_artefact(err, "referrers index", tag, subject) : 0;
 }
 
+/*
+ * subject's referrers in the source: the API, unless it answered 404
+ * once this run; else the tag schema's index.  0 (l filled) or -1.
+ */
+static int
+source_list(struct rctx *x, const char *subject, struct reg_referrers *l,
+    struct tm_err *err)
+{
+	struct mirror		*m = x->w->m;
+	struct reg_manifest	 s;
+	char			 tag[TM_TAG_MAX + 1];
+	int			 r;
+
+	memset(l, 0, sizeof *l);
+	if (!atomic_load(&m->src_no_referrers_api)) {
+		if ((r = reg_referrers_api(x->w->src, m->src.repo, subject,
+		    api_filter(m), l, err)) != 0)
+			return r == 1 ? 0 : -1;
+		atomic_store(&m->src_no_referrers_api, 1);
+	}
+	reg_referrers_tag(subject, tag);
+	if ((r = src_tag(x->w, tag, &s, err)) == 1 &&
+	    (r = reg_referrers_parse(s.bytes, s.len, l, err)) == -1) {
+		err->side = TM_SIDE_SOURCE;
+		reg_referrers_free(l);
+	}
+	reg_manifest_free(&s);
+	return r == -1 ? -1 : 0;
+}
+
 /* The wanted referrers of subject, each copied and followed. */
 static int
 referrers_of(struct rctx *x, const char *subject, int depth,
@@ -253,8 +292,7 @@ referrers_of(struct rctx *x, const char *subject, int depth,
 	size_t			 k;
 	int			 rc = 0, api = 0;
 
-	if (reg_referrers_list(x->w->src, m->src.repo, subject, api_filter(m),
-	    &l, err) == -1)
+	if (source_list(x, subject, &l, err) == -1)
 		return failed_artefact(err, "referrers list", subject, subject);
 	if ((copied.items = calloc(l.n + 1, sizeof *copied.items)) == NULL)
 		rc = tm_err_set(err, TM_CAT_IO, "out of memory");

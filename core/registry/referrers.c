@@ -1,9 +1,9 @@
 /*
  * Referrers (OCI distribution 1.1): the list of manifests whose subject
- * is a digest, from the referrers API where the registry has one and
- * from the referrers tag schema ("sha256-<hex>" index tags) where it has
- * not; and the merge that keeps such a fallback index on a destination
- * without the API.  Descriptors only: copying the manifests is the
+ * is a digest, from the referrers API (paged), or read from a referrers
+ * tag schema index ("sha256-<hex>" tags) where a registry has no API; and
+ * the merge that keeps such a fallback index on a destination without
+ * the API.  Descriptors only: copying the manifests is the
  * engine's.
  */
 #include "config.h"
@@ -240,12 +240,10 @@ api_list(struct reg_conn *c, const char *repo, const char *digest,
 }
 
 int
-reg_referrers_list(struct reg_conn *c, const char *repo, const char *digest,
+reg_referrers_api(struct reg_conn *c, const char *repo, const char *digest,
     const char *artifact_type, struct reg_referrers *l, struct tm_err *err)
 {
-	struct reg_manifest	m = { 0 };
-	char			tag[TM_TAG_MAX + 1];
-	int			r;
+	int	r;
 
 	memset(l, 0, sizeof *l);
 	tm_err_clear(err);
@@ -253,27 +251,8 @@ reg_referrers_list(struct reg_conn *c, const char *repo, const char *digest,
 		http_err_begin(c, "referrers", err);
 		return tm_err_set(err, TM_CAT_USAGE, "invalid digest: %s", digest);
 	}
-	if ((r = api_list(c, repo, digest, artifact_type, l, err)) != 0) {
-		l->api = r == 1;
-		if (r == -1)
-			reg_referrers_free(l);
-		return r == -1 ? -1 : 0;
-	}
-	/* No API: the tag schema's index, when anyone keeps one. */
-	reg_referrers_tag(digest, tag);
-	if (reg_manifest_get(c, repo, tag, &m, err) == -1) {
-		if (err->http != 404)
-			return -1;
-		tm_err_clear(err);
-		return 0;
-	}
-	r = reg_referrers_parse(m.bytes, m.len, l, err);
-	if (r == -1) {
-		http_err_begin(c, "referrers", err);
-		proto_err(err, "the fallback index tag is not an index");
+	if ((r = api_list(c, repo, digest, artifact_type, l, err)) == -1)
 		reg_referrers_free(l);
-	}
-	reg_manifest_free(&m);
 	return r;
 }
 

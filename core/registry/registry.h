@@ -201,20 +201,19 @@ struct reg_referrer {
 struct reg_referrers {
 	struct reg_referrer	*items;
 	size_t			 n;
-	int			 api;	/* the referrers API answered */
 };
 void	reg_referrers_free(struct reg_referrers *);
 
 /*
- * The referrers of digest in repo: GET /v2/<repo>/referrers/<digest>
- * (artifact_type, when not NULL, asked as ?artifactType=; a registry may
- * ignore it, so callers filter again), every page of it (Link, at most
- * 100 pages and MF_MAX_ITEMS descriptors); where the registry answers
- * 404 (no API: distribution 2.8), the referrers tag schema's index at
- * tag "sha256-<hex>", none when that tag is absent.  0 (l filled, maybe
- * empty) or -1.
+ * The referrers of digest in repo through the referrers API: GET
+ * /v2/<repo>/referrers/<digest> (artifact_type, when not NULL, asked as
+ * ?artifactType=; a registry may ignore it, so callers filter again),
+ * every page of it (Link, at most 100 pages and MF_MAX_ITEMS
+ * descriptors).  1 answered (l filled, maybe empty), 0 the registry has
+ * no such API (404: distribution 2.8; read the tag schema's index with
+ * reg_referrers_tag and reg_referrers_parse then), -1 error.
  */
-int	reg_referrers_list(struct reg_conn *, const char *repo,
+int	reg_referrers_api(struct reg_conn *, const char *repo,
 	    const char *digest, const char *artifact_type,
 	    struct reg_referrers *l, struct tm_err *);
 /* The descriptors of an index's "manifests", appended to l.  0 or -1. */

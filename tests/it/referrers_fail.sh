@@ -35,4 +35,15 @@ tmrun run "$hub_addr/lib/app" "$down_addr/rb/app" --tags a,b --retries 0 \
 is "$rc" 4 "with --rollback: ROLLED_BACK"
 is "$(listing "$down_addr" rb/app)" "" "no tag left, cosign tags and indexes included"
 is "$(code "$down_addr" rb/app "$b_sbom")" 404 "b's SBOM removed again"
+
+# Once only: the end-of-run round (no listing any more: it asks) copies it.
+proxy_rules hub '[{"match": "^GET /v2/lib/app/manifests/'"$a_sig"'$", "times": 1,
+	"action": "status", "status": 500, "code": "UNKNOWN", "message": "broken"}]'
+proxy_reset hub
+tmrun run "$hub_addr/lib/app" "$down_addr/again/app" --tags a --retries 1 \
+	--retry-times 0
+is "$rc" 0 "a signature that fails once: copied in the next round"
+is "$(code "$down_addr" again/app "sha256-${a#sha256:}.sig")" 200 "with its signature"
+is "$(proxy_count hub "^HEAD /v2/lib/app/manifests/sha256-${a#sha256:}[.]sig\$")" 1 \
+	"the round without a listing asks with a HEAD"
 done_testing
