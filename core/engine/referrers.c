@@ -21,6 +21,8 @@
 
 /* Referrers of referrers (a signature of an SBOM) down to this depth. */
 #define REF_DEPTH	3
+/* Artefacts one tag may bring: real images have a handful; more is hostile. */
+#define REF_MAX		1000
 
 /*
  * The words --referrer-types knows besides artifactTypes: each picks one
@@ -299,6 +301,13 @@ referrers_of(struct rctx *x, const char *subject, int depth,
 	for (k = 0; rc == 0 && k < l.n; k++) {
 		if (!type_wanted(m, l.items[k].artifact_type))
 			continue;
+		if (x->count >= REF_MAX) {
+			tm_err_clear(err);
+			err->side = TM_SIDE_SOURCE;
+			rc = tm_err_set(err, TM_CAT_PROTOCOL,
+			    "more than %d referrers for one tag", REF_MAX);
+			break;
+		}
 		memset(&d, 0, sizeof d);
 		snprintf(d.digest, sizeof d.digest, "%s", l.items[k].digest);
 		snprintf(d.media_type, sizeof d.media_type, "%s",
