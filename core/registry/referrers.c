@@ -216,14 +216,29 @@ api_list(struct reg_conn *c, const char *repo, const char *digest,
 	do {
 		http_resp_free(&r);
 		rq.url = url;
-		if ((rc = http_do(c, &rq, &r, err)) == -1)
+		if ((rc = http_do(c, &rq, &r, err)) == -1) {
+			/* Other registries without the route say so this way. */
+			if (pages == 0 && (err->http == 400 || err->http == 405 ||
+			    err->http == 501)) {
+				tm_err_clear(err);
+				rc = 0;
+			}
 			break;
+		}
 		if (r.status == 404) {
 			rc = 0;
 			break;
 		}
 		if (reg_referrers_parse(r.body != NULL ? r.body : "", r.len, l,
 		    err) == -1) {
+			/* A first answer that is no index (a catch-all page):
+			 * no API.  A later page that breaks is an error. */
+			if (pages == 0) {
+				reg_referrers_free(l);
+				tm_err_clear(err);
+				rc = 0;
+				break;
+			}
 			http_err_begin(c, "referrers", err);
 			rc = proto_err(err, "the API's answer is not an index");
 			break;

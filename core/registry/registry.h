@@ -210,7 +210,8 @@ void	reg_referrers_free(struct reg_referrers *);
  * ?artifactType=; a registry may ignore it, so callers filter again),
  * every page of it (Link, at most 100 pages and MF_MAX_ITEMS
  * descriptors).  1 answered (l filled, maybe empty), 0 the registry has
- * no such API (404: distribution 2.8; read the tag schema's index with
+ * no such API (404: distribution 2.8; also 400, 405, 501, or a first
+ * answer that is no index; read the tag schema's index with
  * reg_referrers_tag and reg_referrers_parse then), -1 error.
  */
 int	reg_referrers_api(struct reg_conn *, const char *repo,

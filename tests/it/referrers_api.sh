@@ -50,4 +50,19 @@ is "$(code "$down_addr" only/app "sha256-${b#sha256:}.sig")" 404 "no cosign sign
 is "$(curl -s -H "$ACCEPT" "http://$down_addr/v2/only/app/manifests/sha256-${b#sha256:}" |
 	jq -r '[.manifests[].digest] | join(" ")')" "$b_sbom" \
 	"distribution 2.8 without the API gets the fallback index"
+
+# Registries that answer the route otherwise than 404: no API either.
+proxy_start odd "$up_url"
+a_sig=$(awk -v s="$a" '$1 == s && $2 == "sig" { print $3 }' "$TMPD/refs")
+proxy_rules odd '[{"match": "^GET /v2/lib/app/referrers/", "times": 1, "action": "respond",
+	"status": 200, "body": "<html>catch-all</html>", "headers": {"Content-Type": "text/html"}}]'
+tmrun run "$odd_addr/lib/app" "$down_addr/html/app" --tags a
+is "$rc" 0 "a catch-all page for the referrers route: SUCCESS"
+is "$(code "$down_addr" html/app "$a_sbom")" 200 "the tag schema's SBOM copied"
+proxy_rules odd '[{"match": "^GET /v2/lib/app/referrers/", "times": 1, "action": "status",
+	"status": 405, "code": "UNSUPPORTED", "message": "no"}]'
+tmrun run "$odd_addr/lib/app" "$down_addr/m405/app" --tags a
+is "$rc" 0 "405 for the referrers route: SUCCESS"
+is "$(code "$down_addr" m405/app "$a_sbom")" 200 "the tag schema's SBOM copied"
+is "$(code "$down_addr" m405/app "$a_sig")" 200 "and the signature"
 done_testing
