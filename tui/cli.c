@@ -28,7 +28,8 @@ enum {
 	OPT_THEME, OPT_LOAD, OPT_DEMO, OPT_LAST, OPT_STATE_DIR, OPT_YES, OPT_NO_CREDS,
 	OPT_RETRY_TIMES, OPT_RETRY_DELAY, OPT_DST_NO_CREDS, OPT_AUTHFILE,
 	OPT_SRC_AUTHFILE, OPT_DST_AUTHFILE, OPT_SRC_USER, OPT_SRC_PASS,
-	OPT_DST_USER, OPT_DST_PASS, OPT_SRC_TOKEN, OPT_DST_TOKEN, OPT_LOG
+	OPT_DST_USER, OPT_DST_PASS, OPT_SRC_TOKEN, OPT_DST_TOKEN, OPT_LOG,
+	OPT_NO_REFERRERS, OPT_REFERRER_TYPES
 };
 
 /* Which commands an option applies to. */
@@ -68,6 +69,8 @@ enum {
 	X("no-rollback", no_argument, OPT_NO_ROLLBACK, C_RUN)		\
 	X("arch", required_argument, OPT_ARCH, C_RUN)			\
 	X("delete-stale", no_argument, OPT_DELETE_STALE, C_RUN)		\
+	X("no-referrers", no_argument, OPT_NO_REFERRERS, C_RUN)		\
+	X("referrer-types", required_argument, OPT_REFERRER_TYPES, C_RUN) \
 	X("retries", required_argument, OPT_RETRIES, CLI_RUN)		\
 	X("dry-run", no_argument, OPT_DRY_RUN, CLI_RUN)			\
 	X("report", required_argument, OPT_REPORT, C_RUN)		\
@@ -167,6 +170,18 @@ parse_seconds(const char *opt, const char *arg, double *out)
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+/* A comma-separated list of words without empty items.  0 or -1. */
+static int
+list_ok(const char *opt, const char *arg)
+{
+	if (*arg == '\0' || *arg == ',' || arg[strlen(arg) - 1] == ',' ||
+	    strstr(arg, ",,") != NULL || strchr(arg, ' ') != NULL) {
+		cli_error("--%s takes ITEM[,ITEM...], not '%s'", opt, arg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -382,6 +397,12 @@ run_option(struct cli *c, int ch)
 	case OPT_DELETE_STALE:
 		c->mo.delete_stale = 1;
 		return 0;
+	case OPT_NO_REFERRERS:
+		c->mo.no_referrers = 1;
+		return 0;
+	case OPT_REFERRER_TYPES:
+		c->mo.referrer_types = optarg;
+		return list_ok("referrer-types", optarg);
 	case OPT_RETRIES:
 		return parse_count("retries", optarg, 0, 20, &c->mo.retries);
 	case OPT_DRY_RUN:

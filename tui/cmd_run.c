@@ -46,6 +46,10 @@ static const char usage[] =
 "  --delete-stale             remove destination tags that match EXPR but are\n"
 "                             gone upstream (not after a cancel or a failure\n"
 "                             that is rolled back)\n"
+"  --no-referrers             copy no signatures, SBOMs or other referrers\n"
+"                             (copied with every image by default)\n"
+"  --referrer-types LIST      only these artifactTypes, or signature,\n"
+"                             attestation, sbom (cosign's .sig/.att/.sbom)\n"
 "  --retries N                end-of-run rounds for failed tags (default 2)\n"
 "  --retry-times N            retries of one request (default 4)\n"
 "  --retry-delay SECONDS      first wait between request retries (0.5)\n"
@@ -130,10 +134,11 @@ line(struct out *o, const char *tag, const char *word, const char *what)
 }
 
 /* A tag's JSON line, as it finishes (a retry round or rollback may
- * send a later one for the same tag: the last one holds). */
+ * send a later one for the same tag: the last one holds); referrers
+ * copied with it when known (>= 0). */
 static void
 json_tag(const char *tag, const char *state, const char *digest,
-    const struct tm_err *err)
+    int referrers, const struct tm_err *err)
 {
 	fputs("{\"type\":\"tag\",\"tag\":", stdout);
 	cli_json_str(stdout, tag);
@@ -142,6 +147,8 @@ json_tag(const char *tag, const char *state, const char *digest,
 		cli_json_str(stdout, digest);
 	else
 		fputs("null", stdout);
+	if (referrers >= 0)
+		printf(",\"referrers\":%d", referrers);
 	fputs(",\"error\":", stdout);
 	cli_json_err(stdout, err);
 	fputs("}\n", stdout);
@@ -197,6 +204,17 @@ set_width(struct out *o)
 	o->width = w > 40 ? 40 : w;
 }
 
+/* The referrers copied with an event's tag; -1 for rollback events. */
+static int
+referrers_of(const struct out *o, const struct mirror_event *ev)
+{
+	struct mirror_tag_info	t;
+
+	if (ev->type != MEV_TAG || mirror_tag_info(o->m, ev->tag, &t) == -1)
+		return -1;
+	return t.referrers;
+}
+
 static void
 on_event(struct out *o, const struct mirror_event *ev)
 {
@@ -206,7 +224,7 @@ on_event(struct out *o, const struct mirror_event *ev)
 		/* Human lines come sorted once the run is over. */
 		if (o->json && !o->dry_run && finished(ev->state))
 			json_tag(ev->name, tag_state_name(ev->state), ev->digest,
-			    &ev->err);
+			    referrers_of(o, ev), &ev->err);
 		break;
 	case MEV_PAUSED:
 		progress_clear(o);
@@ -263,7 +281,7 @@ print_tags(struct out *o)
 		if (t.state != TAG_QUEUED) {
 			if (o->json)
 				json_tag(t.name, tag_state_name(t.state),
-				    t.dst_digest, &t.err);
+				    t.dst_digest, -1, &t.err);
 			else
 				tag_line(o, t.name, t.state, t.dst_digest, &t.err);
 			continue;
@@ -272,7 +290,8 @@ print_tags(struct out *o)
 		if (o->json)
 			json_tag(t.name, t.action == TAG_ACT_DELETE ?
 			    "would_delete" : "would_copy", t.action ==
-			    TAG_ACT_DELETE ? t.prev_digest : t.dst_digest, &t.err);
+			    TAG_ACT_DELETE ? t.prev_digest : t.dst_digest, -1,
+			    &t.err);
 		else if (!o->quiet)
 			line(o, t.name, word, t.action == TAG_ACT_DELETE ?
 			    t.prev_digest : t.dst_digest);

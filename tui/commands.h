@@ -21,6 +21,7 @@ int	cmd_sync(int argc, char **argv);
 "                             (default: REPO_MIRROR_ROLLBACK)\n" \
 "  --arch PLATFORMS           copy only these platforms of multi-arch tags\n" \
 "  --delete-stale             delete destination tags that no longer match\n" \
+"  --no-referrers             leave signatures, SBOMs and referrers behind\n" \
 "  --report FILE              write the JSON report there\n" \
 "  --state-dir DIR            journals (default $XDG_STATE_HOME/tagmirror)\n" \
 "  --load NAME                open the form filled from the saved mirror\n" \

@@ -1,8 +1,8 @@
 /*
  * The mirror engine's private header: the run object and the calls the
  * engine's files make into each other.  mirror.c (lifecycle, rounds)
- * calls plan.c, tagcopy.c and rollback.c (tagcopy.c calls plan.c, and
- * rollback.c's untag for stale tags); they all call run.c (events, tag
+ * calls plan.c, tagcopy.c and rollback.c (tagcopy.c calls plan.c,
+ * referrers.c, and rollback.c's untag for stale tags); they all call run.c (events, tag
  * states, journal, workers), which calls none of them.  Only files in
  * core/engine/ include this (tests/it/layering.sh checks).
  *
@@ -72,6 +72,12 @@ struct mirror {
 	size_t			 ndst_tags;
 	int			 dst_listed;
 	int			 dst_empty;
+	/* The source's sha256-* tags from the same listing, sorted (for
+	 * referrers.c); the referrers API answered the source with a 404. */
+	char			**src_refs;
+	size_t			 nsrc_refs;
+	int			 src_refs_listed;
+	atomic_int		 src_no_referrers_api;
 	struct worker		*w;
 	size_t			 nw;
 
@@ -165,12 +171,31 @@ int		 plan_run(struct mirror *, int plan_copies, struct tm_err *);
 void		 plan_forget_listing(struct mirror *);
 /* Plan one tag (also used for tags whose plan failed, in later rounds). */
 int		 plan_tag(struct worker *, size_t i);
+/*
+ * Is tag in side's listing (the source's: sha256-* tags only)?  1 yes,
+ * 0 no, -1 not known (no listing, or forgotten after the first round).
+ */
+int		 plan_listed(const struct mirror *, enum tm_side, const char *tag);
 /* Wait while the source's rate-limit budget is nearly spent. */
 int		 plan_rate_gate(struct worker *, const char *ref, struct tm_err *);
 
 /* tagcopy.c: examine (when not planned yet) and copy one tag; stale tags. */
 void		 copy_tag(struct worker *, size_t i);
 void		 copy_delete_stale(struct mirror *);
+
+/*
+ * referrers.c, called by copy_tag once tag i's content s is in the
+ * destination, before its tag is PUT: the referrers and cosign tags of
+ * its digests (the index and its children), to a bounded depth, each
+ * journaled.  copy puts one referrer manifest, by digest, with all it
+ * references (tagcopy.c's, passed in so referrers.c needs no call back).
+ * 0, or -1 with err naming the artefact that failed.
+ */
+typedef int	 artifact_copy_fn(struct worker *, size_t i,
+		    const struct mf_desc *, struct tm_err *);
+int		 referrers_copy(struct worker *, size_t i,
+		    const struct reg_manifest *s, artifact_copy_fn *copy,
+		    struct tm_err *);
 
 /*
  * preflight.c: the preflight's registries (mirror_new), then before a

@@ -374,6 +374,18 @@ journal_unset(struct journal *j, const char *tag, const char *digest,
 }
 
 int
+journal_artifact(struct journal *j, const char *digest, struct tm_err *err)
+{
+	if (digest == NULL || !tm_digest_valid(digest)) {
+		err->side = TM_SIDE_LOCAL;
+		return tm_err_set(err, TM_CAT_PROTOCOL,
+		    "journal: refusing to record artifact '%s'",
+		    digest != NULL ? digest : "");
+	}
+	return PUT(j, 1, err, "artifact", digest);
+}
+
+int
 journal_rollback(struct journal *j, struct tm_err *err)
 {
 	return PUT(j, 1, err, "rollback");
@@ -517,6 +529,25 @@ add_survivor(struct journal_data *d, char **f)
 	return take_bytes(f + 1, s->digest, s->type, &s->bytes, &s->len);
 }
 
+static int
+add_artifact(struct journal_data *d, const char *digest)
+{
+	char	(*na)[TM_DIGEST_MAX + 1];
+	size_t	  i;
+
+	if (!tm_digest_valid(digest))
+		return -1;
+	for (i = 0; i < d->nartifacts; i++)
+		if (strcmp(d->artifacts[i], digest) == 0)
+			return 0;
+	if ((na = realloc(d->artifacts, (d->nartifacts + 1) *
+	    sizeof *na)) == NULL)
+		return -1;
+	d->artifacts = na;
+	snprintf(na[d->nartifacts++], sizeof *na, "%s", digest);
+	return 0;
+}
+
 /* Apply one record; -1 with why set when it is malformed. */
 static int
 apply(struct journal_data *d, char **f, size_t nf, const char **why)
@@ -535,6 +566,8 @@ apply(struct journal_data *d, char **f, size_t nf, const char **why)
 		return add_before(d, f + 1);
 	else if (strcmp(f[0], "survivor") == 0 && nf == 5)
 		return add_survivor(d, f + 1);
+	else if (strcmp(f[0], "artifact") == 0 && nf == 2)
+		return add_artifact(d, f[1]);
 	else if (strcmp(f[0], "ready") == 0 && nf == 1)
 		d->ready = 1;
 	else if ((strcmp(f[0], "intent") == 0 || strcmp(f[0], "unset") == 0 ||
@@ -631,9 +664,11 @@ journal_data_free(struct journal_data *d)
 		free(d->surv[i].bytes);
 	free(d->tags);
 	free(d->surv);
+	free(d->artifacts);
 	d->tags = NULL;
 	d->surv = NULL;
-	d->ntags = d->nsurv = 0;
+	d->artifacts = NULL;
+	d->ntags = d->nsurv = d->nartifacts = 0;
 }
 
 /* 1 when the last complete line of path is an "end" record. */
@@ -681,6 +716,7 @@ changes(const char *path)
 		return -1;
 	for (i = 0; i < d.ntags; i++)
 		n += d.tags[i].changed;
+	n += (long)d.nartifacts;
 	journal_data_free(&d);
 	return n;
 }

@@ -17,6 +17,9 @@
  *   unset TAG DIGEST         fsync'd before a stale tag (at DIGEST) is removed
  *   survivor TAG DIGEST MEDIATYPE BASE64   fsync'd before a delete by
  *                            digest that takes TAG along; it is re-PUT after
+ *   artifact DIGEST          fsync'd before a referrer (signature, SBOM...)
+ *                            the destination lacked is PUT by digest;
+ *                            rollback deletes it again
  *   rollback                 a rollback starts
  *   restored TAG DIGEST|-    a tag was put back (- : removed again)
  *   conflict TAG DIGEST|-    a tag someone else moved, left alone
@@ -74,6 +77,7 @@ int	journal_unset(struct journal *, const char *tag, const char *digest,
 int	journal_survivor(struct journal *, const char *tag, const char *digest,
 	    const char *media_type, const void *bytes, size_t len,
 	    struct tm_err *);
+int	journal_artifact(struct journal *, const char *digest, struct tm_err *);
 int	journal_rollback(struct journal *, struct tm_err *);
 int	journal_restored(struct journal *, const char *tag, const char *digest,
 	    struct tm_err *);
@@ -116,6 +120,9 @@ struct journal_data {
 	int			 rollbacks;	/* "rollback" records seen */
 	int			 finished;	/* last record is "end" */
 	char			 status[32];	/* last "end" status, "" none */
+	/* Referrers this run added by digest ("artifact"), each once. */
+	char			(*artifacts)[TM_DIGEST_MAX + 1];
+	size_t			 nartifacts;
 };
 
 /*

@@ -83,6 +83,15 @@ struct mirror_opts {
 	const char *const	*only_tags;	/* restrict to these (retry failed) */
 	size_t			 n_only;
 	const char		*state_dir;	/* NULL: $XDG_STATE_HOME/tagmirror */
+	/*
+	 * Additions.  Referrers (signatures, SBOMs, attestations) travel with
+	 * every copied digest unless no_referrers; referrer_types, when not
+	 * NULL, keeps only those artifactTypes (comma-separated; the words
+	 * signature, attestation and sbom also pick cosign's .sig, .att and
+	 * .sbom tags).
+	 */
+	int			 no_referrers;
+	const char		*referrer_types;
 };
 
 /* Defaults: jobs 8, retries 2, rollback from REPO_MIRROR_ROLLBACK. */
@@ -137,6 +146,9 @@ struct mirror_tag_info {
 	/* What the destination tag gets: src_digest, or the filtered index's
 	 * digest with opts.platforms.  "" until planned. */
 	char			dst_digest[TM_DIGEST_MAX + 1];
+	/* Referrers and cosign tags copied with the tag's digests (those the
+	 * destination had already count too). */
+	int			referrers;
 };
 
 struct mirror_totals {
@@ -167,6 +179,8 @@ struct mirror_rollback_info {
 	size_t			mismatches;	/* read back differs from before */
 	size_t			survivors;	/* other tags re-tagged after a delete by digest */
 	struct tm_err		err;		/* first failure, or the conflict summary */
+	/* Additions: referrers the run had added, deleted again by digest. */
+	size_t			artifacts;
 };
 
 /*

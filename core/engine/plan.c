@@ -191,12 +191,51 @@ list_dst(struct mirror *m, struct names *dst, struct tm_err *err)
 void
 plan_forget_listing(struct mirror *m)
 {
-	struct names	s = { m->dst_tags, m->ndst_tags, m->ndst_tags };
+	struct names	s = { m->dst_tags, m->ndst_tags, m->ndst_tags },
+			r = { m->src_refs, m->nsrc_refs, m->nsrc_refs };
 
 	names_free(&s);
+	names_free(&r);
 	m->dst_tags = NULL;
 	m->ndst_tags = 0;
 	m->dst_listed = 0;
+	m->src_refs = NULL;
+	m->nsrc_refs = 0;
+	m->src_refs_listed = 0;
+}
+
+/*
+ * The source's sha256-* tags (the referrers tag schema's and cosign's),
+ * sorted, so referrers.c asks for none the listing lacks.  Out of memory
+ * they are just not known.
+ */
+static void
+keep_ref_tags(struct mirror *m, const struct names *src)
+{
+	struct names	r = { 0 };
+	size_t		i;
+
+	for (i = 0; i < src->n; i++)
+		if (strncmp(src->v[i], "sha256-", 7) == 0 &&
+		    names_push(&r, strdup(src->v[i])) == -1) {
+			names_free(&r);
+			return;
+		}
+	if (r.n > 1)
+		qsort(r.v, r.n, sizeof *r.v, str_cmp);
+	m->src_refs = r.v;
+	m->nsrc_refs = r.n;
+	m->src_refs_listed = 1;
+}
+
+int
+plan_listed(const struct mirror *m, enum tm_side side, const char *tag)
+{
+	if (side == TM_SIDE_SOURCE)
+		return m->src_refs_listed ? contains((const char *const *)
+		    m->src_refs, m->nsrc_refs, tag) : -1;
+	return m->dst_listed ? contains((const char *const *)m->dst_tags,
+	    m->ndst_tags, tag) : -1;
 }
 
 int
@@ -270,8 +309,10 @@ list_src(struct mirror *m, struct names *src, size_t **matched, size_t *n,
 	size_t			rejected = 0;
 
 	if (reg_list_tags(m->w[0].src, m->src.repo, names_page, src,
-	    &rejected, err) == -1 ||
-	    plan_match(m->expr, m->opts.only_tags, m->opts.n_only,
+	    &rejected, err) == -1)
+		return -1;
+	keep_ref_tags(m, src);
+	if (plan_match(m->expr, m->opts.only_tags, m->opts.n_only,
 	    (const char *const *)src->v, src->n, rejected, matched, n, &warn,
 	    err) == -1)
 		return -1;

@@ -87,6 +87,7 @@ tag_json(const struct mirror_tag_info *t, int dry_run)
 	cJSON_AddNumberToObject(o, "attempts", t->attempts);
 	cJSON_AddNumberToObject(o, "blobs", t->blobs_total);
 	cJSON_AddNumberToObject(o, "bytes", (double)t->bytes_total);
+	cJSON_AddNumberToObject(o, "referrers", t->referrers);
 	cJSON_AddItemToObject(o, "error", err_json(&t->err));
 	return o;
 }
@@ -106,6 +107,7 @@ rollback_json(const struct mirror_rollback_info *rb)
 	cJSON_AddNumberToObject(o, "failed", (double)rb->failed);
 	cJSON_AddNumberToObject(o, "mismatches", (double)rb->mismatches);
 	cJSON_AddNumberToObject(o, "survivors_retagged", (double)rb->survivors);
+	cJSON_AddNumberToObject(o, "referrers_removed", (double)rb->artifacts);
 	cJSON_AddItemToObject(o, "error", err_json(&rb->err));
 	return o;
 }

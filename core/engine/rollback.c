@@ -523,6 +523,33 @@ remove_new(struct rb *rb, struct mirror_rollback_info *info)
 	free(idx);
 }
 
+/*
+ * The referrers the run added, deleted by digest once the tags are back
+ * (a cosign tag at one is gone by then).  Already absent is as good.
+ */
+static void
+remove_artifacts(struct rb *rb, struct mirror_rollback_info *info, rb_fn *cb,
+    void *ud)
+{
+	struct tm_err	e;
+	size_t		i;
+	int		r;
+
+	for (i = 0; i < rb->d.nartifacts; i++) {
+		tm_err_clear(&e);
+		r = reg_manifest_delete(rb->conns[0], rb->d.repo,
+		    rb->d.artifacts[i], &e);
+		if (r == 0)
+			info->artifacts++;
+		if (r != -1)
+			continue;
+		info->failed++;
+		if (info->err.cat == TM_CAT_NONE)
+			info->err = e;
+		cb(ud, rb->d.artifacts[i], RB_FAILED, rb->d.artifacts[i], &e);
+	}
+}
+
 /* Read every tag back; anything not as before is reported. */
 static void
 verify(struct rb *rb)
@@ -552,6 +579,23 @@ verify(struct rb *rb)
 			t->head = -2;	/* mark: a mismatch, not an error */
 		}
 	}
+}
+
+/*
+ * Put back before removing, so the removal's tag scan sees them; the
+ * referrers last, their tags gone by then; then read everything back.
+ */
+static void
+restore(struct rb *rb, struct mirror_rollback_info *info, rb_fn *cb, void *ud)
+{
+	size_t	i;
+
+	for (i = 0; i < rb->d.ntags; i++)
+		if (rb->t[i].plan == P_PUT)
+			put_back(rb, i);
+	remove_new(rb, info);
+	remove_artifacts(rb, info, cb, ud);
+	verify(rb);
 }
 
 static int
@@ -692,12 +736,7 @@ rollback_run(const char *path, struct registry *reg,
 	/* Survivors first: a crash may have left them deleted. */
 	recover_survivors(&rb, info, cb, ud);
 	classify(&rb);
-	/* Put back before removing, so the removal's tag scan sees them. */
-	for (i = 0; i < rb.d.ntags; i++)
-		if (rb.t[i].plan == P_PUT)
-			put_back(&rb, i);
-	remove_new(&rb, info);
-	verify(&rb);
+	restore(&rb, info, cb, ud);
 	rc = report(&rb, info, cb, ud, err);
 	if (info->failed == 0 && info->mismatches == 0)
 		journal_end(rb.j, "ROLLED_BACK", &e);

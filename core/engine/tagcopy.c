@@ -109,12 +109,15 @@ manifest_key(char *key, const char *digest)
 }
 
 static int copy_child_content(struct worker *, size_t, const struct mf_desc *,
-    int, struct tm_err *);
+    int, int, struct tm_err *);
 
-/* A child of an index, by digest, once per run whoever needs it. */
+/*
+ * A child of an index (or, artifact set, a referrer: journaled when the
+ * destination lacks it), by digest, once per run whoever needs it.
+ */
 static int
 copy_child(struct worker *w, size_t i, const struct mf_desc *d, int depth,
-    struct tm_err *err)
+    int artifact, struct tm_err *err)
 {
 	struct mirror	*m = w->m;
 	char		 key[BS_KEY_MAX + 1];
@@ -129,7 +132,7 @@ copy_child(struct worker *w, size_t i, const struct mf_desc *d, int depth,
 	case BS_MINE:
 		break;
 	}
-	rc = copy_child_content(w, i, d, depth, err);
+	rc = copy_child_content(w, i, d, depth, artifact, err);
 	blobset_finish(m->blobs, key, rc == -1 ? err : NULL);
 	return rc;
 }
@@ -140,11 +143,12 @@ copy_child(struct worker *w, size_t i, const struct mf_desc *d, int depth,
  */
 static int
 copy_child_content(struct worker *w, size_t i, const struct mf_desc *d,
-    int depth, struct tm_err *err)
+    int depth, int artifact, struct tm_err *err)
 {
 	struct mirror		*m = w->m;
 	struct reg_manifest	 h = { 0 }, c = { 0 };
 	struct mf_parsed	 p;
+	struct journal		*j;
 	int			 r, rc = -1;
 
 	memset(&p, 0, sizeof p);
@@ -163,7 +167,8 @@ copy_child_content(struct worker *w, size_t i, const struct mf_desc *d,
 		r = copy_image(w, i, &p, err);
 	if (r == 0 && m->cancel)
 		cancelled(err, "pushing a manifest");
-	else if (r == 0)
+	else if (r == 0 && (!artifact || ((j = engine_journal(m, err)) != NULL &&
+	    journal_artifact(j, d->digest, err) == 0)))
 		rc = reg_manifest_put(w->dst, m->dst.repo, d->digest, &c, err);
 out:
 	if (rc == -1 && err->object[0] == '\0')
@@ -186,9 +191,17 @@ copy_children(struct worker *w, size_t i, const struct mf_parsed *p, int depth,
 		    "indexes nested deeper than %d", MAX_DEPTH);
 	}
 	for (k = 0; k < p->n; k++)
-		if (copy_child(w, i, &p->items[k], depth, err) == -1)
+		if (copy_child(w, i, &p->items[k], depth, 0, err) == -1)
 			return -1;
 	return 0;
+}
+
+/* A referrer, journaled when new: referrers.c's artifact_copy_fn. */
+static int
+copy_artifact(struct worker *w, size_t i, const struct mf_desc *d,
+    struct tm_err *err)
+{
+	return copy_child(w, i, d, 1, 1, err);
 }
 
 /* Write the tag's "before" record now (a tag planned in a later round). */
@@ -395,6 +408,7 @@ copy_tag(struct worker *w, size_t i)
 	pthread_mutex_unlock(&m->lock);
 
 	if (copy_content(w, i, &s, &e) == -1 ||
+	    referrers_copy(w, i, &s, copy_artifact, &e) == -1 ||
 	    (r = push_tag(w, i, &s, &e)) == -1)
 		goto fail;
 	if (r == -2) {

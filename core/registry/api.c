@@ -15,6 +15,7 @@
 
 #include "registry.h"
 #include "httpparse.h"
+#include "internal.h"
 #include "manifest.h"
 #include "nameset.h"
 #include "request.h"
@@ -563,7 +564,9 @@ reg_manifest_put(struct reg_conn *c, const char *repo, const char *ref,
 	rq.content_type = m->media_type;
 	rq.body = m->bytes;
 	rq.body_len = m->len;
+	c->put_subject = 0;
 	if (http_do(c, &rq, &r, err) == 0) {
+		c->put_subject = r.oci_subject[0] != '\0';
 		mf_digest(m->bytes, m->len, want);
 		/* A registry that rewrote what we sent has broken the digest. */
 		if (r.digest[0] != '\0' && strcmp(r.digest, want) != 0)

@@ -519,6 +519,7 @@ resp_clear_headers(struct http_resp *r)
 	r->content_length = -1;
 	r->content_type[0] = '\0';
 	r->digest[0] = '\0';
+	r->oci_subject[0] = '\0';
 	r->retry_after = -1;
 	r->ratelimit_seen = 0;
 	r->rl_remaining = r->rl_window = -1;
@@ -615,6 +616,12 @@ header_value(struct http_resp *r, const char *name, size_t nlen,
 			copy_value(r->digest, sizeof r->digest, v, vlen);
 			if (!tm_digest_valid(r->digest))
 				r->digest[0] = '\0';
+		}
+	} else if (name_is(name, nlen, "oci-subject")) {
+		if (vlen <= TM_DIGEST_MAX) {
+			copy_value(r->oci_subject, sizeof r->oci_subject, v, vlen);
+			if (!tm_digest_valid(r->oci_subject))
+				r->oci_subject[0] = '\0';
 		}
 	} else if (name_is(name, nlen, "content-length")) {
 		char	*end;

@@ -45,6 +45,9 @@ struct http_resp {
 	int		 ratelimit_seen; /* a RateLimit-Remaining that parsed */
 	long		 rl_remaining;	/* its values, -1 unknown */
 	long		 rl_window;
+	/* OCI-Subject of a manifest PUT's answer: the registry indexed
+	 * the manifest's subject itself (OCI 1.1 referrers API). */
+	char		 oci_subject[TM_DIGEST_MAX + 1];
 };
 
 /* Free what r holds (it stays usable); http_resp_reset also zeroes it. */

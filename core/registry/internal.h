@@ -74,6 +74,8 @@ struct reg_conn {
 	/* The last exchange stalled (a low-speed window with no progress):
 	 * not re-sent at once, the peer most likely stalls again. */
 	int			 stalled;
+	/* The last manifest PUT's answer carried OCI-Subject. */
+	int			 put_subject;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 

@@ -187,4 +187,54 @@ int	reg_blob_copy(struct reg_conn *src, const char *src_repo,
 int	reg_blob_put(struct reg_conn *, const char *repo, const void *buf,
 	    size_t len, const char *digest, struct tm_err *);
 
+/*
+ * Referrers (OCI distribution 1.1; core/registry/referrers.c).  A
+ * referrer is a manifest whose "subject" names another manifest's digest:
+ * signatures, SBOMs, attestations.
+ */
+struct reg_referrer {
+	char	digest[TM_DIGEST_MAX + 1];
+	char	media_type[128];
+	char	artifact_type[128];	/* "" when the descriptor has none */
+	int64_t	size;
+};
+struct reg_referrers {
+	struct reg_referrer	*items;
+	size_t			 n;
+};
+void	reg_referrers_free(struct reg_referrers *);
+
+/*
+ * The referrers of digest in repo through the referrers API: GET
+ * /v2/<repo>/referrers/<digest> (artifact_type, when not NULL, asked as
+ * ?artifactType=; a registry may ignore it, so callers filter again),
+ * every page of it (Link, at most 100 pages and MF_MAX_ITEMS
+ * descriptors).  1 answered (l filled, maybe empty), 0 the registry has
+ * no such API (404: distribution 2.8; also 400, 405, 501, or a first
+ * answer that is no index; read the tag schema's index with
+ * reg_referrers_tag and reg_referrers_parse then), -1 error.
+ */
+int	reg_referrers_api(struct reg_conn *, const char *repo,
+	    const char *digest, const char *artifact_type,
+	    struct reg_referrers *l, struct tm_err *);
+/* The descriptors of an index's "manifests", appended to l.  0 or -1. */
+int	reg_referrers_parse(const char *bytes, size_t len,
+	    struct reg_referrers *l, struct tm_err *);
+/* The referrers tag schema's tag for digest into out[TM_TAG_MAX + 1]. */
+void	reg_referrers_tag(const char *digest, char *out);
+/*
+ * The fallback index old (NULL: none yet) with every descriptor of add
+ * it does not list appended (the others' entries are all kept).  1 with
+ * *out (malloc'd OCI index) when something was added, 0 when old lists
+ * them all, -1.
+ */
+int	reg_referrers_merge(const char *old, size_t len,
+	    const struct reg_referrer *add, size_t n, char **out,
+	    size_t *outlen, struct tm_err *);
+/*
+ * 1 when the answer to this conn's last manifest PUT carried OCI-Subject:
+ * the registry indexes referrers itself, no fallback index is needed.
+ */
+int	reg_conn_put_subject(const struct reg_conn *);
+
 #endif

@@ -38,6 +38,8 @@ ACTIONS = {"status", "retry_after", "reset", "corrupt", "delay", "respond",
            "headers", "expire_tokens", "close"}
 SERVICE = "tagmirror-proxy"
 V2_REPO = re.compile(r"^/v2/(.+?)/(manifests|blobs|tags)/")
+REFERRERS = re.compile(r"^/v2/(.+?)/referrers/(sha256:[0-9a-f]{64})$")
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 
 
 class Abort(Exception):
@@ -375,6 +377,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rule = st.pick("%s %s" % (self.command, self.path))
         if rule is not None and self.act_before(rule):
             return
+        if st.opts.referrers_api and self.emulate_referrers(target):
+            return
         self.forward(target, rule)
 
     def act_before(self, rule):
@@ -431,6 +435,72 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not isinstance(body, str):
             body = json.dumps(body)
         self.answer(int(s.get("status", 200)), hdrs, body.encode())
+
+    # --- the OCI 1.1 referrers API, emulated (--referrers-api) ---------------
+
+    def emulate_referrers(self, target):
+        """GET /v2/NAME/referrers/DIGEST answered from the upstream's
+        referrers tag schema index (artifactType filter, pages of
+        --referrers-api entries linked with Link); a manifest PUT whose
+        body has a subject answered with OCI-Subject.  True when answered."""
+        u = urllib.parse.urlsplit(target)
+        m = REFERRERS.match(u.path)
+        if m and self.command == "GET":
+            self.referrers_page(m.group(1), m.group(2), u.query)
+            return True
+        if self.command == "PUT" and "/manifests/" in u.path:
+            self.put_manifest(target)
+            return True
+        return False
+
+    def upstream_call(self, method, target, body=None, headers=None):
+        up = self.upstream()
+        h = dict(headers or {})
+        h["Host"] = self.server.state.up_netloc
+        try:
+            up.request(method, target, body=body, headers=h)
+            r = up.getresponse()
+            return r, r.read()
+        except (OSError, http.client.HTTPException) as e:
+            self.drop_upstream()
+            raise Abort("upstream: %s" % e)
+
+    def referrers_page(self, name, digest, query):
+        self.drain()
+        q = urllib.parse.parse_qs(query)
+        r, data = self.upstream_call("GET", "/v2/%s/manifests/%s" % (
+            name, digest.replace(":", "-", 1)), headers={"Accept": OCI_INDEX})
+        entries = []
+        if r.status == 200:
+            entries = json.loads(data).get("manifests") or []
+        hdrs = [("Content-Type", OCI_INDEX)]
+        want = q.get("artifactType", [None])[0]
+        if want is not None:
+            entries = [e for e in entries if e.get("artifactType") == want]
+            hdrs.append(("OCI-Filters-Applied", "artifactType"))
+        size = self.server.state.opts.referrers_api
+        start = int(q.get("last", ["0"])[0])
+        if start + size < len(entries):
+            nq = dict((k, v[0]) for k, v in q.items())
+            nq["last"] = str(start + size)
+            hdrs.append(("Link", '</v2/%s/referrers/%s?%s>; rel="next"' % (
+                name, digest, urllib.parse.urlencode(nq))))
+        body = {"schemaVersion": 2, "mediaType": OCI_INDEX,
+                "manifests": entries[start:start + size]}
+        self.answer(200, hdrs, json.dumps(body).encode())
+
+    def put_manifest(self, target):
+        body = b"".join(self.body_chunks())
+        h = {"Content-Type": self.headers.get("Content-Type", "")}
+        r, data = self.upstream_call("PUT", target, body, h)
+        hdrs = [(k, v) for k, v in r.getheaders() if k.lower() not in HOP]
+        try:
+            subject = json.loads(body).get("subject") or {}
+        except ValueError:
+            subject = {}
+        if r.status == 201 and isinstance(subject, dict) and subject.get("digest"):
+            hdrs.append(("OCI-Subject", str(subject["digest"])))
+        self.answer(r.status, hdrs, data)
 
     # --- bearer auth (Docker Hub style) --------------------------------------
 
@@ -708,6 +778,8 @@ def parse_args(argv):
     p.add_argument("--bearer", action="store_true", help="emulate Docker Hub token auth")
     p.add_argument("--bearer-user", help="the token endpoint requires this user")
     p.add_argument("--bearer-password-env", help="variable holding --bearer-user's password")
+    p.add_argument("--referrers-api", type=int, default=0, metavar="PAGE",
+                   help="emulate the OCI 1.1 referrers API, PAGE entries a page")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     a = p.parse_args(argv)

@@ -300,6 +300,105 @@ def every(n, i):
     return n > 0 and i % n == 0
 
 
+EMPTY_CONFIG = "application/vnd.oci.empty.v1+json"
+SBOM_TYPE = "application/spdx+json"
+COSIGN_SIG_TYPE = "application/vnd.dev.cosign.artifact.sig.v1+json"
+COSIGN_SIG_LAYER = "application/vnd.dev.cosign.simplesigning.v1+json"
+
+
+def tag_schema(digest):
+    """The referrers tag schema's (and cosign's) tag stem for a digest."""
+    return digest.replace(":", "-", 1)
+
+
+class Referrers:
+    """Supply-chain artefacts for subjects (--referrers): a cosign-style
+    signature tagged sha256-<hex>.sig, an SBOM with subject and
+    artifactType (pushed by digest), a signature artefact of that SBOM,
+    and the referrers tag schema's index for each subject that has
+    referrers.  Output rows: (subject, kind, digest, tag or "-")."""
+
+    def __init__(self, planner):
+        self.p = planner
+        self.manifests = []     # (ref, mediatype, bytes), in push order
+        self.rows = []
+
+    def blob(self, data):
+        b = bytes_blob(data)
+        self.p.blobs.setdefault(b.digest, b)
+        return {"mediaType": EMPTY_CONFIG, "size": b.size, "digest": b.digest}
+
+    def artefact(self, subject, artifact_type, layer_mt, payload):
+        cfg = self.blob(b"{}")
+        layer = self.blob(payload)
+        layer["mediaType"] = layer_mt
+        man = {"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+               "artifactType": artifact_type, "config": cfg, "layers": [layer],
+               "subject": subject}
+        body = jdump(man)
+        d = "sha256:" + hashlib.sha256(body).hexdigest()
+        return {"mediaType": OCI_MANIFEST, "size": len(body), "digest": d,
+                "artifactType": artifact_type}, body
+
+    def signature(self, subject):
+        payload = jdump({"critical": {"image": {"docker-manifest-digest":
+                                                subject["digest"]},
+                                      "type": "cosign container image signature"}},
+                        compact=True)
+        layer = self.blob(payload)
+        layer["mediaType"] = COSIGN_SIG_LAYER
+        layer["annotations"] = {"dev.cosignproject.cosign/signature":
+                                base64.b64encode(hashlib.sha256(payload).digest()).decode()}
+        man = {"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+               "config": self.blob(b"{}") | {"mediaType": OCI_CONFIG},
+               "layers": [layer]}
+        body = jdump(man)
+        tag = tag_schema(subject["digest"]) + ".sig"
+        self.manifests.append((tag, OCI_MANIFEST, body))
+        self.rows.append((subject["digest"], "sig",
+                          "sha256:" + hashlib.sha256(body).hexdigest(), tag))
+
+    def index(self, subject, descs):
+        idx = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": descs}
+        body = jdump(idx)
+        tag = tag_schema(subject)
+        self.manifests.append((tag, OCI_INDEX, body))
+        self.rows.append((subject, "index",
+                          "sha256:" + hashlib.sha256(body).hexdigest(), tag))
+
+    def add(self, mt, body):
+        subject = {"mediaType": mt, "size": len(body),
+                   "digest": "sha256:" + hashlib.sha256(body).hexdigest()}
+        self.signature(subject)
+        sbom_payload = jdump({"spdxVersion": "SPDX-2.3", "name": subject["digest"]},
+                             compact=True)
+        sbom, sbom_body = self.artefact(subject, SBOM_TYPE, SBOM_TYPE, sbom_payload)
+        sig, sig_body = self.artefact(
+            {k: sbom[k] for k in ("mediaType", "size", "digest")},
+            COSIGN_SIG_TYPE, COSIGN_SIG_LAYER, b"signature of " + sbom["digest"].encode())
+        for d, b, kind, subj in ((sbom, sbom_body, "sbom", subject["digest"]),
+                                 (sig, sig_body, "sbomsig", sbom["digest"])):
+            self.manifests.append((d["digest"], OCI_MANIFEST, b))
+            self.rows.append((subj, kind, d["digest"], "-"))
+        self.index(subject["digest"], [sbom])
+        self.index(sbom["digest"], [sig])
+
+
+def plan_referrers(p, out):
+    """Artefacts for each distinct tag digest and the first child of an index."""
+    r, seen = Referrers(p), set()
+    for _, mt, body in out:
+        subjects = [(mt, body)]
+        if mt in (OCI_INDEX, DOCKER_LIST):
+            first = json.loads(body)["manifests"][0]["digest"]
+            subjects.append(p.children[first])
+        for smt, sbody in subjects:
+            if sbody not in seen:
+                seen.add(sbody)
+                r.add(smt, sbody)
+    return r
+
+
 def plan(a, tags):
     p = Planner(a)
     out = []            # (tag, mediatype, bytes)
@@ -548,6 +647,9 @@ def parse_args(argv):
     p.add_argument("--variant", default="")
     p.add_argument("--timeout", type=float, default=60, help="socket timeout, seconds")
     p.add_argument("--out", required=True)
+    p.add_argument("--referrers", metavar="FILE",
+                   help="also seed signatures, SBOMs and fallback indexes; "
+                        "list them in FILE")
     a = p.parse_args(argv)
     if a.jobs < 1 or a.layer_size < 1:
         p.error("--jobs and --layer-size must be positive")
@@ -573,6 +675,7 @@ def main(argv):
         if a.scheme == "https":
             ctx = ssl.create_default_context(cafile=a.cacert)
         planner, out = plan(a, tags)
+        refs = plan_referrers(planner, out) if a.referrers else None
         auth = Auth(a.user, password, ctx)
         pusher = Pusher(a, auth, ctx)
         try:
@@ -581,6 +684,9 @@ def main(argv):
                 run_all(pool, pusher.manifest,
                         [(d, mt, body) for d, (mt, body) in planner.children.items()])
                 run_all(pool, pusher.manifest, [(t, mt, body) for t, mt, body in out])
+                # Referrers before the indexes that list them.
+                for ref, mt, body in refs.manifests if refs else ():
+                    pusher.manifest(ref, mt, body)
         finally:
             pusher.close()
         lines = ["%s sha256:%s %s\n" % (t, hashlib.sha256(body).hexdigest(), mt)
@@ -589,6 +695,10 @@ def main(argv):
         with open(tmp, "w", encoding="utf-8") as f:
             f.writelines(lines)
         os.replace(tmp, a.out)
+        if refs:
+            with open(a.referrers + ".tmp", "w", encoding="utf-8") as f:
+                f.writelines("%s %s %s %s\n" % row for row in sorted(refs.rows))
+            os.replace(a.referrers + ".tmp", a.referrers)
     except SeedError as e:
         print("seed.py: error: %s" % e, file=sys.stderr)
         return 1

@@ -20,13 +20,14 @@ vg() {
 	[ "$rc" = 0 ] || diag "$(grep -E '==[0-9]+==' "$TMPD/$name.err" | head -20)"
 }
 
-for t in err ref manifest evq tagexpr journal blobset auth http; do
+for t in err ref manifest evq tagexpr journal blobset auth http referrers; do
 	vg "${t}_test" "$top_builddir/tests/unit/${t}_test"
 done
 
 registry_start src
 registry_start dst
-seed "$src_addr" lib/app "$TMPD/seeded" --tags 1.0,1.1,2.0,2.0-slim,latest >/dev/null ||
+seed "$src_addr" lib/app "$TMPD/seeded" --tags 1.0,1.1,2.0,2.0-slim,latest \
+	--referrers "$TMPD/refs" >/dev/null ||
 	bail "seeding failed"
 regtool="$top_builddir/tests/tools/regtool"
 digest=$(awk '$1 == "1.0" { print $2 }' "$TMPD/seeded")

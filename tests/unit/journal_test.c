@@ -55,11 +55,16 @@ test_write_read(void)
 	rc |= journal_unset(j, "stale", d2, &err);
 	rc |= journal_done(j, "stale", NULL, &err);
 	rc |= journal_survivor(j, "alias", d2, MT_DOCKER_V2, m2, strlen(m2), &err);
+	rc |= journal_artifact(j, d1, &err);
+	rc |= journal_artifact(j, d2, &err);
+	rc |= journal_artifact(j, d1, &err);
 	rc |= journal_end(j, "PARTIAL_MIRROR", &err);
 	is_int(rc, 0, "every record written");
 	ok(journal_before(j, "bad tag", NULL, NULL, NULL, 0, &err) == -1,
 	    "a tag with a space is refused");
 	ok(journal_intent(j, "x", "sha256:short", &err) == -1, "a bad digest is refused");
+	ok(journal_artifact(j, "sha256-abc", &err) == -1,
+	    "an artifact record needs a digest");
 	journal_close(j);
 
 	rc = journal_read(path, &d, &err);
@@ -87,6 +92,9 @@ test_write_read(void)
 	    d.surv[0].len == strlen(m2), "survivor bytes kept");
 	ok(d.finished, "finished: last record is end");
 	is_str(d.status, "PARTIAL_MIRROR", "end status");
+	is_int(d.nartifacts, 2, "two referrers added, each once");
+	ok(d.nartifacts == 2 && strcmp(d.artifacts[0], d1) == 0 &&
+	    strcmp(d.artifacts[1], d2) == 0, "their digests, in order");
 	journal_data_free(&d);
 }
 
@@ -182,6 +190,9 @@ test_malformed(void)
 	write_file(path, "tagmirror-journal 1\ndest h r\nfuture-record a b\nend SUCCESS\n");
 	ok(journal_read(path, &d, &err) == 0, "unknown records are skipped");
 	journal_data_free(&d);
+	write_file(path, "tagmirror-journal 1\ndest h r\nartifact sha256-x\n");
+	ok(journal_read(path, &d, &err) == -1 && strstr(err.msg, ":3:"),
+	    "an artifact record without a digest names its line: %s", err.msg);
 	unlink(path);
 }
 
