@@ -45,6 +45,7 @@ struct http_resp {
 	int		 ratelimit_seen; /* a RateLimit-Remaining that parsed */
 	long		 rl_remaining;	/* its values, -1 unknown */
 	long		 rl_window;
+	int		 attempts;	/* http_do: the attempts this answer took */
 };
 
 /* Free what r holds (it stays usable); http_resp_reset also zeroes it. */

@@ -698,8 +698,10 @@ http_do(struct reg_conn *c, const struct http_req *rq, struct http_resp *r,
 			break;
 		}
 		c->stalled = 0;
-		if ((rc = attempt_once(c, rq, r, &e)) == 0)
+		if ((rc = attempt_once(c, rq, r, &e)) == 0) {
+			r->attempts = attempt;
 			return 0;
+		}
 		if (rc == -2 || c->stalled || !http_retryable(&e) || attempt >= max)
 			break;
 		if (http_backoff(c, attempt, r->retry_after, &e) == -1)
