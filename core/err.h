@@ -52,6 +52,10 @@ struct tm_err {
 	char		 msg[320];	/* one line, sanitised, no secrets */
 	int		 attempts;	/* requests made for the failing step */
 	double		 waited;	/* seconds slept between attempts */
+	int		 token_revoked;	/* a 401 refused tokens the registry had
+					 * just issued (revoked, expired): the
+					 * credentials are good, a later round
+					 * may pass */
 };
 
 /* Reset to "no error". */

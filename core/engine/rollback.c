@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "evq.h"
 #include "internal.h"
 #include "journal.h"
 #include "lock.h"
+#include "manifest.h"
 #include "mirror.h"
 #include "pool.h"
 
@@ -108,126 +110,67 @@ conflict_err(struct tm_err *e, const struct rb *rb, const char *tag,
 
 /*
  * Removing tags without touching any other tag (untag): by tag where the
- * registry can, else by digest, the other tags at that digest journaled
- * and put back.  --delete-stale uses it too.
+ * registry can (OCI 1.1).  Where it deletes by digest only (distribution
+ * 2.8), a delete of the tag's digest would take along every tag at it,
+ * also one someone pushes there while we work.  So each tag is re-pointed
+ * at a throwaway manifest of its own, an empty OCI image whose annotation
+ * carries a random nonce (no other tag can be at its digest), and that
+ * digest is deleted.  --delete-stale uses it too.
  */
-struct tag_digest {
-	char	tag[TM_TAG_MAX + 1];
-	char	digest[TM_DIGEST_MAX + 1];
-};
+#define EMPTY_DIGEST \
+	"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+#define THROWAWAY_HEAD \
+	"{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\"," \
+	"\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\"," \
+	"\"digest\":\"" EMPTY_DIGEST "\",\"size\":2},\"layers\":[]," \
+	"\"annotations\":{\"org.tagmirror.throwaway\":\""
+#define THROWAWAY_TAIL	"\"}}"
+#define NONCE_HEX	32
+#define THROWAWAY_LEN	(sizeof THROWAWAY_HEAD - 1 + NONCE_HEX + \
+			    sizeof THROWAWAY_TAIL - 1)
 
-struct scan {
-	struct registry		 *reg;
-	const char		 *repo;
-	struct reg_conn		**conns;
-	struct tag_digest	 *tags;
-	size_t			  n, cap;
-	pthread_mutex_t		  lock;
-	int			  failed;
-	struct tm_err		  err;
-};
-
+/* 1 when bytes are a throwaway manifest (ours, by its form). */
 static int
-scan_page(void *ud, const char *const *tags, size_t n)
+throwaway_is(const char *bytes, size_t len)
 {
-	struct scan		*s = ud;
-	struct tag_digest	*nt;
-	size_t			 i;
+	return bytes != NULL && len == THROWAWAY_LEN &&
+	    memcmp(bytes, THROWAWAY_HEAD, sizeof THROWAWAY_HEAD - 1) == 0 &&
+	    memcmp(bytes + len - (sizeof THROWAWAY_TAIL - 1), THROWAWAY_TAIL,
+	    sizeof THROWAWAY_TAIL - 1) == 0;
+}
 
-	for (i = 0; i < n; i++) {
-		if (s->n == s->cap) {
-			s->cap = s->cap ? s->cap * 2 : 256;
-			if ((nt = realloc(s->tags, s->cap * sizeof *nt)) == NULL)
-				return 1;
-			s->tags = nt;
-		}
-		memset(&s->tags[s->n], 0, sizeof *s->tags);
-		snprintf(s->tags[s->n++].tag, sizeof s->tags->tag, "%s", tags[i]);
-	}
+/* A fresh throwaway into m (bytes in buf, THROWAWAY_LEN + 1).  0 or -1. */
+static int
+throwaway_make(char *buf, struct reg_manifest *m, struct tm_err *e)
+{
+	unsigned char	nonce[NONCE_HEX / 2];
+	char		hex[NONCE_HEX + 1];
+	size_t		i;
+
+	if (getrandom(nonce, sizeof nonce, 0) != (ssize_t)sizeof nonce)
+		return tm_err_set(e, TM_CAT_IO, "no random bytes: %s",
+		    strerror(errno));
+	for (i = 0; i < sizeof nonce; i++)
+		snprintf(hex + 2 * i, 3, "%02x", nonce[i]);
+	snprintf(buf, THROWAWAY_LEN + 1, "%s%s%s", THROWAWAY_HEAD, hex,
+	    THROWAWAY_TAIL);
+	memset(m, 0, sizeof *m);
+	m->bytes = buf;
+	m->len = THROWAWAY_LEN;
+	snprintf(m->media_type, sizeof m->media_type, "%s", MT_OCI_MANIFEST);
+	mf_digest(buf, THROWAWAY_LEN, m->digest);
 	return 0;
 }
 
-static void
-scan_one(void *ud, size_t worker, size_t i)
-{
-	struct scan		*s = ud;
-	struct reg_manifest	 m = { 0 };
-	struct tm_err		 e;
-	int			 r;
-
-	tm_err_clear(&e);
-	r = reg_manifest_head(s->conns[worker], s->repo, s->tags[i].tag, &m, &e);
-	if (r == 1)
-		snprintf(s->tags[i].digest, sizeof s->tags[i].digest, "%s",
-		    m.digest);
-	reg_manifest_free(&m);
-	if (r == -1) {
-		pthread_mutex_lock(&s->lock);
-		if (!s->failed)
-			s->err = e;
-		s->failed = 1;
-		pthread_mutex_unlock(&s->lock);
-	}
-}
-
-/*
- * The tags of repo and their digests, read with a listing and parallel
- * HEADs (absent tags are left out).  *out malloc'd; 0 or -1.
- */
+/* The throwaways' config, the empty JSON object, must be in repo. */
 static int
-scan_tags(struct registry *reg, struct reg_conn *c, const char *repo,
-    size_t nthreads, const atomic_int *cancel, struct tag_digest **out,
-    size_t *nout, struct tm_err *err)
+empty_config(struct untag_ctx *x, struct tm_err *e)
 {
-	struct scan	s;
-	size_t		i, k, nconn = 0;
+	int	r = reg_blob_exists(x->conn, x->repo, EMPTY_DIGEST, e);
 
-	memset(&s, 0, sizeof s);
-	s.reg = reg;
-	s.repo = repo;
-	*out = NULL;
-	*nout = 0;
-	if (reg_list_tags(c, repo, scan_page, &s, NULL, err) == -1) {
-		/* A repository that does not exist has no tags. */
-		if (err->http != 404) {
-			free(s.tags);
-			return -1;
-		}
-		tm_err_clear(err);
-	}
-	if (nthreads < 1)
-		nthreads = 1;
-	if ((s.conns = calloc(nthreads, sizeof *s.conns)) == NULL) {
-		free(s.tags);
-		return tm_err_set(err, TM_CAT_IO, "out of memory");
-	}
-	s.conns[nconn++] = c;
-	while (nconn < nthreads && nconn < s.n &&
-	    (s.conns[nconn] = reg_conn_new(reg, err)) != NULL) {
-		reg_conn_set_cancel(s.conns[nconn], cancel);
-		nconn++;
-	}
-	tm_err_clear(err);
-	pthread_mutex_init(&s.lock, NULL);
-	pool_run(nconn, s.n, scan_one, &s, cancel);
-	pthread_mutex_destroy(&s.lock);
-	for (i = 1; i < nconn; i++)
-		reg_conn_free(s.conns[i]);
-	free(s.conns);
-	if (s.failed || (cancel != NULL && *cancel)) {
-		free(s.tags);
-		if (!s.failed)
-			return tm_err_set(err, TM_CAT_CANCELLED, "cancelled");
-		*err = s.err;
-		return -1;
-	}
-	/* Keep only the tags that still exist. */
-	for (i = k = 0; i < s.n; i++)
-		if (s.tags[i].digest[0] != '\0')
-			s.tags[k++] = s.tags[i];
-	*out = s.tags;
-	*nout = k;
-	return 0;
+	if (r == 0)
+		r = reg_blob_put(x->conn, x->repo, "{}", 2, EMPTY_DIGEST, e);
+	return r == -1 ? -1 : 0;
 }
 
 /* The registry cannot delete a tag by name (distribution 2.8: 400). */
@@ -238,99 +181,67 @@ tag_delete_refused(const struct tm_err *e)
 	    strcmp(e->code, "UNSUPPORTED") == 0;
 }
 
+/* Deletes are refused for good (disabled, read-only): skip the rest. */
 static int
-in_items(const struct untag_item *items, size_t n, const char *tag)
+delete_refused(const struct tm_err *e)
 {
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(items[i].tag, tag) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-fail_digest(struct untag_item *items, size_t n, const char *digest,
-    const struct tm_err *e)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (!items[i].ok && items[i].err.cat == TM_CAT_NONE &&
-		    strcmp(items[i].digest, digest) == 0)
-			items[i].err = *e;
+	return e->http == 405 || strcmp(e->code, "UNSUPPORTED") == 0;
 }
 
 /*
- * Delete digest (every tag at it goes) and put the survivors back.  The
- * survivors' bytes are journaled first, so a crash in between leaves a
- * journal that rollback can use to re-tag them.
+ * Point the tag at a throwaway, then delete the throwaway.  0, or -1 with
+ * it->err; the tag is put back at was when the delete fails.
  */
-static void
-delete_digest(struct untag_ctx *x, struct untag_item *items, size_t n,
-    const char *digest, const struct tag_digest *all, size_t nall)
+static int
+repoint(struct untag_ctx *x, struct untag_item *it,
+    const struct reg_manifest *was)
 {
-	struct reg_manifest	 m = { 0 };
+	struct reg_manifest	 t;
 	struct tm_err		 e;
-	size_t			 i, j, nsurv = 0;
+	char			 buf[THROWAWAY_LEN + 1];
 
+	if (throwaway_make(buf, &t, &it->err) == -1 ||
+	    reg_manifest_put(x->conn, x->repo, it->tag, &t, &it->err) == -1)
+		return -1;
+	if (reg_manifest_delete(x->conn, x->repo, t.digest, &it->err) != -1)
+		return 0;
 	tm_err_clear(&e);
-	for (i = 0; i < nall; i++)
-		if (strcmp(all[i].digest, digest) == 0 &&
-		    !in_items(items, n, all[i].tag))
-			nsurv++;
-	if (nsurv > 0) {
-		if (reg_manifest_get(x->conn, x->repo, digest, &m, &e) == -1) {
-			fail_digest(items, n, digest, &e);
-			return;
-		}
-		for (i = 0; i < nall; i++)
-			if (strcmp(all[i].digest, digest) == 0 &&
-			    !in_items(items, n, all[i].tag) &&
-			    journal_survivor(x->journal, all[i].tag, digest,
-			    m.media_type, m.bytes, m.len, &e) == -1) {
-				fail_digest(items, n, digest, &e);
-				reg_manifest_free(&m);
-				return;
-			}
-	}
-	if (reg_manifest_delete(x->conn, x->repo, digest, &e) == -1) {
-		fail_digest(items, n, digest, &e);
-		reg_manifest_free(&m);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (!items[i].ok && items[i].err.cat == TM_CAT_NONE &&
-		    strcmp(items[i].digest, digest) == 0)
-			items[i].ok = 1;
-	for (i = 0; nsurv > 0 && i < nall; i++) {
-		if (strcmp(all[i].digest, digest) != 0 ||
-		    in_items(items, n, all[i].tag))
-			continue;
-		if (reg_manifest_put(x->conn, x->repo, all[i].tag, &m, &e) == 0) {
-			x->survivors++;
-			continue;
-		}
-		/* Our tags went, but took another along: say so on ours. */
-		tm_err_set(&e, e.cat, "removed, but tag %s at the same digest "
-		    "could not be put back (%s); the journal has it",
-		    all[i].tag, e.msg);
-		for (j = 0; j < n; j++)
-			if (strcmp(items[j].digest, digest) == 0) {
-				items[j].ok = 0;
-				items[j].err = e;
-			}
-	}
-	reg_manifest_free(&m);
+	if (reg_manifest_put(x->conn, x->repo, it->tag, was, &e) == -1)
+		tm_err_set(&it->err, it->err.cat, "%s; the tag is left at "
+		    "throwaway manifest %s: putting it back failed (%s)",
+		    it->err.msg, t.digest, e.msg);
+	return -1;
+}
+
+/*
+ * Remove the item's tag alone; its manifest's bytes are read first, to
+ * put them back should the delete fail.  0 removed, or -1 with it->err.
+ */
+static int
+untag_one(struct untag_ctx *x, struct untag_item *it)
+{
+	struct reg_manifest	was;
+	int			rc;
+
+	if (reg_manifest_get(x->conn, x->repo, it->digest, &was, &it->err) == -1)
+		return -1;
+	/* Left by an interrupted removal: no other tag can be at it. */
+	if (throwaway_is(was.bytes, was.len))
+		rc = reg_manifest_delete(x->conn, x->repo, it->digest,
+		    &it->err) == -1 ? -1 : 0;
+	else
+		rc = repoint(x, it, &was);
+	reg_manifest_free(&was);
+	return rc;
 }
 
 size_t
 untag(struct untag_ctx *x, struct untag_item *items, size_t n)
 {
-	struct tag_digest	*all = NULL;
-	struct tm_err		 e;
-	size_t			 i, j, nall = 0, left = 0, failed = 0;
+	struct tm_err	e, refused;
+	size_t		i, left = 0, failed = 0;
 
+	tm_err_clear(&refused);
 	for (i = 0; i < n; i++) {
 		items[i].ok = 0;
 		tm_err_clear(&items[i].err);
@@ -349,24 +260,31 @@ untag(struct untag_ctx *x, struct untag_item *items, size_t n)
 	for (i = 0; i < n; i++)
 		if (!items[i].ok && items[i].err.cat == TM_CAT_NONE)
 			left++;
-	if (left > 0 && scan_tags(x->reg, x->conn, x->repo, x->nthreads,
-	    x->cancel, &all, &nall, &e) == -1) {
-		for (i = 0; i < n; i++)
-			if (!items[i].ok && items[i].err.cat == TM_CAT_NONE)
-				items[i].err = e;
-		left = 0;
+	tm_err_clear(&e);
+	if (left > 0 && empty_config(x, &e) == -1) {
+		refused = e;
+		tm_err_set(&refused, e.cat, "not removed: the empty config a "
+		    "throwaway manifest needs cannot be pushed (%s)", e.msg);
 	}
-	/* One delete per digest, however many of our tags share it. */
-	for (i = 0; left > 0 && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (items[i].ok || items[i].err.cat != TM_CAT_NONE)
 			continue;
-		for (j = 0; j < i; j++)
-			if (strcmp(items[j].digest, items[i].digest) == 0)
-				break;
-		if (j == i)
-			delete_digest(x, items, n, items[i].digest, all, nall);
+		if (x->cancel != NULL && *x->cancel) {
+			items[i].err.side = TM_SIDE_DEST;
+			tm_err_set(&items[i].err, TM_CAT_CANCELLED, "cancelled");
+		} else if (refused.cat != TM_CAT_NONE) {
+			items[i].err = refused;
+			snprintf(items[i].err.object, sizeof items[i].err.object,
+			    "manifest %s", items[i].tag);
+		} else if (untag_one(x, &items[i]) == 0)
+			items[i].ok = 1;
+		else if (delete_refused(&items[i].err)) {
+			refused = items[i].err;
+			tm_err_set(&refused, refused.cat, "not removed: this "
+			    "registry refuses manifest deletes (HTTP %ld%s%s)",
+			    refused.http, refused.code[0] ? " " : "", refused.code);
+		}
 	}
-	free(all);
 	for (i = 0; i < n; i++)
 		if (!items[i].ok) {
 			if (items[i].err.cat == TM_CAT_NONE)
@@ -392,6 +310,24 @@ rollback_decide(const struct journal_tag *jt, int head, const char *now)
 	return P_CONFLICT;
 }
 
+/*
+ * A tag at one of our throwaways was being removed when a rollback or a
+ * run was interrupted: still ours to undo, not someone else's push.
+ */
+static int
+at_throwaway(struct rb *rb, const char *digest)
+{
+	struct reg_manifest	m;
+	struct tm_err		e;
+	int			r;
+
+	tm_err_clear(&e);
+	r = reg_manifest_get(rb->conns[0], rb->d.repo, digest, &m, &e) == 0 &&
+	    throwaway_is(m.bytes, m.len);
+	reg_manifest_free(&m);
+	return r;
+}
+
 /* Decide per tag from what the registry says now. */
 static void
 classify(struct rb *rb)
@@ -406,6 +342,8 @@ classify(struct rb *rb)
 		if (t->plan == P_SKIP)
 			continue;
 		t->plan = rollback_decide(jt, t->head, t->now);
+		if (t->plan == P_CONFLICT && at_throwaway(rb, t->now))
+			t->plan = jt->had ? P_PUT : P_REMOVE;
 		if (t->plan == P_CONFLICT) {
 			conflict_err(&t->err, rb, jt->name, t->now,
 			    jt->new_digest);
@@ -414,7 +352,10 @@ classify(struct rb *rb)
 	}
 }
 
-/* Tags re-tagged after an earlier delete by digest, still missing. */
+/*
+ * Tags re-tagged after a delete by digest, still missing: journals of
+ * versions that removed tags that way may hold them.
+ */
 static void
 recover_survivors(struct rb *rb, struct mirror_rollback_info *info,
     rb_fn *cb, void *ud)
@@ -472,7 +413,7 @@ put_back(struct rb *rb, size_t i)
 }
 
 static void
-remove_new(struct rb *rb, struct mirror_rollback_info *info)
+remove_new(struct rb *rb)
 {
 	struct untag_ctx	 x;
 	struct untag_item	*items;
@@ -504,13 +445,9 @@ remove_new(struct rb *rb, struct mirror_rollback_info *info)
 		idx[n++] = i;
 	}
 	memset(&x, 0, sizeof x);
-	x.reg = rb->reg;
 	x.conn = rb->conns[0];
 	x.repo = rb->d.repo;
-	x.journal = rb->j;
-	x.nthreads = rb->nconn;
 	untag(&x, items, n);
-	info->survivors += x.survivors;
 	for (i = 0; i < n; i++) {
 		if (items[i].ok)
 			journal_restored(rb->j, items[i].tag, NULL, &items[i].err);
@@ -593,7 +530,7 @@ restore(struct rb *rb, struct mirror_rollback_info *info, rb_fn *cb, void *ud)
 	for (i = 0; i < rb->d.ntags; i++)
 		if (rb->t[i].plan == P_PUT)
 			put_back(rb, i);
-	remove_new(rb, info);
+	remove_new(rb);
 	remove_artifacts(rb, info, cb, ud);
 	verify(rb);
 }

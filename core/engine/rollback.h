@@ -5,11 +5,10 @@
  *
  * untag works on registries that can delete a tag (OCI 1.1) and on those
  * that can only delete a manifest by digest, which takes every tag at
- * that digest along (Docker distribution 2.8).  There, the other tags at
- * the digest (the survivors) are found by listing and HEADing the
- * repository, journaled with the manifest bytes, and PUT back right after
- * the delete.  Calling thread only (it runs its own short-lived threads
- * for the scan).
+ * that digest along (Docker distribution 2.8).  There, each tag is first
+ * pointed at a throwaway manifest of its own (a random nonce in it, so no
+ * other tag can be at it), and that is deleted: other tags, also ones
+ * pushed meanwhile, are never touched.  Calling thread only.
  */
 #ifndef TM_ROLLBACK_H
 #define TM_ROLLBACK_H
@@ -30,20 +29,16 @@ struct untag_item {
 };
 
 struct untag_ctx {
-	struct registry		*reg;
 	struct reg_conn		*conn;		/* for deletes and PUTs */
 	const char		*repo;
-	struct journal		*journal;	/* survivors go here first */
-	size_t			 nthreads;	/* for the tag scan */
 	const atomic_int	*cancel;	/* may be NULL */
 	int			 no_tag_delete;	/* in/out: the registry refused one */
-	size_t			 survivors;	/* out: tags re-PUT after a delete */
 };
 
 /*
- * Remove every item's tag.  Returns how many could not be removed.  When
- * a survivor cannot be put back, the items at its digest fail with that
- * error (the journal still has the survivor for rollback).
+ * Remove every item's tag.  Returns how many could not be removed (each
+ * left where it was, unless its error says otherwise).  Where deletes are
+ * refused (405), the items after the first are not tried.
  */
 size_t	untag(struct untag_ctx *, struct untag_item *, size_t n);
 

@@ -83,6 +83,8 @@ retryable(const struct tm_err *e)
 {
 	switch (e->cat) {
 	case TM_CAT_AUTH:
+		/* Revoked tokens, not bad credentials: a fresh one may pass. */
+		return e->token_revoked;
 	case TM_CAT_NOT_FOUND:
 	case TM_CAT_CANCELLED:
 	case TM_CAT_USAGE:

@@ -509,11 +509,8 @@ copy_delete_stale(struct mirror *m)
 	}
 	n = stale_items(m, j, items, idx);
 	memset(&x, 0, sizeof x);
-	x.reg = m->dreg;
 	x.conn = m->w[0].dst;
 	x.repo = m->dst.repo;
-	x.journal = j;
-	x.nthreads = m->nw;
 	x.cancel = &m->cancel;
 	x.no_tag_delete = m->no_tag_delete;
 	if (n > 0)

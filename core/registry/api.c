@@ -421,11 +421,13 @@ req_free(struct http_req *rq)
 	free((char *)rq->scope);
 }
 
+/* attempts: the requests the answer took (0: none was sent). */
 static int
 digest_mismatch(struct reg_conn *c, const char *object, const char *got,
-    const char *want, const char *what, struct tm_err *err)
+    const char *want, const char *what, int attempts, struct tm_err *err)
 {
 	http_err_begin(c, object, err);
+	err->attempts = attempts;
 	return tm_err_set(err, TM_CAT_DIGEST_MISMATCH, "%s %s, expected %s",
 	    what, got, want);
 }
@@ -453,10 +455,10 @@ reg_manifest_get(struct reg_conn *c, const char *repo, const char *ref,
 		media_type(&r, m->media_type, sizeof m->media_type);
 		if (r.digest[0] != '\0' && strcmp(r.digest, m->digest) != 0)
 			digest_mismatch(c, rq.object, m->digest, r.digest,
-			    "received bytes hash to", err);
+			    "received bytes hash to", r.attempts, err);
 		else if (is_sha256_ref(ref) && strcmp(ref, m->digest) != 0)
 			digest_mismatch(c, rq.object, m->digest, ref,
-			    "received bytes hash to", err);
+			    "received bytes hash to", r.attempts, err);
 		else {
 			/* The exact bytes, never a re-serialisation. */
 			m->bytes = r.body != NULL ? r.body : strdup("");
@@ -532,7 +534,7 @@ reg_manifest_head(struct reg_conn *c, const char *repo, const char *ref,
 			m->len = r.content_length > 0 ? (size_t)r.content_length : 0;
 			if (is_sha256_ref(ref) && strcmp(m->digest, ref) != 0)
 				digest_mismatch(c, rq.object, m->digest, ref,
-				    "registry reports", err);
+				    "registry reports", r.attempts, err);
 			else
 				rc = 1;
 		}
@@ -571,7 +573,7 @@ reg_manifest_put(struct reg_conn *c, const char *repo, const char *ref,
 		/* A registry that rewrote what we sent has broken the digest. */
 		if (r.digest[0] != '\0' && strcmp(r.digest, want) != 0)
 			digest_mismatch(c, rq.object, r.digest, want,
-			    "registry stored it as", err);
+			    "registry stored it as", r.attempts, err);
 		else
 			rc = 0;
 	}
@@ -781,7 +783,7 @@ reg_blob_put(struct reg_conn *c, const char *repo, const void *buf, size_t len,
 	}
 	mf_digest(buf, len, got);
 	if (strcmp(got, digest) != 0) {
-		digest_mismatch(c, object, got, digest, "data hashes to", err);
+		digest_mismatch(c, object, got, digest, "data hashes to", 0, err);
 		err->side = TM_SIDE_LOCAL;
 	} else {
 		rq.object = object;

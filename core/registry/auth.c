@@ -461,6 +461,8 @@ auth_on_401(struct reg_conn *c, const char *scope, const struct http_resp *r,
 
 	if (c->reg->opts.registry_token != NULL) {
 		http_status_err(r, err);
+		/* A token given as is cannot be renewed. */
+		err->token_revoked = 0;
 		return tm_err_set(err, TM_CAT_AUTH, "%s (the registry token was "
 		    "rejected)", err->msg);
 	}

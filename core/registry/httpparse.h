@@ -48,6 +48,7 @@ struct http_resp {
 	/* OCI-Subject of a manifest PUT's answer: the registry indexed
 	 * the manifest's subject itself (OCI 1.1 referrers API). */
 	char		 oci_subject[TM_DIGEST_MAX + 1];
+	int		 attempts;	/* http_do: the attempts this answer took */
 };
 
 /* Free what r holds (it stays usable); http_resp_reset also zeroes it. */

@@ -15,8 +15,9 @@
  * -1 on error with err filled: side, host, HTTP status, registry error code,
  * object, attempts.  Transient failures (408, 429, 5xx, connection errors)
  * are retried with exponential backoff and jitter, honouring Retry-After up
- * to opts.retry_cap; 400/401/403/404 are not retried (one token refresh on
- * 401 aside).  Credentials never reach err, logs or other hosts: the
+ * to opts.retry_cap; 400/401/403/404 are not retried (a 401 gets a fresh
+ * token, a few times per request; a 401 that still refuses tokens the
+ * registry just issued says so in err->token_revoked).  Credentials never reach err, logs or other hosts: the
  * Authorization header is dropped when a redirect leaves the registry host.
  */
 #ifndef TM_REGISTRY_H

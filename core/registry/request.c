@@ -1,7 +1,7 @@
 /*
  * The registry client's request loop: one exchange over a connection's
  * curl handle, and http_do around it (scheme fallback, redirects by hand,
- * one auth round through the registry's reg_authn, retries with backoff),
+ * auth rounds through the registry's reg_authn, retries with backoff),
  * plus the errors an exchange can end in.
  */
 #include "config.h"
@@ -26,6 +26,13 @@
  */
 #define LOW_SPEED_LIMIT	1024L
 #define LOW_SPEED_TIME	20L
+/*
+ * Auth rounds per attempt, each with a fresh token: the first 401 may
+ * only say how to authenticate, so a token revoked twice in a row
+ * (a registry rotating its keys) still gets through; a registry
+ * refusing every token costs at most this many token requests.
+ */
+#define HTTP_AUTH_ROUNDS	3
 
 /*
  * Connections and small helpers.
@@ -306,6 +313,7 @@ err_next_attempt(struct tm_err *err)
 	err->http = 0;
 	err->code[0] = '\0';
 	err->msg[0] = '\0';
+	err->token_revoked = 0;
 }
 
 int
@@ -365,6 +373,23 @@ http_curl_err(struct reg_conn *c, CURLcode cc, const struct http_resp *r,
 	}
 }
 
+/* A bearer challenge saying the token sent is revoked or expired. */
+static int
+token_revoked(const struct http_resp *r)
+{
+	struct auth_challenge	ch[AUTH_MAX_CHALLENGES];
+	size_t			i, n;
+
+	if (r->status != 401 || r->www_auth == NULL)
+		return 0;
+	n = http_auth_parse(r->www_auth, ch, AUTH_MAX_CHALLENGES);
+	for (i = 0; i < n; i++)
+		if (strcmp(ch[i].scheme, "bearer") == 0 &&
+		    strcmp(ch[i].error, "invalid_token") == 0)
+			return 1;
+	return 0;
+}
+
 int
 http_status_err(const struct http_resp *r, struct tm_err *err)
 {
@@ -374,6 +399,7 @@ http_status_err(const struct http_resp *r, struct tm_err *err)
 
 	err->http = r->status;
 	err->code[0] = '\0';
+	err->token_revoked = token_revoked(r);
 	if (http_error_body(r->body, r->len, code, sizeof code, msg, sizeof msg))
 		memcpy(err->code, code, sizeof err->code);
 	else
@@ -533,9 +559,9 @@ int
 http_auth_retry(struct reg_conn *c, const char *scope, int own,
     const struct http_resp *r, const char *sent, int *authed, struct tm_err *err)
 {
-	if (r->status != 401 || !own || *authed)
+	if (r->status != 401 || !own || *authed >= HTTP_AUTH_ROUNDS)
 		return 0;
-	*authed = 1;
+	++*authed;
 	return c->reg->authn->challenged(c, scope, r, sent, err) == -1 ? -1 : 1;
 }
 
@@ -549,7 +575,7 @@ struct attempt {
 	int			 scheme;
 	int			 fallback;	/* plain HTTP still allowed */
 	int			 hops;
-	int			 authed;	/* the 401 round is spent */
+	int			 authed;	/* auth rounds had */
 };
 
 static int
@@ -656,7 +682,7 @@ attempt_hop(struct reg_conn *c, struct attempt *a, struct http_resp *r,
 }
 
 /*
- * One attempt: scheme fallback, redirects and one auth round inside.
+ * One attempt: scheme fallback, redirects and the auth rounds inside.
  * 0 done, -1 failed, -2 failed in a way another attempt cannot fix.
  */
 static int
@@ -698,8 +724,10 @@ http_do(struct reg_conn *c, const struct http_req *rq, struct http_resp *r,
 			break;
 		}
 		c->stalled = 0;
-		if ((rc = attempt_once(c, rq, r, &e)) == 0)
+		if ((rc = attempt_once(c, rq, r, &e)) == 0) {
+			r->attempts = attempt;
 			return 0;
+		}
 		if (rc == -2 || c->stalled || !http_retryable(&e) || attempt >= max)
 			break;
 		if (http_backoff(c, attempt, r->retry_after, &e) == -1)

@@ -2,8 +2,8 @@
  * The registry client's request loop over libcurl: one exchange set up
  * for a registry connection, and http_do around it (scheme fallback,
  * redirects followed by hand so Authorization never leaves the origin it
- * was meant for, one auth round on 401, retries with backoff).  The auth
- * round goes through the registry's struct reg_authn, so this loop never
+ * was meant for, bounded auth rounds on 401, retries with backoff).  The
+ * auth rounds go through the registry's struct reg_authn, so this loop never
  * calls the token code itself.  Internal to core/registry/.
  */
 #ifndef TM_REQUEST_H
@@ -44,7 +44,8 @@ struct http_req {
 
 /*
  * One request to completion: scheme fallback, redirects (Authorization
- * only to the first URL's origin), one auth round on 401, retries.
+ * only to the first URL's origin), auth rounds on 401 (each with a fresh
+ * token, bounded), retries.
  * Returns 0 with resp filled for a 2xx or rq->ok_status answer, else -1
  * with err filled (side, host, object, http, code, attempts, waited).
  * resp must be freed with http_resp_free either way.
@@ -67,9 +68,9 @@ void	 http_headers_free(struct curl_slist *);
  * (the URL is on the registry's origin), put the Authorization to send
  * for scope there (NULL: none needed).  0, or -1 with err filled (the
  * token request had its own retries: final).  http_auth_retry: after the
- * answer r to a request that carried sent: 0 when r is not a 401 worth a
- * second try (or *authed says we had one), 1 try once more, -1 with err
- * filled (final).
+ * answer r to a request that carried sent: 0 when r is not a 401 worth
+ * another try (or *authed, the rounds had, is at the bound), 1 try once
+ * more, -1 with err filled (final).
  */
 int	 http_auth_for(struct reg_conn *, const char *scope, int own,
 	    char **authz, struct tm_err *);

@@ -1,7 +1,10 @@
 # Credentials: a destination behind Docker Hub style token auth.  Wrong
 # credentials fail the run's preflight as auth, on the destination side,
-# before any tag is planned and without a journal; right ones mirror.  No password ever
-# reaches the output, the report or the journal.  TLS: a destination with
+# before any tag is planned and without a journal, after one token
+# request; right ones mirror.  Tokens revoked twice in a row on one
+# request are renewed within it; revoked more often, the tag gets an
+# end-of-run round.  No password ever reaches the output, the report or
+# the journal.  TLS: a destination with
 # its own CA needs --dest-cert-dir (or --dest-tls-verify=false), for the
 # run and for its rollback.
 . "$top_srcdir/tests/lib.sh"
@@ -24,12 +27,30 @@ jq_is "$TMPD/bad.json" '.error | .side + " " + (.http | tostring) + " " + .categ
 jq_is "$TMPD/bad.json" '.summary.tags' 0 "no tag was planned"
 jq_is "$TMPD/bad.json" .journal null "nothing was changed, so there is no journal"
 ok "no password in the output" test -z "$(grep -F -e "$bad_pass" -e "$DN_PW" "$TMPD/bad.out" "$TMPD/bad.json")"
+is "$(proxy_count dn '^GET /token')" 1 "wrong credentials cost one token request: no re-auth loop"
 
 echo "$DN_PW" | "$TAGMIRROR" run "$up_addr/lib/app" "$dn_addr/lib/app" --tags '*' \
 	--dest-creds mirror --dest-password-stdin --report "$TMPD/good.json" >"$TMPD/good.out" 2>&1
 is "$?" 0 "right credentials (password from stdin): SUCCESS"
 is "$(listing "$down_addr" lib/app)" "$(seeded "$TMPD/up")" "every tag mirrored"
 assert_no_secret "$TMPD/good.out" "$TMPD/good.json" "$XDG_STATE_HOME" "$TMPD/bad.out"
+
+# The registry revokes every token twice in quick succession, on b's PUT.
+proxy_rules dn '[{"match": "^PUT /v2/lib/rev/manifests/b$", "times": 2, "action": "expire_tokens"}]'
+echo "$DN_PW" | "$TAGMIRROR" run "$up_addr/lib/app" "$dn_addr/lib/rev" --tags '*' \
+	--dest-creds mirror --dest-password-stdin --retries 0 >"$TMPD/rev.out" 2>&1
+is "$?" 0 "tokens revoked twice on one request: every tag still copies"
+is "$(proxy_count dn '^PUT /v2/lib/rev/manifests/b$')" 3 "b's PUT got a fresh token twice"
+is "$(listing "$down_addr" lib/rev)" "$(seeded "$TMPD/up")" "every tag mirrored"
+# Revoked more often than one request renews: an end-of-run round.
+proxy_rules dn '[{"match": "^PUT /v2/lib/rev2/manifests/c$", "times": 4, "action": "expire_tokens"}]'
+echo "$DN_PW" | "$TAGMIRROR" run "$up_addr/lib/app" "$dn_addr/lib/rev2" --tags '*' \
+	--dest-creds mirror --dest-password-stdin --report "$TMPD/rev2.json" >"$TMPD/rev2.out" 2>&1
+is "$?" 0 "tokens revoked on every try of a request: the end-of-run round copies the tag"
+is "$(proxy_count dn '^PUT /v2/lib/rev2/manifests/c$')" 5 "c's PUT: four refused, the round's passed"
+is "$(listing "$down_addr" lib/rev2)" "$(seeded "$TMPD/up")" "every tag mirrored"
+jq_is "$TMPD/rev2.json" '.tags[] | select(.tag == "c") | .attempts' 2 "c took two tries"
+assert_no_secret "$TMPD/rev.out" "$TMPD/rev2.out" "$TMPD/rev2.json"
 
 registry_start sec --tls
 tmrun run "$up_addr/lib/app" "$sec_addr/lib/app" --tags '*' --report "$TMPD/tls.json"
