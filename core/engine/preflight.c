@@ -18,7 +18,13 @@
 #include "internal.h"
 
 #define PREFLIGHT_ATTEMPTS	2
-#define PREFLIGHT_CONNECT	5	/* seconds */
+/*
+ * Seconds for the TCP connect and the TLS handshake together.  A refused
+ * port fails at once whatever this is; a handshake on a slow or loaded
+ * machine (or under valgrind: 7 s measured) must not pass for a dead
+ * registry.
+ */
+#define PREFLIGHT_CONNECT	10
 #define PREFLIGHT_RETRY_BASE	0.25
 #define PREFLIGHT_RETRY_CAP	1.0
 
