@@ -129,10 +129,11 @@ line(struct out *o, const char *tag, const char *word, const char *what)
 }
 
 /* A tag's JSON line, as it finishes (a retry round or rollback may
- * send a later one for the same tag: the last one holds). */
+ * send a later one for the same tag: the last one holds); a copied
+ * one's (ti) says how its blobs got there and how long it took. */
 static void
 json_tag(const char *tag, const char *state, const char *digest,
-    const struct tm_err *err)
+    const struct tm_err *err, const struct mirror_tag_info *ti)
 {
 	fputs("{\"type\":\"tag\",\"tag\":", stdout);
 	cli_json_str(stdout, tag);
@@ -143,6 +144,10 @@ json_tag(const char *tag, const char *state, const char *digest,
 		fputs("null", stdout);
 	fputs(",\"error\":", stdout);
 	cli_json_err(stdout, err);
+	if (ti != NULL)
+		printf(",\"blobs_copied\":%d,\"blobs_mounted\":%d,"
+		    "\"blobs_skipped\":%d,\"seconds\":%.3f", ti->blobs_copied,
+		    ti->blobs_mounted, ti->blobs_skipped, ti->seconds);
 	fputs("}\n", stdout);
 }
 
@@ -186,14 +191,18 @@ set_width(struct out *o)
 static void
 on_event(struct out *o, const struct mirror_event *ev)
 {
+	struct mirror_tag_info	ti;
+
 	switch (ev->type) {
 	case MEV_TAG:
 	case MEV_ROLLBACK_TAG:
 		if (o->dry_run || !finished(ev->state))
 			break;
+		/* A copied tag is not tried again: its numbers hold. */
 		if (o->json)
 			json_tag(ev->name, tag_state_name(ev->state), ev->digest,
-			    &ev->err);
+			    &ev->err, ev->type == MEV_TAG && ev->state == TAG_DONE &&
+			    mirror_tag_info(o->m, ev->tag, &ti) == 0 ? &ti : NULL);
 		else if (ev->type == MEV_TAG || ev->state != TAG_ROLLED_BACK)
 			tag_line(o, ev->name, ev->state, ev->digest, &ev->err);
 		break;
@@ -247,7 +256,7 @@ print_plan(struct out *o)
 		if (t.state != TAG_QUEUED) {
 			if (o->json)
 				json_tag(t.name, tag_state_name(t.state),
-				    t.dst_digest, &t.err);
+				    t.dst_digest, &t.err, NULL);
 			else
 				tag_line(o, t.name, t.state, t.dst_digest, &t.err);
 			continue;
@@ -256,7 +265,8 @@ print_plan(struct out *o)
 		if (o->json)
 			json_tag(t.name, t.action == TAG_ACT_DELETE ?
 			    "would_delete" : "would_copy", t.action ==
-			    TAG_ACT_DELETE ? t.prev_digest : t.dst_digest, &t.err);
+			    TAG_ACT_DELETE ? t.prev_digest : t.dst_digest, &t.err,
+			    NULL);
 		else if (!o->quiet)
 			line(o, t.name, word, t.action == TAG_ACT_DELETE ?
 			    t.prev_digest : t.dst_digest);

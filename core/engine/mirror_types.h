@@ -137,6 +137,13 @@ struct mirror_tag_info {
 	/* What the destination tag gets: src_digest, or the filtered index's
 	 * digest with opts.platforms.  "" until planned. */
 	char			dst_digest[TM_DIGEST_MAX + 1];
+	/* Its last attempt's blobs by how they got there (streamed, mounted
+	 * from another repository, already present: in the destination, or
+	 * through a tag earlier in the run), and that attempt's time in
+	 * seconds (0 until one ends).  An alias of a tag copied earlier in
+	 * the run visits no blob: 0, 0, 0. */
+	int			blobs_copied, blobs_mounted, blobs_skipped;
+	double			seconds;
 };
 
 struct mirror_totals {
