@@ -1,6 +1,7 @@
 /*
  * The demo's launcher: two local docker-registry instances seeded with
- * sample images (some broken for real) through the public registry API.
+ * sample images (some broken for real) through the public registry API,
+ * then put behind their throttles.
  */
 #include "config.h"
 
@@ -34,8 +35,9 @@
 #define SERIES_SIZE	(512 * 1024)		/* shared by one release series */
 #define UNIQUE_SIZE	(96 * 1024)		/* one per image */
 /*
- * The throttle's pace, bytes a second through each registry: the run
- * moves about 5 MB, so about ten seconds of it to watch.
+ * The throttle's pace, bytes a second through each registry: a run of
+ * the sample expression streams about 3 MiB, some eight seconds to watch
+ * with the hiccup's retry.
  */
 #define DEMO_RATE	(512.0 * 1024)
 

@@ -196,7 +196,7 @@ push(int fd, struct half *h)
 	return 0;
 }
 
-/* One link's pair of sockets: at[i] is the client's, at[i] + 1 the other. */
+/* One link, with what poll saw on its client's and its registry's socket. */
 static void
 serve(struct throttle *t, size_t i, short crev, short urev)
 {
