@@ -23,6 +23,9 @@ export HOME="$TMPD/home" XDG_CONFIG_HOME="$TMPD/home/.config" \
 unset REGISTRY_AUTH_FILE DOCKER_CONFIG REPO_MIRROR_ROLLBACK NO_COLOR \
 	http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 export no_proxy='*'
+# The demo at full speed, with no staged failure: only tui_demo.sh watches
+# it throttled (it unsets this).
+export TAGMIRROR_DEMO_FAST=1
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$TMPD/bin"
 chmod 700 "$XDG_RUNTIME_DIR"
 # A version manager's python3 shim can cost a second per start; tests start

@@ -134,11 +134,12 @@ line(struct out *o, const char *tag, const char *word, const char *what)
 }
 
 /* A tag's JSON line, as it finishes (a retry round or rollback may
- * send a later one for the same tag: the last one holds); referrers
- * copied with it when known (>= 0). */
+ * send a later one for the same tag: the last one holds); ti, when not
+ * NULL, the tag's own numbers: the referrers copied with it and, once
+ * copied, how its blobs got there and how long it took. */
 static void
 json_tag(const char *tag, const char *state, const char *digest,
-    int referrers, const struct tm_err *err)
+    const struct tm_err *err, const struct mirror_tag_info *ti)
 {
 	fputs("{\"type\":\"tag\",\"tag\":", stdout);
 	cli_json_str(stdout, tag);
@@ -147,10 +148,15 @@ json_tag(const char *tag, const char *state, const char *digest,
 		cli_json_str(stdout, digest);
 	else
 		fputs("null", stdout);
-	if (referrers >= 0)
-		printf(",\"referrers\":%d", referrers);
+	if (ti != NULL)
+		printf(",\"referrers\":%d", ti->referrers);
 	fputs(",\"error\":", stdout);
 	cli_json_err(stdout, err);
+	/* A copied tag is not tried again: its numbers hold. */
+	if (ti != NULL && ti->state == TAG_DONE)
+		printf(",\"blobs_copied\":%d,\"blobs_mounted\":%d,"
+		    "\"blobs_skipped\":%d,\"seconds\":%.3f", ti->blobs_copied,
+		    ti->blobs_mounted, ti->blobs_skipped, ti->seconds);
 	fputs("}\n", stdout);
 }
 
@@ -204,27 +210,20 @@ set_width(struct out *o)
 	o->width = w > 40 ? 40 : w;
 }
 
-/* The referrers copied with an event's tag; -1 for rollback events. */
-static int
-referrers_of(const struct out *o, const struct mirror_event *ev)
-{
-	struct mirror_tag_info	t;
-
-	if (ev->type != MEV_TAG || mirror_tag_info(o->m, ev->tag, &t) == -1)
-		return -1;
-	return t.referrers;
-}
-
 static void
 on_event(struct out *o, const struct mirror_event *ev)
 {
+	struct mirror_tag_info	ti;
+
 	switch (ev->type) {
 	case MEV_TAG:
 	case MEV_ROLLBACK_TAG:
 		/* Human lines come sorted once the run is over. */
-		if (o->json && !o->dry_run && finished(ev->state))
-			json_tag(ev->name, tag_state_name(ev->state), ev->digest,
-			    referrers_of(o, ev), &ev->err);
+		if (!o->json || o->dry_run || !finished(ev->state))
+			break;
+		json_tag(ev->name, tag_state_name(ev->state), ev->digest,
+		    &ev->err, ev->type == MEV_TAG &&
+		    mirror_tag_info(o->m, ev->tag, &ti) == 0 ? &ti : NULL);
 		break;
 	case MEV_PAUSED:
 		progress_clear(o);
@@ -281,7 +280,7 @@ print_tags(struct out *o)
 		if (t.state != TAG_QUEUED) {
 			if (o->json)
 				json_tag(t.name, tag_state_name(t.state),
-				    t.dst_digest, -1, &t.err);
+				    t.dst_digest, &t.err, NULL);
 			else
 				tag_line(o, t.name, t.state, t.dst_digest, &t.err);
 			continue;
@@ -290,8 +289,8 @@ print_tags(struct out *o)
 		if (o->json)
 			json_tag(t.name, t.action == TAG_ACT_DELETE ?
 			    "would_delete" : "would_copy", t.action ==
-			    TAG_ACT_DELETE ? t.prev_digest : t.dst_digest, -1,
-			    &t.err);
+			    TAG_ACT_DELETE ? t.prev_digest : t.dst_digest, &t.err,
+			    NULL);
 		else if (!o->quiet)
 			line(o, t.name, word, t.action == TAG_ACT_DELETE ?
 			    t.prev_digest : t.dst_digest);

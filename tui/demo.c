@@ -1,6 +1,7 @@
 /*
  * The demo's launcher: two local docker-registry instances seeded with
- * sample images (some broken for real) through the public registry API.
+ * sample images (some broken for real) through the public registry API,
+ * then put behind their throttles.
  */
 #include "config.h"
 
@@ -27,50 +28,68 @@
 #include "fsutil.h"
 #include "manifest.h"
 #include "registry.h"
+#include "throttle.h"
 
 #define DEMO_REPO	"demo/app"
 #define BASE_SIZE	(2 * 1024 * 1024)	/* shared by every tag */
 #define SERIES_SIZE	(512 * 1024)		/* shared by one release series */
 #define UNIQUE_SIZE	(96 * 1024)		/* one per image */
+/*
+ * The throttle's pace, bytes a second through each registry: a run of
+ * the sample expression streams about 3 MiB, some eight seconds to watch
+ * with the hiccup's retry.
+ */
+#define DEMO_RATE	(512.0 * 1024)
 
 enum { SRC, DST };
 
 struct demo {
-	char	dir[PATH_MAX];
-	char	state[PATH_MAX + 8];
-	pid_t	pid[2];
-	char	ref[2][64];
-	int	ntags, nbroken;
+	char		 dir[PATH_MAX];
+	char		 state[PATH_MAX + 8];
+	pid_t		 pid[2];
+	int		 port[2];		/* the registries' own */
+	struct throttle	*th[2];			/* NULL with TAGMIRROR_DEMO_FAST */
+	char		 ref[2][64];
+	/* The hiccup tag's own layer: "REPO/blobs/DIGEST". */
+	char		 hiccup[sizeof DEMO_REPO + 8 + TM_DIGEST_MAX];
+	int		 ntags, nbroken;
+};
+
+/* What becomes of a sample tag's own layer. */
+enum fate {
+	FINE,
+	BROKEN,		/* deleted from the source's storage after the push */
+	HICCUP		/* its first download is spoilt by the throttle */
 };
 
 /*
  * The sample repository: releases, variants, pre-releases and nightlies,
  * and aliases naming the same image as another tag, as on Docker Hub
- * ("2.2" and "latest" are 2.2.1).  broken: its own layer is deleted from
- * the source's storage after the push.
+ * ("2.2" and "latest" are 2.2.1).  Three are broken for good, one fails
+ * once (its tag is copied when the run tries it again).
  */
 static const struct {
 	const char	*tag;
 	const char	*alias;		/* the tag whose image this is, or NULL */
-	int		 broken;
+	enum fate	 fate;
 } sample[] = {
-	{ "1.0.0", NULL, 0 }, { "1.0.1", NULL, 0 }, { "1.1.0", NULL, 1 },
-	{ "1.1.1", NULL, 0 }, { "1.2.0", NULL, 0 }, { "1.2.1", NULL, 0 },
-	{ "2.0.0", NULL, 0 }, { "2.0.1", NULL, 0 }, { "2.1.0", NULL, 1 },
-	{ "2.1.1", NULL, 0 }, { "2.2.0", NULL, 0 }, { "2.2.1", NULL, 0 },
-	{ "1.2.1-slim", NULL, 0 }, { "2.2.1-slim", NULL, 0 },
-	{ "1.2.1-alpine", NULL, 0 }, { "2.2.1-alpine", NULL, 0 },
-	{ "3.0.0-rc1", NULL, 0 }, { "3.0.0-rc2", NULL, 0 },
-	{ "nightly-20240601", NULL, 0 }, { "nightly-20240602", NULL, 1 },
-	{ "1", "1.2.1", 0 }, { "1.0", "1.0.1", 0 }, { "1.1", "1.1.1", 0 },
-	{ "1.2", "1.2.1", 0 }, { "2", "2.2.1", 0 }, { "2.0", "2.0.1", 0 },
-	{ "2.1", "2.1.1", 0 }, { "2.2", "2.2.1", 0 }, { "latest", "2.2.1", 0 },
-	{ "stable", "1.2.1", 0 }, { "slim", "2.2.1-slim", 0 },
-	{ "1.2-slim", "1.2.1-slim", 0 }, { "2.2-slim", "2.2.1-slim", 0 },
-	{ "1-slim", "1.2.1-slim", 0 }, { "2-slim", "2.2.1-slim", 0 },
-	{ "alpine", "2.2.1-alpine", 0 }, { "2-alpine", "2.2.1-alpine", 0 },
-	{ "rc", "3.0.0-rc2", 0 }, { "edge", "nightly-20240601", 0 },
-	{ "nightly", "nightly-20240601", 0 },
+	{ "1.0.0", NULL, FINE }, { "1.0.1", NULL, FINE }, { "1.1.0", NULL, BROKEN },
+	{ "1.1.1", NULL, FINE }, { "1.2.0", NULL, HICCUP }, { "1.2.1", NULL, FINE },
+	{ "2.0.0", NULL, FINE }, { "2.0.1", NULL, FINE }, { "2.1.0", NULL, BROKEN },
+	{ "2.1.1", NULL, FINE }, { "2.2.0", NULL, FINE }, { "2.2.1", NULL, FINE },
+	{ "1.2.1-slim", NULL, FINE }, { "2.2.1-slim", NULL, FINE },
+	{ "1.2.1-alpine", NULL, FINE }, { "2.2.1-alpine", NULL, FINE },
+	{ "3.0.0-rc1", NULL, FINE }, { "3.0.0-rc2", NULL, FINE },
+	{ "nightly-20240601", NULL, FINE }, { "nightly-20240602", NULL, BROKEN },
+	{ "1", "1.2.1", FINE }, { "1.0", "1.0.1", FINE }, { "1.1", "1.1.1", FINE },
+	{ "1.2", "1.2.1", FINE }, { "2", "2.2.1", FINE }, { "2.0", "2.0.1", FINE },
+	{ "2.1", "2.1.1", FINE }, { "2.2", "2.2.1", FINE }, { "latest", "2.2.1", FINE },
+	{ "stable", "1.2.1", FINE }, { "slim", "2.2.1-slim", FINE },
+	{ "1.2-slim", "1.2.1-slim", FINE }, { "2.2-slim", "2.2.1-slim", FINE },
+	{ "1-slim", "1.2.1-slim", FINE }, { "2-slim", "2.2.1-slim", FINE },
+	{ "alpine", "2.2.1-alpine", FINE }, { "2-alpine", "2.2.1-alpine", FINE },
+	{ "rc", "3.0.0-rc2", FINE }, { "edge", "nightly-20240601", FINE },
+	{ "nightly", "nightly-20240601", FINE },
 };
 #define NSAMPLE	((int)(sizeof sample / sizeof sample[0]))
 
@@ -447,10 +466,12 @@ seed(struct demo *d, struct registry *src, struct registry *dst,
 	/* Broken for real: the layer's data goes from the source's storage. */
 	snprintf(sdir, sizeof sdir, "%s/src", d->dir);
 	for (i = 0; i < NSAMPLE; i++)
-		if (sample[i].broken) {
+		if (sample[i].fate == BROKEN) {
 			break_blob(sdir, uniq[i]);
 			d->nbroken++;
-		}
+		} else if (sample[i].fate == HICCUP)
+			snprintf(d->hiccup, sizeof d->hiccup, "%s/blobs/%s",
+			    DEMO_REPO, uniq[i]);
 	d->ntags = NSAMPLE;
 	rc = 0;
 out:
@@ -479,10 +500,35 @@ start_one(struct demo *d, int which, struct registry **reg, struct tm_err *err)
 	if ((d->pid[which] = spawn(dir, cfg)) == -1)
 		return tm_err_set(err, TM_CAT_IO, "cannot start docker-registry: "
 		    "%s", strerror(errno));
+	d->port[which] = port;
 	snprintf(host, sizeof host, "127.0.0.1:%d", port);
-	snprintf(d->ref[which], sizeof d->ref[which], "%s/%s", host, DEMO_REPO);
 	if ((*reg = wait_up(d->pid[which], host, err)) == NULL)
 		return -1;
+	return 0;
+}
+
+/*
+ * What the run is given: each registry behind its throttle, the source's
+ * also staging the hiccup; or, with TAGMIRROR_DEMO_FAST set (tests that
+ * only need the flow), the registries themselves at full speed.
+ */
+static int
+expose(struct demo *d, struct tm_err *err)
+{
+	const char	*fast = getenv("TAGMIRROR_DEMO_FAST");
+	int		 i, port;
+
+	for (i = SRC; i <= DST; i++) {
+		port = d->port[i];
+		if (fast == NULL || fast[0] == '\0') {
+			if ((d->th[i] = throttle_start(port, DEMO_RATE,
+			    i == SRC ? d->hiccup : NULL, err)) == NULL)
+				return -1;
+			port = throttle_port(d->th[i]);
+		}
+		snprintf(d->ref[i], sizeof d->ref[i], "127.0.0.1:%d/%s", port,
+		    DEMO_REPO);
+	}
 	return 0;
 }
 
@@ -516,6 +562,8 @@ demo_start(struct tm_err *err)
 		rc = start_one(d, DST, &dst, err);
 	if (rc == 0)
 		rc = seed(d, src, dst, err);
+	if (rc == 0)
+		rc = expose(d, err);
 	registry_free(src);
 	registry_free(dst);
 	if (rc == -1) {
@@ -577,6 +625,8 @@ demo_stop(struct demo *d)
 
 	if (d == NULL)
 		return;
+	for (i = 0; i < 2; i++)
+		throttle_stop(d->th[i]);
 	/* Their storage is thrown away next, so nothing needs a clean stop. */
 	for (i = 0; i < 2; i++)
 		if (d->pid[i] > 0)

@@ -5,7 +5,9 @@
  * for real, because a layer's data file is removed from the source's
  * storage after the push, so its GET fails.  The destination already
  * holds some tags: a few up to date, a few older ones the run replaces
- * (and a rollback restores).
+ * (and a rollback restores).  Both are reached through a throttle
+ * (throttle.h) that paces the run and fails one tag (1.2.0) once, unless
+ * TAGMIRROR_DEMO_FAST is set.
  *
  * Blocking; call from the main thread.  The registries stop with
  * demo_stop(), or when this process dies (PR_SET_PDEATHSIG).

@@ -115,7 +115,18 @@ moved(const struct mirror_tag_info *ti, int y, int x, int w)
 	fmt_bytes(t, sizeof t, ti->bytes_total);
 	snprintf(buf, sizeof buf, "%s of %s moved, %d of %d blobs",
 	    b, t, ti->blobs_done, ti->blobs_total);
-	return n + field(y + n, x, w, "Moved", buf, 2, th(EL_NORMAL));
+	n += field(y + n, x, w, "Moved", buf, 2, th(EL_NORMAL));
+	if (ti->state != TAG_DONE)
+		return n;
+	/* Its last attempt's: a retried tag finds its first one's there. */
+	snprintf(buf, sizeof buf, "%d copied, %d mounted, %d already there",
+	    ti->blobs_copied, ti->blobs_mounted, ti->blobs_skipped);
+	n += field(y + n, x, w, "Blobs", buf, 2, th(EL_NORMAL));
+	if (ti->seconds < 60)
+		snprintf(t, sizeof t, "%.1f s", ti->seconds);
+	else
+		fmt_duration(t, sizeof t, ti->seconds);
+	return n + field(y + n, x, w, "Time", t, 1, th(EL_NORMAL));
 }
 
 static void

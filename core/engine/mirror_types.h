@@ -149,6 +149,13 @@ struct mirror_tag_info {
 	/* Referrers and cosign tags copied with the tag's digests (those the
 	 * destination had already count too). */
 	int			referrers;
+	/* Its last attempt's blobs by how they got there (streamed, mounted
+	 * from another repository, already present: in the destination, or
+	 * through a tag earlier in the run), and that attempt's time in
+	 * seconds (0 until one ends).  An alias of a tag copied earlier in
+	 * the run visits no blob: 0, 0, 0. */
+	int			blobs_copied, blobs_mounted, blobs_skipped;
+	double			seconds;
 };
 
 struct mirror_totals {

@@ -86,8 +86,12 @@ tag_json(const struct mirror_tag_info *t, int dry_run)
 	add_str(o, "previous_digest", t->prev_digest);
 	cJSON_AddNumberToObject(o, "attempts", t->attempts);
 	cJSON_AddNumberToObject(o, "blobs", t->blobs_total);
+	cJSON_AddNumberToObject(o, "blobs_copied", t->blobs_copied);
+	cJSON_AddNumberToObject(o, "blobs_mounted", t->blobs_mounted);
+	cJSON_AddNumberToObject(o, "blobs_skipped", t->blobs_skipped);
 	cJSON_AddNumberToObject(o, "bytes", (double)t->bytes_total);
 	cJSON_AddNumberToObject(o, "referrers", t->referrers);
+	cJSON_AddNumberToObject(o, "seconds", t->seconds);
 	cJSON_AddItemToObject(o, "error", err_json(&t->err));
 	return o;
 }

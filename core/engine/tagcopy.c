@@ -35,7 +35,7 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 	struct mtag	*t = &m->tags[i];
 	struct tm_err	 me;
 	int64_t		 base;
-	int		 r;
+	int		 r, *how = &t->i.blobs_skipped;	/* counted under the lock */
 
 	pthread_mutex_lock(&m->lock);
 	base = t->i.bytes_done;
@@ -54,11 +54,14 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 			atomic_fetch_add(&m->blobs_skipped, 1);
 		else if (r == 0 && m->same_registry &&
 		    reg_blob_mount(w->dst, m->dst.repo, d->digest, m->src.repo,
-		    &me) == 1)
+		    &me) == 1) {
 			atomic_fetch_add(&m->blobs_mounted, 1);
-		else if (r == 0 && (r = reg_blob_copy(w->src, m->src.repo,
-		    w->dst, m->dst.repo, d, err)) == 0)
+			how = &t->i.blobs_mounted;
+		} else if (r == 0 && (r = reg_blob_copy(w->src, m->src.repo,
+		    w->dst, m->dst.repo, d, err)) == 0) {
 			atomic_fetch_add(&m->blobs_copied, 1);
+			how = &t->i.blobs_copied;
+		}
 		if (r == -1 && err->object[0] == '\0')
 			snprintf(err->object, sizeof err->object, "blob %s",
 			    d->digest);
@@ -69,6 +72,7 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 	}
 	pthread_mutex_lock(&m->lock);
 	t->i.blobs_done++;
+	(*how)++;
 	t->i.bytes_done = base + d->size;
 	if (tm_now_ms() - t->last_event >= 100)
 		engine_emit_tag(m, i, MEV_PROGRESS);
@@ -381,6 +385,15 @@ out:
 	return r;
 }
 
+/* The attempt's time, set before its end is announced. */
+static void
+attempt_time(struct mirror *m, struct mtag *t, double t0)
+{
+	pthread_mutex_lock(&m->lock);
+	t->i.seconds = tm_now() - t0;
+	pthread_mutex_unlock(&m->lock);
+}
+
 void
 copy_tag(struct worker *w, size_t i)
 {
@@ -388,6 +401,7 @@ copy_tag(struct worker *w, size_t i)
 	struct mtag		*t = &m->tags[i];
 	struct reg_manifest	 s = { 0 };
 	struct tm_err		 e;
+	double			 t0 = -1;	/* when the attempt began */
 	int			 r;
 
 	tm_err_clear(&e);
@@ -403,14 +417,18 @@ copy_tag(struct worker *w, size_t i)
 	t->i.attempts++;
 	t->i.blobs_done = t->i.blobs_total = 0;
 	t->i.bytes_done = t->i.bytes_total = 0;
+	t->i.blobs_copied = t->i.blobs_mounted = t->i.blobs_skipped = 0;
+	t->i.seconds = 0;
 	tm_err_clear(&t->i.err);
 	engine_emit_tag(m, i, MEV_TAG);
 	pthread_mutex_unlock(&m->lock);
+	t0 = tm_now();
 
 	if (copy_content(w, i, &s, &e) == -1 ||
 	    referrers_copy(w, i, &s, copy_artifact, &e) == -1 ||
 	    (r = push_tag(w, i, &s, &e)) == -1)
 		goto fail;
+	attempt_time(m, t, t0);
 	if (r == -2) {
 		engine_set_state(m, i, TAG_CONFLICT, &e);
 		goto out;
@@ -421,6 +439,8 @@ copy_tag(struct worker *w, size_t i)
 	engine_set_state(m, i, TAG_DONE, NULL);
 	goto out;
 fail:
+	if (t0 >= 0)
+		attempt_time(m, t, t0);
 	if (m->cancel && e.cat != TM_CAT_CANCELLED)
 		cancelled(&e, "it finished");
 	engine_tag_failed(m, i, &e);
