@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mirrorset.h"
 #include "mirrorset_write.h"
+#include "paths.h"
 
 struct entry {
 	char		*src, *dst, *tags;
@@ -342,10 +344,28 @@ entry_check(const struct entry *e, size_t i, struct tm_err *err)
 	return 0;
 }
 
+/*
+ * Row i's report: its own file, as mirrors of one set start in the same
+ * second (a run's default name counts seconds only).
+ */
+static const char *
+report_for(size_t i, char *buf, size_t n)
+{
+	char		rel[96], stamp[32];
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	snprintf(rel, sizeof rel, "reports/set-%s-mirror%zu.json", stamp, i + 1);
+	return path_state(buf, n, rel) == 0 ? buf : NULL;
+}
+
 int
 mirrors_start(struct mirrors *s, struct tm_err *err)
 {
 	struct mirror_opts	mo;
+	char			report[4096];
 	size_t			i, all = mirrors_marked(s) == 0;
 	int			started = 0;
 
@@ -360,7 +380,8 @@ mirrors_start(struct mirrors *s, struct tm_err *err)
 		run_keep(e->run);
 		run_free(e->run);
 		fill_opts(s, e, &mo);
-		if ((e->run = run_start(&mo, NULL, err)) == NULL)
+		if ((e->run = run_start(&mo, report_for(i, report,
+		    sizeof report), err)) == NULL)
 			return -1;
 		started++;
 	}

@@ -55,7 +55,8 @@ size_t		 mirrors_marked(const struct mirrors *);
 
 /*
  * Run the marked mirrors (none marked: all) whose run is not busy, each
- * with its own engine; a previous undecided run of one is kept first.
+ * with its own engine and its own report (reports/set-TIME-mirrorN.json
+ * in the state directory); a previous undecided run of one is kept first.
  * The number started, or -1 with err (a row that cannot run: named; the
  * ones started before it go on).
  */

@@ -134,6 +134,14 @@ is "$(skopeo list-tags --tls-verify=false "docker://$dst_addr/app/c" 2>/dev/null
 	python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["Tags"])))')" \
 	"1.0" "skopeo: c kept its copied tag"
 isnt "$(repo_state "$dst_addr" app/c)" "$before_c" "c's 1.0 is the new copy (kept)"
+rep() {	# N: the final status in mirror N's report
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["final_status"])' \
+		"$XDG_STATE_HOME"/tagmirror/reports/set-*-mirror"$1".json 2>&1
+}
+has_reports() { [ "$(ls "$XDG_STATE_HOME"/tagmirror/reports/set-*-mirror*.json | wc -l)" = 3 ]; }
+wait_for 20 has_reports
+is "$(rep 1) $(rep 2) $(rep 3)" "SUCCESS ROLLED_BACK PARTIAL_MIRROR" \
+	"a report per mirror, each with its own outcome"
 ok "skopeo inspects a's copy" skopeo inspect --tls-verify=false "docker://$dst_addr/app/a:2.0"
 
 keys '?'
