@@ -93,6 +93,11 @@ run_line(const struct run *r, char *buf, size_t n, enum theme_el *el)
 	snprintf(buf, n, "%s %zu/%zu done, %zu failed, %s%s", state,
 	    v.tot.done + v.tot.uptodate, v.tot.tags,
 	    v.tot.failed + v.tot.conflicts, bytes, after);
+	/* A run that failed as a whole says why on its row. */
+	if (v.run_err.cat != TM_CAT_NONE && strlen(buf) + 3 < n) {
+		strcat(buf, " - ");
+		tm_err_short(&v.run_err, buf + strlen(buf), n - strlen(buf));
+	}
 }
 
 static void

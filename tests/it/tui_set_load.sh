@@ -1,7 +1,7 @@
 # The mirrors screen at 60x20, opened by tagmirror --set: a hand-written
 # set file (defaults, a destination template, a namespace with a list)
 # becomes one row per repository with its preview count; a bad file is
-# refused with its line and column; only the marked mirror runs; the set
+# refused with its line and column; only the marked mirrors run; the set
 # saved by name reloads with --set NAME and with Ctrl-O, and runs
 # headless with tagmirror sync as written.
 . "$top_srcdir/tests/lib.sh"
@@ -43,9 +43,12 @@ mirrors:
     tags: "v*"
   - namespace: $up_addr/other
     tags: "*"
+  - source: $up_addr/app/none
+    destination: none
+    tags: "*"
 YAML
 tui_start 60 20 --set "$TMPD/set.yaml"
-ok "--set opens the mirrors screen" wait_screen 20 "3 mirrors, 0 marked"
+ok "--set opens the mirrors screen" wait_screen 20 "4 mirrors, 0 marked"
 ok "a template destination, expanded" \
 	wait_screen 10 "1\\. $up_addr/app/one"
 ok "row 1 counts its tags" wait_screen 30 "1\\.\\* . 2 of 3 tags"
@@ -53,6 +56,9 @@ ok "a namespace's list is a row per repository" \
 	wait_screen 30 "v\\* . 2 of 2 tags"
 ok "each with its own count" wait_screen 30 "v\\* . 3 of 4 tags"
 like "$(screen)" "3\\. $up_addr/lib/y" "in list order"
+ok "a source that is not there warns on its row" \
+	wait_screen 30 "4\. $up_addr/app/none"
+ok "with the registry's answer" wait_screen 30 "listing failed: HTTP 404"
 ok "a catalog namespace is named as left out" \
 	shown_whole "1 namespace mirror read from a catalog left out"
 keys Home Down
@@ -60,12 +66,16 @@ keys Enter
 ok "Enter on a row before it ran: the form" wait_screen 20 "set up a mirror"
 like "$(screen)" "Destination +$dst_addr/ns/x" "the expanded destination"
 keys C-n
-wait_screen 20 "3 mirrors" || bail "not back"
+wait_screen 20 "4 mirrors" || bail "not back"
 keys Space
-ok "Space marks" wait_screen 10 "3 mirrors, 1 marked"
+ok "Space marks" wait_screen 10 "4 mirrors, 1 marked"
 like "$(screen)" "\\[(✓|x|\\*)\\] 2\\." "the mark shows on the row"
+keys End Space
+wait_screen 10 "4 mirrors, 2 marked" || bail "no second mark"
 keys C-r
-ok "only the marked mirror runs" wait_screen 60 "SUCCESS 2/2 done, 0 failed"
+ok "only the marked mirrors run" wait_screen 60 "SUCCESS 2/2 done, 0 failed"
+ok "a run that failed as a whole says why on its row" \
+	wait_screen 60 "FAIL 0/0 done, 0 failed, 0 B - .*404"
 like "$(screen)" "1\\.\\* . 2 of 3 tags" "row 1 did not run"
 is "$(repo_tags "$dst_addr" ns/x)" "v1 v2" "the marked mirror's destination"
 is "$(repo_tags "$dst_addr" mirror/one)" "" "the unmarked one's is untouched"
@@ -82,7 +92,7 @@ keys q
 is "$(tui_exit 20)" 0 "q quits"
 
 tui_start 60 20 --set small
-ok "--set NAME opens a saved set" wait_screen 20 "3 mirrors, 0 marked"
+ok "--set NAME opens a saved set" wait_screen 20 "4 mirrors, 0 marked"
 like "$(screen | head -1)" "small" "the title names it"
 ok "its rows, counted again" wait_screen 30 "v\\* . 3 of 4 tags"
 keys C-o
@@ -96,7 +106,7 @@ keys Escape q
 is "$(tui_exit 20)" 0 "q quits again"
 
 out=$("$TAGMIRROR" sync "$f" 2>&1)
-is "$?" 0 "tagmirror sync runs the saved set as written"
+is "$?" 2 "tagmirror sync runs the saved set as written (the missing source: FAIL)"
 is "$(repo_tags "$dst_addr" mirror/one)" "1.0 1.1" "row 1's template destination"
 is "$(repo_tags "$dst_addr" ns/y)" "v1 v2 v3" "row 3's"
 done_testing
