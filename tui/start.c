@@ -219,7 +219,7 @@ rn_events(void *ctx)
 			out |= D_NOW;
 		}
 	}
-	if (a->quit_when_idle && !run_busy(a->run))
+	if (a->quit_when_idle && !run_busy(a->run) && !mirrors_running(a->set))
 		out |= D_QUIT;
 	return out & (D_DRAW | D_NOW | D_CLEAR | D_QUIT);
 }

@@ -105,6 +105,26 @@ ok "? opens at the mirrors screen's keys" \
 keys Escape q
 is "$(tui_exit 20)" 0 "q quits again"
 
+# q while only the set's runs copy: asked first, then they stop.
+proxy_start slow "$up_url"
+proxy_rules slow '[{"match": "^GET /v2/.*/blobs/", "action": "delay", "seconds": 0, "rate": 2000}]'
+cat >"$TMPD/slow.yaml" <<YAML
+mirrors:
+  - source: $slow_addr/app/one
+    destination: $dst_addr/slow/one
+    tags: "*"
+YAML
+tui_start 60 20 --set "$TMPD/slow.yaml"
+wait_screen 30 "3 of 3 tags" || bail "no preview for the slow set"
+keys C-r
+wait_screen 30 "RUNNING" || bail "the slow set does not run"
+keys q
+ok "q while a set's mirror copies asks first" \
+	wait_screen 20 "Quit while a run is active"
+keys y
+is "$(tui_exit 60)" 0 "then stops the run and quits"
+like "$(cat "$TMPD/tui.err")" "ended as CANCELLED" "the way out says it was cancelled"
+
 out=$("$TAGMIRROR" sync "$f" 2>&1)
 is "$?" 2 "tagmirror sync runs the saved set as written (the missing source: FAIL)"
 is "$(repo_tags "$dst_addr" mirror/one)" "1.0 1.1" "row 1's template destination"
