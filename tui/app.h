@@ -19,6 +19,7 @@ struct app;
 struct preview;
 struct run;
 struct demo;
+struct mirrors;
 
 struct screen_ops {
 	const char	*name;
@@ -51,6 +52,8 @@ struct app {
 	double			 msg_until;
 	struct preview		*pv;
 	struct run		*run;
+	int			 run_lent;	/* run is the set's: never freed as a->run */
+	struct mirrors		*set;		/* the mirrors screen's set */
 	struct demo		*demo;
 };
 

@@ -25,7 +25,7 @@ enum {
 	OPT_SRC_TLS, OPT_DST_TLS, OPT_SRC_CERTDIR, OPT_DST_CERTDIR,
 	OPT_ROLLBACK, OPT_NO_ROLLBACK, OPT_ARCH, OPT_DELETE_STALE, OPT_RETRIES,
 	OPT_DRY_RUN, OPT_REPORT, OPT_ONLY_FAILED, OPT_TAG_LIST, OPT_JSON,
-	OPT_THEME, OPT_LOAD, OPT_DEMO, OPT_LAST, OPT_STATE_DIR, OPT_YES, OPT_NO_CREDS,
+	OPT_THEME, OPT_LOAD, OPT_SET, OPT_DEMO, OPT_LAST, OPT_STATE_DIR, OPT_YES, OPT_NO_CREDS,
 	OPT_RETRY_TIMES, OPT_RETRY_DELAY, OPT_DST_NO_CREDS, OPT_AUTHFILE,
 	OPT_SRC_AUTHFILE, OPT_DST_AUTHFILE, OPT_SRC_USER, OPT_SRC_PASS,
 	OPT_DST_USER, OPT_DST_PASS, OPT_SRC_TOKEN, OPT_DST_TOKEN, OPT_LOG,
@@ -85,6 +85,7 @@ enum {
 	X("last", no_argument, OPT_LAST, CLI_ROLLBACK)			\
 	X("theme", required_argument, OPT_THEME, CLI_TUI)		\
 	X("load", required_argument, OPT_LOAD, CLI_TUI)			\
+	X("set", required_argument, OPT_SET, CLI_TUI)			\
 	X("demo", no_argument, OPT_DEMO, CLI_TUI)
 
 #define AS_OPTION(name, arg, val, cmds)	{ name, arg, NULL, val },
@@ -437,6 +438,9 @@ program_option(struct cli *c, int ch, struct parse_state *ps)
 		return 0;
 	case OPT_LOAD:
 		c->load = optarg;
+		return 0;
+	case OPT_SET:
+		c->set = optarg;
 		return 0;
 	case OPT_DEMO:
 		c->demo = 1;

@@ -24,6 +24,7 @@ struct cli {
 	const char		*tag_list;	/* --tag-list FILE|- */
 	const char		*theme;		/* --theme NAME|FILE */
 	const char		*load;		/* --load NAME: a saved mirror */
+	const char		*set;		/* --set FILE|NAME: a mirror set */
 	int			 json;		/* --json */
 	int			 demo;		/* --demo */
 	int			 last;		/* --last (rollback) */

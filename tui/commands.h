@@ -26,6 +26,8 @@ int	cmd_sync(int argc, char **argv);
 "  --state-dir DIR            journals (default $XDG_STATE_HOME/tagmirror)\n" \
 "  --load NAME                open the form filled from the saved mirror\n" \
 "                             NAME (Ctrl-S saves one, Ctrl-O lists them)\n" \
+"  --set FILE|NAME            open the mirrors screen on a mirror set: a\n" \
+"                             file (docs/mirrorset.md) or a saved set\n" \
 "  --theme NAME|FILE          colour theme: default, light, mono,\n" \
 "                             high-contrast, or a .theme file\n" \
 "  --demo                     start two local registries with sample tags\n" \

@@ -12,7 +12,9 @@
 #include "dialog.h"
 #include "help.h"
 #include "model_interrupted.h"
+#include "model_mirrors.h"
 #include "model_run.h"
+#include "screen_mirrors.h"
 #include "screens.h"
 
 static int
@@ -24,6 +26,7 @@ quit_answer(struct app *a, int choice, const char *text)
 	a->quit_when_idle = 1;
 	if (a->run != NULL)
 		run_cancel(a->run);
+	mirrors_cancel(a->set);
 	app_msg(a, EL_WARN, "Stopping the run; tagmirror quits when the "
 	    "workers have stopped (q again: quit now)");
 	return D_NOW;
@@ -50,7 +53,7 @@ quit(struct app *a)
 		    "rolled back");
 		return D_NOW;
 	}
-	if (a->run != NULL && run_busy(a->run)) {
+	if ((a->run != NULL && run_busy(a->run)) || mirrors_running(a->set)) {
 		dialog_confirm(a, "Quit while a run is active?",
 		    "Tags being copied stop now; tags already copied stay.\n"
 		    "The journal records every change, so the run can be\n"
@@ -58,7 +61,7 @@ quit(struct app *a)
 		    "&Yes, stop and quit|&No, keep running", 1, quit_answer);
 		return D_NOW;
 	}
-	if (run_undecided(a->run)) {
+	if (run_undecided(a->run) || mirrors_undecided(a->set)) {
 		dialog_confirm(a, "Quit without deciding?",
 		    "Quitting keeps what was mirrored (the default):\n"
 		    "the run ends as PARTIAL_MIRROR and it can still be\n"
@@ -116,6 +119,8 @@ global_key(struct app *a, int key)
 	switch (keys_action(KS_GLOBAL, key)) {
 	case ACT_RUN:
 		return setup_start_run(a);
+	case ACT_MIRRORS:
+		return mirrors_open(a);
 	case ACT_HELP:
 		help_open(a);
 		return D_NOW;
@@ -136,10 +141,12 @@ global_signal(void *ctx, int n)
 {
 	struct app	*a = ctx;
 
-	if (a->quit_when_idle || n > 1 || !run_busy(a->run))
+	if (a->quit_when_idle || n > 1 || (!run_busy(a->run) &&
+	    !mirrors_running(a->set)))
 		return D_QUIT;
 	a->quit_when_idle = 1;
 	run_cancel(a->run);
+	mirrors_cancel(a->set);
 	app_msg(a, EL_WARN, "Terminated: stopping the run first");
 	return D_NOW;
 }

@@ -28,6 +28,7 @@
 	_(RUN, "Run") \
 	_(DECIDE, "Keep or roll back") \
 	_(DETAIL, "Troubleshoot") \
+	_(SET, "Mirrors (a set of mirrors)") \
 	_(DIALOG, "Dialogs")
 
 enum key_scope {
@@ -39,7 +40,8 @@ enum key_scope {
 
 /* id, scope, keys (space separated), key-bar label, help text */
 #define ACTIONS(_) \
-	_(RUN, GLOBAL, "Ctrl-R F5", "run", "start the run (from any screen)") \
+	_(RUN, GLOBAL, "Ctrl-R F5", "run", "start the run (from any screen; on the mirrors screen: the marked mirrors, or all)") \
+	_(MIRRORS, GLOBAL, "Ctrl-N F2", "mirrors", "the mirrors screen: a set of mirrors (from the form, the mirror edited goes back to its row)") \
 	_(HELP, GLOBAL, "? F1", "help", "show every key") \
 	_(QUIT, GLOBAL, "q Ctrl-C", "quit", "quit (asks while a run is active)") \
 	_(THEME, GLOBAL, "Ctrl-T", "theme", "choose a colour theme (remembered)") \
@@ -78,6 +80,18 @@ enum key_scope {
 	_(EXPORT, DETAIL, "e", "report", "export the JSON report") \
 	_(EXPORT_FAILED, DETAIL, "x", "failed list", "export a plain list of the failed tags") \
 	_(BACK, DETAIL, "Esc Bksp", "back", "back to the previous screen") \
+	_(SET_ADD, SET, "a", "add", "add a mirror: the form opens empty (Ctrl-N brings it back)") \
+	_(SET_EDIT, SET, "e", "edit", "edit the selected mirror in the form (Ctrl-N brings it back)") \
+	_(SET_OPEN, SET, "Enter", "open", "edit the selected mirror; once it ran, its run screen (tags, troubleshoot, retry, keep or roll back)") \
+	_(SET_REMOVE, SET, "x Del", "remove", "remove the selected mirror from the set") \
+	_(SET_RAISE, SET, "-", "move up", "move the selected mirror up") \
+	_(SET_LOWER, SET, "+ =", "move down", "move the selected mirror down") \
+	_(SET_MARK, SET, "Space", "mark", "mark or unmark the selected mirror") \
+	_(SET_MARK_ALL, SET, "*", "mark all", "mark every mirror, or none") \
+	_(SET_KEEP, SET, "K", "keep", "keep what the marked (else the selected) mirrors copied, where tags failed") \
+	_(SET_ROLLBACK, SET, "R", "roll back", "roll the marked (else the selected) mirrors back to before their run (asks first)") \
+	_(SET_SAVE, SET, "Ctrl-S", "save", "save the set by name (mirror-set YAML, no passwords)") \
+	_(SET_LOAD, SET, "Ctrl-O", "load", "load a saved set") \
 	_(DLG_ACCEPT, DIALOG, "Enter", "ok", "take the highlighted button (or the text typed)") \
 	_(DLG_DISMISS, DIALOG, "Esc", "cancel", "close the dialog without choosing") \
 	_(DLG_MOVE, DIALOG, "Left Right Tab", "choose", "move between buttons; a button's first letter picks it")

@@ -1,4 +1,7 @@
-/* Saved mirrors: NAME.conf settings and NAME.secrets passwords. */
+/*
+ * Saved mirrors (NAME.conf settings, NAME.secrets passwords) and where
+ * saved sets live (sets/NAME.yaml, written by the mirrors model).
+ */
 #include "config.h"
 
 #include "saved.h"
@@ -169,26 +172,27 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-size_t
-saved_list(char ***names)
+/* Names of the files DIR/ *EXT (ext with its dot), sorted. */
+static size_t
+list_dir(const char *sub, const char *ext, char ***names)
 {
 	char		 dir[PATH_MAX], **nn;
 	struct dirent	*de;
 	DIR		*d;
-	size_t		 n = 0, len;
+	size_t		 n = 0, len, el = strlen(ext);
 
 	*names = NULL;
-	if (path_config(dir, sizeof dir, "mirrors") == -1 ||
+	if (path_config(dir, sizeof dir, sub) == -1 ||
 	    (d = opendir(dir)) == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
-		if (len <= 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
+		if (len <= el || strcmp(de->d_name + len - el, ext) != 0)
 			continue;
 		if ((nn = realloc(*names, (n + 1) * sizeof *nn)) == NULL)
 			break;
 		*names = nn;
-		if ((nn[n] = strndup(de->d_name, len - 5)) == NULL)
+		if ((nn[n] = strndup(de->d_name, len - el)) == NULL)
 			break;
 		n++;
 	}
@@ -196,4 +200,38 @@ saved_list(char ***names)
 	if (n > 1)
 		qsort(*names, n, sizeof **names, cmp_str);
 	return n;
+}
+
+size_t
+saved_list(char ***names)
+{
+	return list_dir("mirrors", ".conf", names);
+}
+
+int
+saved_set_path(const char *name, char *buf, size_t n)
+{
+	char	rel[128];
+
+	if (!saved_name_ok(name)) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(rel, sizeof rel, "sets/%s.yaml", name);
+	return path_config(buf, n, rel);
+}
+
+size_t
+saved_set_list(char ***names)
+{
+	return list_dir("sets", ".yaml", names);
+}
+
+int
+saved_set_exists(const char *name)
+{
+	char	path[PATH_MAX];
+
+	return saved_set_path(name, path, sizeof path) == 0 &&
+	    access(path, R_OK) == 0;
 }

@@ -166,6 +166,26 @@ setup_pending(void)
 	return form.list_stale;
 }
 
+void
+setup_fields(const char **src, const char **dst, const char **tags)
+{
+	*src = text(F_SRC);
+	*dst = text(F_DST);
+	*tags = text(F_TAGS);
+}
+
+void
+setup_fill(struct app *a, const char *src, const char *dst, const char *tags)
+{
+	le_set(&form.le[F_SRC], src);
+	le_set(&form.le[F_DST], dst);
+	le_set(&form.le[F_TAGS], tags);
+	form.focus = F_SRC;
+	form.le[F_SRC].cur = form.le[F_SRC].len;
+	start_listing(a);
+	preview_set_expr(a->pv, text(F_TAGS));
+}
+
 static void
 set_toggle(enum field_id f, int v)
 {
@@ -554,9 +574,12 @@ setup_start_run(struct app *a)
 	mo.src_reg.pass = text_or_null(F_SRC_PASS);
 	mo.dst_reg.user = text_or_null(F_DST_USER);
 	mo.dst_reg.pass = text_or_null(F_DST_PASS);
-	/* An unanswered run is kept, as quitting would. */
-	run_keep(a->run);
-	run_free(a->run);
+	/* An unanswered run is kept, as quitting would; a set's stays its. */
+	if (!a->run_lent) {
+		run_keep(a->run);
+		run_free(a->run);
+	}
+	a->run_lent = 0;
 	if ((a->run = run_start(&mo, a->cli.report, &err)) == NULL) {
 		explain_err(&err, buf, sizeof buf);
 		app_msg(a, EL_ERROR, "Cannot start: %s", buf);

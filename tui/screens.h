@@ -20,6 +20,11 @@ int	 setup_start_run(struct app *);
 int	 setup_tick(struct app *);
 /* 1 while source fields changed and their listing has not started. */
 int	 setup_pending(void);
+/* The form's source, destination and tags (valid until its next key). */
+void	 setup_fields(const char **src, const char **dst, const char **tags);
+/* Fill those three (a set's mirror to edit) and list the source. */
+void	 setup_fill(struct app *, const char *src, const char *dst,
+	    const char *tags);
 
 /* Open the troubleshoot screen at tag (-1: the first failed one). */
 void	 detail_open(struct app *, long tag);

@@ -20,21 +20,25 @@
 #include "global.h"
 #include "loop.h"
 #include "model_interrupted.h"
+#include "model_mirrors.h"
 #include "model_preview.h"
 #include "model_run.h"
 #include "screen_interrupted.h"
+#include "screen_mirrors.h"
 #include "screens.h"
 #include "saved.h"
 #include "script.h"
 
 static const char usage[] =
 "Usage: tagmirror [SOURCE [DEST]] [--tags EXPR] [options]\n"
+"       tagmirror --set FILE|NAME\n"
 "       tagmirror --demo\n"
 "\n"
 "Opens the interactive mirror: a form (filled from the arguments) with a\n"
 "live preview of the matching tags, the run with per-tag progress, the\n"
 "keep-or-roll-back decision when tags fail, and troubleshooting.  Press ?\n"
-"inside for every key.  In scripts use 'tagmirror run'.\n"
+"inside for every key.  In scripts use 'tagmirror run'.  --set opens the\n"
+"mirrors screen on a mirror set (a file, or a set saved with Ctrl-S).\n"
 "\n"
 TUI_OPTIONS;
 
@@ -215,7 +219,7 @@ rn_events(void *ctx)
 			out |= D_NOW;
 		}
 	}
-	if (a->quit_when_idle && !run_busy(a->run))
+	if (a->quit_when_idle && !run_busy(a->run) && !mirrors_running(a->set))
 		out |= D_QUIT;
 	return out & (D_DRAW | D_NOW | D_CLEAR | D_QUIT);
 }
@@ -254,6 +258,37 @@ ir_busy(void *ctx)
 	return interrupted_busy();
 }
 
+/* The set's previews and runs; the one the run screens hold is rn_'s. */
+static const struct run *
+lent(const struct app *a)
+{
+	return a->run_lent ? a->run : NULL;
+}
+
+static int
+set_events(void *ctx)
+{
+	struct app	*a = ctx;
+
+	if (a->quit_when_idle && !run_busy(a->run) && !mirrors_running(a->set))
+		return D_QUIT;
+	return mirrors_events(a->set, lent(a));
+}
+
+static int
+set_tick(void *ctx)
+{
+	struct app	*a = ctx;
+
+	return mirrors_tick(a->set, lent(a));
+}
+
+static int
+set_busy(void *ctx)
+{
+	return mirrors_busy(((struct app *)ctx)->set);
+}
+
 static int
 st_tick(void *ctx)
 {
@@ -274,6 +309,7 @@ add_sources(struct app *a)
 		{ pv_fd, pv_events, NULL, pv_busy, a },
 		{ rn_fd, rn_events, rn_tick, rn_busy, a },
 		{ ir_fd, ir_events, NULL, ir_busy, a },
+		{ NULL, set_events, set_tick, set_busy, a },
 		{ NULL, NULL, st_tick, st_busy, a }
 	};
 	size_t				i;
@@ -282,6 +318,19 @@ add_sources(struct app *a)
 		loop_add_source(&s[i]);
 	loop_on_signal(global_signal, a);
 	a->global_key = global_key;
+}
+
+/* --set FILE|NAME: the set, or why not; a note for the screen in first. */
+static int
+start_set(struct app *a, char *first)
+{
+	char	buf[512];
+
+	if (mirrors_load_arg(a, a->cli.set, buf, sizeof buf) == -1)
+		return cli_error("--set %s: %s", a->cli.set, buf);
+	if (buf[0] != '\0' && first[0] == '\0')
+		snprintf(first, 512, "%s", buf);
+	return 0;
 }
 
 /*
@@ -320,12 +369,16 @@ prepare(struct app *a, int argc, char **argv, struct theme **t, char *first)
 	    !isatty(STDOUT_FILENO)))
 		rc = cli_error("not a terminal: the interactive mode needs one; "
 		    "in scripts use 'tagmirror run SOURCE DEST --tags EXPR'");
-	else if (keys_init() == -1 || (a->pv = preview_new()) == NULL)
+	else if (keys_init() == -1 || (a->pv = preview_new()) == NULL ||
+	    (a->set = mirrors_new(&a->cli.mo)) == NULL)
 		rc = cli_error("out of memory");
 	else if (a->cli.demo && start_demo(a) != 0)
 		rc = 1;
+	else if (a->cli.set != NULL && start_set(a, first) != 0)
+		rc = 1;
 	if (rc != 0) {
 		theme_free(*t);
+		mirrors_free(a->set);
 		preview_free(a->pv);
 		cli_free(&a->cli);
 		return rc;
@@ -358,6 +411,16 @@ run_outcome(struct run *r)
 		fprintf(stderr, "tagmirror: report: %s\n", v.report);
 }
 
+/* Every mirror of the set that ran, as run_outcome says one. */
+static void
+set_outcome(struct mirrors *s)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < mirrors_count(s); i++)
+		run_outcome(mirrors_run(s, i));
+}
+
 int
 tui_main(int argc, char **argv)
 {
@@ -374,11 +437,12 @@ tui_main(int argc, char **argv)
 	if (curses_start(t) == -1) {
 		if (a.demo != NULL)
 			demo_stop(a.demo);
+		mirrors_free(a.set);
 		preview_free(a.pv);
 		cli_free(&a.cli);
 		return cli_error("cannot start the terminal screen");
 	}
-	a.screen = &setup_screen;
+	a.screen = a.cli.set != NULL ? &mirrors_screen : &setup_screen;
 	setup_init(&a);
 	add_sources(&a);
 	if (first[0] != '\0')
@@ -388,8 +452,12 @@ tui_main(int argc, char **argv)
 	modal_close(&a);
 	curses_stop();
 	interrupted_wait();
+	if (a.run_lent)
+		a.run = NULL;
 	run_outcome(a.run);
 	run_free(a.run);
+	set_outcome(a.set);
+	mirrors_free(a.set);
 	preview_free(a.pv);
 	setup_free(&a);
 	if (a.demo != NULL)

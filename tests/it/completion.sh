@@ -49,4 +49,7 @@ is "$(complete_words tagmirror --theme '')" \
 is "$(complete_words tagmirror --theme hi)" "high-contrast" "a theme by its prefix"
 is "$(complete_words tagmirror --load '')" "$(printf 'python-mirror\nteam-app')" \
 	"saved mirror names"
+mkdir -p "$XDG_CONFIG_HOME/tagmirror/sets"
+: >"$XDG_CONFIG_HOME/tagmirror/sets/platform.yaml"
+like "$(complete_words tagmirror --set pla)" "^platform$" "--set: saved set names"
 done_testing
