@@ -83,6 +83,9 @@ struct mirror_opts {
 	const char *const	*only_tags;	/* restrict to these (retry failed) */
 	size_t			 n_only;
 	const char		*state_dir;	/* NULL: $XDG_STATE_HOME/tagmirror */
+	/* NULL: the run's own pool.  Else a set's (mirror.h), which then
+	 * sets jobs and state_dir; it must outlive the mirror. */
+	struct mirror_share	*share;
 };
 
 /* Defaults: jobs 8, retries 2, rollback from REPO_MIRROR_ROLLBACK. */
