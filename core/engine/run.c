@@ -18,7 +18,6 @@
 #include "evq.h"
 #include "journal.h"
 #include "lock.h"
-#include "mirror.h"
 #include "share.h"
 
 void
@@ -174,9 +173,8 @@ join_set(struct mirror *m, struct journal *j, const char *path,
 	char	set[PATH_MAX];
 
 	if (share_journal_member(m->opts.share, path, m->dst.api_host,
-	    m->dst.repo, err) == -1)
+	    m->dst.repo, set, sizeof set, err) == -1)
 		return -1;
-	snprintf(set, sizeof set, "%s", mirror_share_journal(m->opts.share));
 	return journal_set_of(j, set, err);
 }
 

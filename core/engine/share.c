@@ -6,7 +6,7 @@
  */
 #include "config.h"
 
-#include "mirror.h"
+#include "mirror_share.h"
 #include "share.h"
 
 #include <limits.h>
@@ -258,14 +258,16 @@ set_journal(struct mirror_share *s, struct tm_err *err)
 
 int
 share_journal_member(struct mirror_share *s, const char *path,
-    const char *host, const char *repo, struct tm_err *err)
+    const char *host, const char *repo, char *set, size_t n,
+    struct tm_err *err)
 {
 	struct journal	*sj;
 	int		 rc = -1;
 
 	pthread_mutex_lock(&s->lock);
-	if ((sj = set_journal(s, err)) != NULL)
-		rc = journal_set_member(sj, path, host, repo, err);
+	if ((sj = set_journal(s, err)) != NULL &&
+	    (rc = journal_set_member(sj, path, host, repo, err)) == 0)
+		snprintf(set, n, "%s", s->sj_path);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * What the mirrors of one set share (mirror.h's struct mirror_share): a
+ * What the mirrors of one set share (mirror_share.h's struct mirror_share): a
  * fair pool of copy slots, the set journal, and the blobs the run knows
  * are in a destination repository, for cross-repository mounts.  The
  * engine's files only; any thread.
@@ -33,10 +33,12 @@ void	share_release(struct mirror_share *, size_t member);
 
 /*
  * A member's new journal at path joins the set journal (created on first
- * use) with a record made durable before the member changes anything.
+ * use) with a record made durable before the member changes anything;
+ * set gets the set journal's path.
  */
 int	share_journal_member(struct mirror_share *, const char *path,
-	    const char *host, const char *repo, struct tm_err *);
+	    const char *host, const char *repo, char *set, size_t n,
+	    struct tm_err *);
 
 /*
  * Blob digest is wanted in host/repo.  1 with from (another repository
