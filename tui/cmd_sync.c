@@ -540,9 +540,23 @@ reap(struct run *r, size_t upto)
 	return live;
 }
 
+/* Is job k's destination one a running job writes (its lock held)? */
+static int
+dest_busy(const struct run *r, size_t k)
+{
+	size_t	i;
+
+	for (i = 0; i < k && r->jobs[k].dst != NULL; i++)
+		if (r->jobs[i].run != NULL &&
+		    strcmp(r->jobs[i].dst, r->jobs[k].dst) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Every job, as many mirrors at once as the pool has workers (each a
- * struct mirror with its connections: more would only wait for a slot).
+ * struct mirror with its connections: more would only wait for a slot),
+ * in the file's order; two into one repository one after the other.
  */
 static void
 run_jobs(struct run *r)
@@ -552,7 +566,7 @@ run_jobs(struct run *r)
 	int		sig;
 
 	while (next < r->njobs || live > 0) {
-		while (live < window && next < r->njobs)
+		while (live < window && next < r->njobs && !dest_busy(r, next))
 			live += (size_t)start_job(r, &r->jobs[next++]);
 		if ((sig = sigtimedwait(&r->sigs, NULL, &tick)) > 0)
 			on_signal(r, sig);

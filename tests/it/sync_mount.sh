@@ -67,4 +67,21 @@ tm run "$up_addr/lib/a" "$dp2_addr/lib/a" --tags '*' --state-dir "$TMPD/state" >
 tm run "$up_addr/lib/b" "$dp2_addr/lib/b" --tags '*' --state-dir "$TMPD/state" >/dev/null 2>&1
 is "$(proxy_count dp2 '^PUT /v2/lib/[ab]/blobs/uploads/')" "$((distinct + shared))" \
 	"two separate runs upload the shared blobs twice"
+
+# Two mirrors of one set into one repository run one after the other
+# (the second would find the first's lock): both succeed.
+cat >"$TMPD/twice.yaml" <<YAML
+defaults:
+  registry: $down_addr
+mirrors:
+  - source: $up_addr/lib/a
+    destination: lib/twice
+    tags: '1.0'
+  - source: $up_addr/lib/a
+    destination: lib/twice
+    tags: '1.1'
+YAML
+tmrun sync "$TMPD/twice.yaml" --state-dir "$TMPD/state"
+is "$rc" 0 "two mirrors into one repository: exit 0"
+is "$(listing "$down_addr" lib/twice)" "$(seeded "$TMPD/a" 1.2)" "both mirrors' tags are there"
 done_testing
