@@ -76,13 +76,14 @@ is "$(head -1 "$sj")" "tagmirror-set-journal 1" "one set journal for the run"
 is "$(grep -c '^member ' "$sj")" 4 "it names the 4 repositories' journals"
 is "$(tail -1 "$sj")" "end PARTIAL_MIRROR" "and ends with the set's status"
 
-# The shared pool: the repositories' manifest PUTs overlap in time (one
-# repository's first PUT comes before another's last), not one after
-# another.  awk prints each repository's first and last line number.
-awk '$1 == "PUT" && $2 ~ /\/manifests\// { r = $2; sub("^/v2/", "", r);
-	sub("/manifests/.*", "", r); if (!(r in first)) first[r] = NR; last[r] = NR }
+# The shared pool: the repositories' requests to the destination overlap
+# in time (one repository's first request comes between another's first
+# and last), not one after another.  awk prints each repository's first
+# and last line number in the proxy's log.
+awk '$2 ~ /^\/v2\/.+\/(manifests|blobs|tags)\// { r = $2; sub("^/v2/", "", r);
+	sub("/(manifests|blobs|tags)/.*", "", r); if (!(r in first)) first[r] = NR; last[r] = NR }
 	END { for (r in first) print r, first[r], last[r] }' "$dp_log" >"$TMPD/spans"
-is "$(wc -l <"$TMPD/spans")" 4 "every repository PUT manifests"
+is "$(wc -l <"$TMPD/spans")" 4 "every repository sent requests to the destination"
 overlap=$(awk '{ f[NR] = $2; l[NR] = $3 } END { n = 0
 	for (i = 1; i <= NR; i++) for (k = 1; k <= NR; k++)
 		if (i != k && f[i] < f[k] && f[k] < l[i]) n++
