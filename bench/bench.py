@@ -557,6 +557,63 @@ class Bench:
                     reg.stop()
         self.match_bench()
 
+    # --- scenario 5: a set of 4 repositories ----------------------------------
+
+    # Two on one base layer (one --seed), as an org's images often are.
+    SET_REPOS = (("lib/a", 1), ("lib/b", 1), ("org/c", 2), ("org/d", 3))
+
+    def seed_set(self, tags):
+        """The 4 repositories in one template storage; their seed reports."""
+        storage = os.path.join(self.root, "tpl-set")
+        os.makedirs(storage)
+        reports = {}
+        reg = Registry(self.root, "tpl-set-reg", storage).start()
+        t0 = time.monotonic()
+        try:
+            for repo, seed in self.SET_REPOS:
+                reports[repo] = os.path.join(self.root, "tpl-set-%s.seed" % repo.replace("/", "_"))
+                subprocess.run([sys.executable, self.a.seed_py, "--registry", reg.addr,
+                                "--repo", repo, "--tags", ",".join(tags), "--seed", str(seed),
+                                "--out", reports[repo], "--jobs", "8"], check=True, env=self.env)
+        except subprocess.CalledProcessError:
+            die("seeding the set failed")
+        finally:
+            reg.stop()
+        log("scenario 5: 4 repositories of %d tags seeded in %.1f s" % (
+            len(tags), time.monotonic() - t0))
+        return storage, reports
+
+    def set_cmd(self, tool, yml, dst, report):
+        """One skopeo sync YAML: `tagmirror sync --src yaml` or skopeo's own."""
+        if tool == "tagmirror":
+            return [self.a.tagmirror, "sync", "--src", "yaml", yml, dst.addr + "/mirror",
+                    "--report", report]
+        return ["skopeo", "sync", "--all", "--src", "yaml", "--dest", "docker",
+                "--dest-tls-verify=false", yml, dst.addr + "/mirror"]
+
+    def set_run(self):
+        n = 10 if self.a.quick else 40
+        tpl, reports = self.seed_set(["1.%d" % i for i in range(n)])
+        self.facts["5"] = {"tags": n * len(self.SET_REPOS)}
+        for run in range(self.a.runs):
+            order = ["tagmirror", "skopeo"] if self.have_tm else ["skopeo"]
+            for tool in (order if run % 2 == 0 else order[::-1]):
+                d, src, dst = self.fresh_pair(tpl)
+                try:
+                    yml = os.path.join(d, "set.yaml")
+                    with open(yml, "w") as f:
+                        f.write("%s:\n  tls-verify: false\n  images:\n" % src.addr +
+                                "".join("    %s: []\n" % r for r, _ in self.SET_REPOS))
+                    r = measure(Result("5", tool, run),
+                                self.set_cmd(tool, yml, dst, os.path.join(d, "report.json")),
+                                self.env, [src, dst], self.logs)
+                    for repo, _ in self.SET_REPOS:
+                        self.verify(r, dst, "mirror/" + repo.split("/")[-1], reports[repo])
+                    self.add(r)
+                finally:
+                    self.drop(d, [src, dst])
+        shutil.rmtree(tpl, ignore_errors=True)
+
     def match_bench(self):
         """Matching 100,000 tags: `make bench-match` (bench/match/), if the tree has it."""
         if not os.path.exists(os.path.join(self.a.srcdir, "bench", "match", "run.sh")):
@@ -588,6 +645,8 @@ class Bench:
             self.large()
         if "4" in s:
             self.listing()
+        if "5" in s:
+            self.set_run()
 
 
 # --- the table -------------------------------------------------------------
@@ -617,6 +676,7 @@ SCEN_TITLE = {
     "1": "1 python-like cold",
     "2": "2 warm re-run",
     "4": "4 list/preview",
+    "5": "5 set of 4 repositories",
 }
 
 
@@ -737,6 +797,14 @@ def targets(stats, facts):
                          facts["4"]["tags"], tm["wall"], fl["wall"], tm["wall"] / fl["wall"],
                          verdict(tm["wall"] / fl["wall"] <= 1.25), fmt_s(sk and sk["wall"]),
                          tm["req"]))
+    s5 = stats.get("5", {})
+    tm, sk = s5.get("tagmirror"), s5.get("skopeo")
+    if tm and sk:
+        lines.append("- scenario 5: a set of 4 repositories (%d tags) from one skopeo sync YAML: "
+                     "tagmirror sync --src yaml %.1fx faster than skopeo sync --src yaml; "
+                     "%d blob requests (GETs and uploads) against %d" % (
+                         facts["5"]["tags"], sk["wall"] / tm["wall"], tm["blobreq"],
+                         sk["blobreq"]))
     if "4" in facts:
         m = facts["4"].get("match", "-")
         med_ms = re.search(r"median ([\d.]+) ms", m)
@@ -832,7 +900,7 @@ def main(argv):
     p = argparse.ArgumentParser(prog="bench/run.sh")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--runs", type=int)
-    p.add_argument("--scenario", default="1,2,3,4")
+    p.add_argument("--scenario", default="1,2,3,4,5")
     p.add_argument("--jobs", type=int, default=8)
     p.add_argument("--delay-ms", type=int, default=20,
                    help="scenario 2 again with each request held this long (0: skip)")
@@ -849,8 +917,8 @@ def main(argv):
     a.argv = a.argv.split()
     a.runs = a.runs or (1 if a.quick else 5)
     a.scenarios = set(a.scenario.split(","))
-    if not a.scenarios <= {"1", "2", "3", "4"} or a.runs < 1:
-        p.error("--scenario takes a list of 1,2,3,4; --runs a positive number")
+    if not a.scenarios <= {"1", "2", "3", "4", "5"} or a.runs < 1:
+        p.error("--scenario takes a list of 1,2,3,4,5; --runs a positive number")
     a.seed_py = os.path.join(a.srcdir, "tests", "bed", "seed.py")
     a.faultproxy = os.path.join(a.srcdir, "tests", "bed", "faultproxy.py")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tagmirror against skopeo sync and the floor copier (issue #6).
 #
-#   sh bench/run.sh [--quick] [--runs N] [--scenario 1,2,3,4] [--jobs N]
+#   sh bench/run.sh [--quick] [--runs N] [--scenario 1,2,3,4,5] [--jobs N]
 #                   [--results FILE]
 #
 # Installs what is missing (setup.sh), builds tagmirror and bench/floor.c,

@@ -1,6 +1,7 @@
 /*
  * `tagmirror rollback`: restore a destination from a run's journal alone
- * and say, per tag and in one last line, how it went.
+ * (or every repository of a set run from its set journal) and say, per
+ * tag and in one last line, how it went.
  */
 #include "config.h"
 
@@ -23,10 +24,12 @@ static const char usage[] =
 "from the run's journal alone: after a failed run, a crash, or kill -9.\n"
 "Tags someone else moved since are left alone and reported as conflicts;\n"
 "every tag is read back afterwards.  Running it twice is harmless.\n"
+"JOURNAL may be a 'tagmirror sync' run's set journal: every repository of\n"
+"the set is restored, each tag line naming its repository (REPO:TAG).\n"
 "\n"
 "Options:\n"
-"  --last                     the newest journal of a run that changed\n"
-"                             something, in the state directory\n"
+"  --last                     the newest journal of a run (or set run) that\n"
+"                             changed something, in the state directory\n"
 "  --state-dir DIR            where journals are (default\n"
 "                             $XDG_STATE_HOME/tagmirror)\n"
 "  --dest-creds USER[:PASS]   destination credentials (default: auth files)\n"

@@ -1,11 +1,10 @@
 /*
  * `tagmirror sync`: a mirror set (docs/mirrorset.md, or skopeo sync's
- * YAML) run headless, one mirror after another through the engine; a
+ * YAML) run headless: a struct mirror per repository, several at once
+ * on the engine's share (one fair pool of workers, one set journal that
+ * `tagmirror rollback` undoes as a whole, cross-repository mounts); a
  * preview of what each expands to; one report with a section per
- * mirror; a set index of the journals so the whole run rolls back; and
- * --shard K/N so N machines split a set.  Mirrors run one after another
- * with a struct mirror each: one shared pool and journal across a set
- * are the engine's to add.
+ * repository; and --shard K/N so N machines split a set.
  */
 #include "config.h"
 
@@ -30,19 +29,19 @@
 #include "tagexpr.h"
 #include "taglist.h"
 
-#define INDEX_MAGIC	"tagmirror set index 1"
 #define PREVIEW_SHOWN	20	/* tags printed per repository */
 
 static const char usage[] =
 "Usage: tagmirror sync FILE [options]\n"
 "       tagmirror sync --src yaml FILE DEST [options]\n"
-"       tagmirror sync --rollback INDEX\n"
 "\n"
-"Runs every mirror of the mirror set FILE (docs/mirrorset.md), one after\n"
-"another, best effort as 'tagmirror run' does: a line per mirror, one\n"
-"report, and a set index of every mirror's journal so the whole run can\n"
-"be undone.  With --src yaml FILE is skopeo sync's YAML and each image\n"
-"goes to DEST/NAME, as 'skopeo sync --src yaml FILE DEST' puts it.\n"
+"Runs every mirror of the mirror set FILE (docs/mirrorset.md), best effort\n"
+"as 'tagmirror run' does, several repositories at once on one fair pool\n"
+"of 'jobs' workers, a blob already copied to another repository of the\n"
+"run mounted from there: a line per repository, one report, and one set\n"
+"journal that 'tagmirror rollback FILE' (or --last) undoes as a whole.\n"
+"With --src yaml FILE is skopeo sync's YAML and each image goes to\n"
+"DEST/NAME, as 'skopeo sync --src yaml FILE DEST' puts it.\n"
 "\n"
 "Options:\n"
 "  --src yaml                 FILE is skopeo sync's YAML; DEST needed\n"
@@ -51,20 +50,19 @@ static const char usage[] =
 "  --report FILE              one JSON report, a section per mirror\n"
 "  --shard K/N                only the mirrors of shard K (0 to N-1) of N:\n"
 "                             N machines with K = 0..N-1 split the set\n"
-"  --state-dir DIR            journals and set indexes here (default\n"
+"  --state-dir DIR            journals here (default\n"
 "                             $XDG_STATE_HOME/tagmirror)\n"
 "  --authfile FILE            credentials file for every registry (as\n"
 "                             REGISTRY_AUTH_FILE; the set's auth-file wins)\n"
-"  --rollback INDEX           restore every destination a set run changed\n"
 "  -h, --help                 this text\n"
 "\n"
 "Exit status: the worst mirror's, from best to worst 0 SUCCESS, 4\n"
 "ROLLED_BACK, 3 PARTIAL_MIRROR, 2 FAIL, 5 CANCELLED; 1 usage or set file\n"
 "error.  --preview: 0, or 2 when a mirror could not be expanded or\n"
-"listed.  --rollback: 0 restored, 2 not all restored.\n";
+"listed.\n";
 
 struct opts {
-	const char	*file, *dest, *report, *state_dir, *authfile, *index;
+	const char	*file, *dest, *report, *state_dir, *authfile;
 	int		 skopeo, preview;
 	unsigned	 shard_k, shard_n;
 };
@@ -75,6 +73,8 @@ struct job {
 	size_t			 mirror;	/* index in the set */
 	char			*src, *dst;	/* "host/repo" */
 	struct tm_err		 err;		/* expansion failed: why */
+	struct mirror		*run;		/* while it runs */
+	cJSON			*section;	/* its part of the report */
 };
 
 struct run {
@@ -82,8 +82,7 @@ struct run {
 	struct mirrorset	*set;
 	struct job		*jobs;
 	size_t			 njobs, capjobs;
-	FILE			*index;
-	char			 index_path[4096];
+	struct mirror_share	*share;
 	cJSON			*report;	/* the "mirrors" array */
 	int			 worst;		/* rank, see rank() */
 	sigset_t		 sigs;
@@ -113,9 +112,8 @@ static int
 valued(struct opts *o, int argc, char **argv, int *i)
 {
 	static const char *const names[] = { "--report", "--state-dir",
-	    "--authfile", "--rollback", "--src", "--shard" };
-	const char	**dst[] = { &o->report, &o->state_dir, &o->authfile,
-			    &o->index };
+	    "--authfile", "--src", "--shard" };
+	const char	**dst[] = { &o->report, &o->state_dir, &o->authfile };
 	size_t		  k;
 
 	for (k = 0; k < sizeof names / sizeof names[0]; k++)
@@ -126,11 +124,11 @@ valued(struct opts *o, int argc, char **argv, int *i)
 	if (*i + 1 >= argc)
 		return cli_error("%s needs a value", names[k]);
 	++*i;
-	if (k < 4)
+	if (k < 3)
 		*dst[k] = argv[*i];
-	else if (k == 4 && strcmp(argv[*i], "yaml") != 0)
+	else if (k == 3 && strcmp(argv[*i], "yaml") != 0)
 		return cli_error("--src: only 'yaml' (skopeo sync's format)");
-	else if (k == 4)
+	else if (k == 3)
 		o->skopeo = 1;
 	else
 		return shard_arg(o, argv[*i]);
@@ -162,8 +160,6 @@ parse(struct opts *o, int argc, char **argv)
 		else
 			pos[npos++] = argv[i];
 	}
-	if (o->index != NULL)
-		return npos == 0 ? 0 : cli_error("--rollback INDEX takes no FILE");
 	if (npos != (o->skopeo ? 2 : 1))
 		return cli_error(o->skopeo ? "sync --src yaml needs FILE and DEST" :
 		    "sync needs one FILE (and DEST only with --src yaml)");
@@ -198,14 +194,29 @@ exit_code(int worst)
 	return codes[worst];
 }
 
-static const char *
-rank_name(int worst)
+static enum mirror_status
+rank_status(int worst)
 {
 	static const enum mirror_status	st[] = { MIRROR_SUCCESS,
 		MIRROR_ROLLED_BACK, MIRROR_PARTIAL, MIRROR_FAIL,
 		MIRROR_CANCELLED };
 
-	return mirror_status_name(st[worst]);
+	return st[worst];
+}
+
+static const char *
+rank_name(int worst)
+{
+	return mirror_status_name(rank_status(worst));
+}
+
+/* Mirrors running at once: one per worker of the pool, at most. */
+static size_t
+share_window(const struct run *r)
+{
+	const struct ms_defaults	*d = mirrorset_defaults(r->set);
+
+	return d->jobs > 0 ? (size_t)d->jobs : 8;
 }
 
 /* The source's registry options for mirror m (its own, else the set's). */
@@ -384,17 +395,17 @@ preview(struct run *r)
 
 /* A report section for job j (engine report as "report" when m ran). */
 static void
-section(struct run *r, const struct job *j, const char *status,
-    const struct tm_err *err, cJSON *engine)
+section(struct job *j, const char *status, const struct tm_err *err,
+    cJSON *engine)
 {
 	cJSON	*s = cJSON_CreateObject();
 	char	 reason[1024];
 
-	if (s == NULL || !cJSON_AddItemToArray(r->report, s)) {
-		cJSON_Delete(s);
+	if (s == NULL) {
 		cJSON_Delete(engine);
 		return;
 	}
+	j->section = s;
 	cJSON_AddNumberToObject(s, "mirror", (double)j->mirror + 1);
 	cJSON_AddNumberToObject(s, "line", j->m->line);
 	cJSON_AddStringToObject(s, "source", j->src != NULL ? j->src : "");
@@ -413,7 +424,7 @@ section(struct run *r, const struct job *j, const char *status,
 
 /* A job that never ran: its line, section and rank. */
 static void
-not_run(struct run *r, const struct job *j, enum mirror_status st,
+not_run(struct run *r, struct job *j, enum mirror_status st,
     const struct tm_err *err)
 {
 	char	reason[1024] = "cancelled before it started";
@@ -422,15 +433,14 @@ not_run(struct run *r, const struct job *j, enum mirror_status st,
 		tm_err_format(err, reason, sizeof reason);
 	printf("%s -> %s: %s: %s\n", j->src != NULL ? j->src : "?",
 	    j->dst != NULL ? j->dst : "?", mirror_status_name(st), reason);
-	section(r, j, mirror_status_name(st), err, NULL);
+	section(j, mirror_status_name(st), err, NULL);
 	if (rank(st) > r->worst)
 		r->worst = rank(st);
 }
 
-/* The summary line, the failed tags, the index line, the section. */
+/* The summary line, the failed tags, the section. */
 static void
-record(struct run *r, const struct job *j, struct mirror *m,
-    enum mirror_status st)
+record(struct run *r, struct job *j, struct mirror *m, enum mirror_status st)
 {
 	struct mirror_snapshot	 snap;
 	struct tm_err		 err;
@@ -450,15 +460,8 @@ record(struct run *r, const struct job *j, struct mirror *m,
 			tm_err_format(&snap.tags[i].err, reason, sizeof reason);
 			printf("  %s  %s\n", snap.tags[i].name, reason);
 		}
-	if (snap.journal != NULL && r->index != NULL) {
-		fprintf(r->index, "journal\t%d\t%s\t%s\n",
-		    mirrorset_defaults(r->set)->dst_tls_verify,
-		    mirrorset_defaults(r->set)->dst_cert_dir != NULL ?
-		    mirrorset_defaults(r->set)->dst_cert_dir : "-", snap.journal);
-		fflush(r->index);
-	}
 	text = mirror_report_text(&snap);
-	section(r, j, mirror_status_name(st), &snap.run_err,
+	section(j, mirror_status_name(st), &snap.run_err,
 	    text != NULL ? cJSON_Parse(text) : NULL);
 	free(text);
 	mirror_snapshot_free(&snap);
@@ -466,83 +469,109 @@ record(struct run *r, const struct job *j, struct mirror *m,
 		r->worst = rank(st);
 }
 
-/* Wait for the run, a signal cancelling it (a second one exits). */
-static void
-follow(struct run *r, struct mirror *m)
-{
-	struct timespec	tick = { 0, 100 * 1000 * 1000 };
-	int		sig;
-
-	while (mirror_busy(m)) {
-		if ((sig = sigtimedwait(&r->sigs, NULL, &tick)) <= 0)
-			continue;
-		if (r->cancelled++ > 0) {
-			fprintf(stderr, "tagmirror: stopped; the journals are "
-			    "kept (tagmirror sync --rollback %s)\n",
-			    r->index_path);
-			_exit(5);
-		}
-		fprintf(stderr, "tagmirror: %s: cancelling the set (again to "
-		    "stop at once)\n", strsignal(sig));
-		mirror_cancel(m);
-	}
-}
-
-static void
-run_job(struct run *r, const struct job *j)
+/* Start job j's mirror on the share: 1 it runs, 0 it never will. */
+static int
+start_job(struct run *r, struct job *j)
 {
 	const struct ms_defaults	*d = mirrorset_defaults(r->set);
 	struct mirror_opts		 mo;
-	struct mirror			*m;
 	struct tm_err			 err;
 
 	if (r->cancelled)
-		return not_run(r, j, MIRROR_CANCELLED, NULL);
+		return not_run(r, j, MIRROR_CANCELLED, NULL), 0;
 	if (j->dst == NULL)
-		return not_run(r, j, MIRROR_FAIL, &j->err);
+		return not_run(r, j, MIRROR_FAIL, &j->err), 0;
 	mirror_opts_init(&mo);
 	mo.src = j->src;
 	mo.dst = j->dst;
 	mo.expr = j->m->tags;
 	src_opts(r, j->m, &mo.src_reg);
 	dst_opts(r, &mo.dst_reg);
-	mo.jobs = d->jobs > 0 ? d->jobs : mo.jobs;
 	mo.rollback = d->rollback != -1 ? d->rollback : mo.rollback;
 	mo.delete_stale = d->delete_stale;
 	mo.platforms = j->m->platforms != NULL ? j->m->platforms : d->platforms;
-	mo.state_dir = r->o->state_dir;
-	if ((m = mirror_new(&mo, NULL, &err)) == NULL ||
-	    mirror_start(m, &err) == -1) {
-		mirror_free(m);
-		return not_run(r, j, MIRROR_FAIL, &err);
+	mo.share = r->share;
+	if ((j->run = mirror_new(&mo, NULL, &err)) == NULL ||
+	    mirror_start(j->run, &err) == -1) {
+		mirror_free(j->run);
+		j->run = NULL;
+		return not_run(r, j, MIRROR_FAIL, &err), 0;
 	}
-	follow(r, m);
-	record(r, j, m, mirror_wait(m));
-	mirror_free(m);
+	return 1;
 }
 
-/* The set index: one line per journal, written as each mirror ends. */
-static int
-open_index(struct run *r)
+/* A signal cancels every running mirror and the rest; a second exits. */
+static void
+on_signal(struct run *r, int sig)
 {
-	struct tm_err	err;
-	char		dir[4000];
+	const char	*sj = mirror_share_journal(r->share);
+	size_t		 i;
 
-	if (r->o->state_dir != NULL)
-		snprintf(dir, sizeof dir, "%s", r->o->state_dir);
-	else if (tm_state_dir(dir, sizeof dir, &err) == -1)
-		return cli_tm_error("state directory", &err);
-	if (tm_mkdir_p(dir, 0700, &err) == -1)
-		return cli_tm_error("state directory", &err);
-	if (snprintf(r->index_path, sizeof r->index_path, "%.4000s/set-%lld-%ld"
-	    ".index", dir, (long long)time(NULL), (long)getpid()) >=
-	    (int)sizeof r->index_path)
-		return cli_error("state directory: path too long");
-	if ((r->index = fopen(r->index_path, "w")) == NULL)
-		return cli_error("%s: %s", r->index_path, strerror(errno));
-	fprintf(r->index, "%s\t%s\n", INDEX_MAGIC, r->o->file);
-	fflush(r->index);
+	if (r->cancelled++ > 0) {
+		fprintf(stderr, "tagmirror: stopped; the journals are kept "
+		    "(tagmirror rollback %s)\n", sj != NULL ? sj : "--last");
+		_exit(5);
+	}
+	fprintf(stderr, "tagmirror: %s: cancelling the set (again to stop at "
+	    "once)\n", strsignal(sig));
+	for (i = 0; i < r->njobs; i++)
+		if (r->jobs[i].run != NULL)
+			mirror_cancel(r->jobs[i].run);
+}
+
+/* Record and free the mirrors that are over; how many still run. */
+static size_t
+reap(struct run *r, size_t upto)
+{
+	struct job	*j;
+	size_t		 i, live = 0;
+
+	for (i = 0; i < upto; i++) {
+		if ((j = &r->jobs[i])->run == NULL)
+			continue;
+		if (mirror_busy(j->run)) {
+			live++;
+			continue;
+		}
+		record(r, j, j->run, mirror_wait(j->run));
+		mirror_free(j->run);
+		j->run = NULL;
+	}
+	return live;
+}
+
+/* Is job k's destination one a running job writes (its lock held)? */
+static int
+dest_busy(const struct run *r, size_t k)
+{
+	size_t	i;
+
+	for (i = 0; i < k && r->jobs[k].dst != NULL; i++)
+		if (r->jobs[i].run != NULL &&
+		    strcmp(r->jobs[i].dst, r->jobs[k].dst) == 0)
+			return 1;
 	return 0;
+}
+
+/*
+ * Every job, as many mirrors at once as the pool has workers (each a
+ * struct mirror with its connections: more would only wait for a slot),
+ * in the file's order; two into one repository one after the other.
+ */
+static void
+run_jobs(struct run *r)
+{
+	struct timespec	tick = { 0, 50 * 1000 * 1000 };
+	size_t		next = 0, live = 0, window = share_window(r);
+	int		sig;
+
+	while (next < r->njobs || live > 0) {
+		while (live < window && next < r->njobs && !dest_busy(r, next))
+			live += (size_t)start_job(r, &r->jobs[next++]);
+		if ((sig = sigtimedwait(&r->sigs, NULL, &tick)) > 0)
+			on_signal(r, sig);
+		live = reap(r, next);
+	}
 }
 
 /* The report, written aside and renamed. */
@@ -562,7 +591,11 @@ write_report(struct run *r, cJSON *mirrors)
 		    "tagmirror");
 		cJSON_AddStringToObject(doc, "shard", shard);
 		cJSON_AddStringToObject(doc, "status", rank_name(r->worst));
-		cJSON_AddStringToObject(doc, "index", r->index_path);
+		if (mirror_share_journal(r->share) != NULL)
+			cJSON_AddStringToObject(doc, "journal",
+			    mirror_share_journal(r->share));
+		else
+			cJSON_AddNullToObject(doc, "journal");
 		cJSON_AddItemReferenceToObject(doc, "mirrors", mirrors);
 		text = cJSON_Print(doc);
 	}
@@ -577,97 +610,46 @@ write_report(struct run *r, cJSON *mirrors)
 	return rc;
 }
 
-/* One "journal TLS CERTDIR PATH" line rolled back.  0 or -1. */
-static int
-rollback_line(char *line)
-{
-	struct reg_opts	 ro;
-	struct tm_err	 err;
-	char		*tls, *cert, *path, reason[1024];
-
-	if (strtok(line, "\t") == NULL || (tls = strtok(NULL, "\t")) == NULL ||
-	    (cert = strtok(NULL, "\t")) == NULL ||
-	    (path = strtok(NULL, "\n")) == NULL) {
-		cli_error("set index: a bad line");
-		return -1;
-	}
-	reg_opts_init(&ro);
-	ro.side = TM_SIDE_DEST;
-	ro.tls_verify = strcmp(tls, "0") != 0;
-	ro.cert_dir = strcmp(cert, "-") != 0 ? cert : NULL;
-	if (mirror_rollback_journal(path, &ro, NULL, &err) == 0) {
-		printf("%s: ROLLED_BACK\n", path);
-		return 0;
-	}
-	tm_err_format(&err, reason, sizeof reason);
-	printf("%s: rollback incomplete: %s\n", path, reason);
-	return -1;
-}
-
-/* Every journal of a set index, newest first (undo in reverse). */
-static int
-rollback_index(const char *index)
-{
-	char	 line[8192], **v = NULL, **nv;
-	size_t	 n = 0, i;
-	FILE	*f;
-	int	 bad = 0;
-
-	if ((f = fopen(index, "r")) == NULL)
-		return cli_error("%s: %s", index, strerror(errno));
-	if (fgets(line, sizeof line, f) == NULL ||
-	    strncmp(line, INDEX_MAGIC "\t", sizeof INDEX_MAGIC) != 0) {
-		fclose(f);
-		return cli_error("%s: not a tagmirror set index", index);
-	}
-	while (!bad && n < MS_MIRRORS_MAX * 16 && fgets(line, sizeof line, f)) {
-		if ((nv = realloc(v, (n + 1) * sizeof *v)) == NULL ||
-		    (nv[n] = strdup(line)) == NULL)
-			bad = 1;
-		v = nv != NULL ? nv : v;
-		n += !bad;
-	}
-	fclose(f);
-	for (i = n; i-- > 0; )
-		bad |= rollback_line(v[i]) == -1;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-	printf("%s: %zu journal%s, %s\n", index, n, n == 1 ? "" : "s", bad ?
-	    "not all restored" : "every destination as before the run");
-	return bad ? 2 : 0;
-}
-
 /* Preview or run every job; the report; the exit code. */
 static int
 run_all(struct run *r)
 {
-	sigset_t	old;
-	size_t		i;
-	int		rc;
+	const struct ms_defaults	*d = mirrorset_defaults(r->set);
+	const char			*sj;
+	struct tm_err			 err;
+	sigset_t			 old;
+	size_t				 i;
+	int				 rc;
 
 	if (r->o->preview) {
 		preview(r);
 		return r->worst >= 3 ? 2 : 0;
 	}
-	if (open_index(r) != 0)
-		return 1;
+	if ((r->share = mirror_share_new(d->jobs > 0 ? (unsigned)d->jobs : 8,
+	    r->o->state_dir, &err)) == NULL)
+		return cli_tm_error(NULL, &err);
 	sigemptyset(&r->sigs);
 	sigaddset(&r->sigs, SIGINT);
 	sigaddset(&r->sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &r->sigs, &old);
-	for (i = 0; i < r->njobs; i++)
-		run_job(r, &r->jobs[i]);
+	run_jobs(r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	fclose(r->index);
+	for (i = 0; i < r->njobs; i++)
+		if (r->jobs[i].section != NULL) {
+			cJSON_AddItemToArray(r->report, r->jobs[i].section);
+			r->jobs[i].section = NULL;
+		}
+	if (mirror_share_end(r->share, rank_status(r->worst), &err) == -1)
+		cli_tm_error("set journal", &err);
 	printf("%s: %zu repositor%s: %s\n", r->o->file, r->njobs,
 	    r->njobs == 1 ? "y" : "ies", rank_name(r->worst));
-	if (r->worst > 0)
-		fprintf(stderr, "tagmirror: set index %s (undo with: tagmirror "
-		    "sync --rollback %s)\n", r->index_path, r->index_path);
+	if ((sj = mirror_share_journal(r->share)) != NULL && r->worst > 0)
+		fprintf(stderr, "tagmirror: set journal %s (undo with: "
+		    "tagmirror rollback %s)\n", sj, sj);
 	rc = exit_code(r->worst);
 	if (r->o->report != NULL && write_report(r, r->report) != 0 && rc == 0)
 		rc = 1;
+	mirror_share_free(r->share);
 	return rc;
 }
 
@@ -685,8 +667,6 @@ cmd_sync(int argc, char **argv)
 		return rc == 2 ? 0 : 1;
 	if (o.authfile != NULL)
 		setenv("REGISTRY_AUTH_FILE", o.authfile, 1);
-	if (o.index != NULL)
-		return rollback_index(o.index);
 	memset(&r, 0, sizeof r);
 	r.o = &o;
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -702,6 +682,7 @@ cmd_sync(int argc, char **argv)
 	for (i = 0; i < r.njobs; i++) {
 		free(r.jobs[i].src);
 		free(r.jobs[i].dst);
+		cJSON_Delete(r.jobs[i].section);
 	}
 	free(r.jobs);
 	cJSON_Delete(r.report);

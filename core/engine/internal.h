@@ -133,6 +133,7 @@ struct mirror {
 
 	int			 rl_polling, paused;
 	double			 rl_wait;
+	size_t			 share_member;	/* opts.share's slot for us */
 };
 
 /* run.c.  Under m->lock: push a MEV_TAG (or type) event for tag i. */
@@ -154,6 +155,15 @@ void		 engine_tag_failed(struct mirror *, size_t i, const struct tm_err *);
  * connect to, credentials or rights refused, or pushes not supported.
  */
 int		 engine_refusal(const struct tm_err *e);
+/*
+ * Blob digest is not in the destination repository: 1 when it was
+ * mounted there (from the source repository on the same registry, or
+ * from another repository of opts.share), 0 copy it.  Then, mounted or
+ * not, engine_blob_end says whether it is there now.
+ */
+int		 engine_blob_mount(struct worker *, const char *digest);
+void		 engine_blob_end(struct worker *, const char *digest,
+		    int present);
 /* Sleep up to secs, waking early on cancel.  0, or -1 when cancelled. */
 int		 engine_sleep(struct mirror *, double secs);
 /* The journal, created (or reopened) on first use.  NULL with err. */

@@ -26,6 +26,7 @@
 
 #define JOURNAL_MAGIC	"tagmirror-journal 1"
 #define JOURNAL_SUFFIX	".journal"
+#define SET_MAGIC	"tagmirror-set-journal 1"
 
 struct journal {
 	pthread_mutex_t	 lock;
@@ -170,41 +171,64 @@ create_file(const char *d, const struct timespec *ts, const char *host,
 	return fd;
 }
 
-struct journal *
-journal_create(const char *dir, const char *source, const char *host,
-    const char *repo, char *path, size_t n, struct tm_err *err)
+/*
+ * A new journal file in dir for host/repo (create_file), the folder made
+ * 0700 and the new name durable; when gets the time, for the header.
+ */
+static struct journal *
+journal_new(const char *dir, const char *host, const char *repo, char *path,
+    size_t n, char *when, size_t wn, struct tm_err *err)
 {
-	char		 d[PATH_MAX], when[40], pid[24];
+	char		 d[PATH_MAX];
 	struct timespec	 ts;
 	struct tm	 tm;
 	struct journal	*j;
 	FILE		*f;
 	int		 fd, dfd;
 
-	if (!field_ok(source) || !field_ok(host) || !field_ok(repo)) {
-		err->side = TM_SIDE_LOCAL;
-		tm_err_set(err, TM_CAT_USAGE, "journal: bad source or destination");
-		return NULL;
-	}
 	/* Every level made 0700: XDG says the state directory is private. */
 	if (journal_dir(dir, d, sizeof d, err) == -1 ||
 	    tm_mkdir_p(d, 0700, err) == -1)
 		return NULL;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(when, wn, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if ((fd = create_file(d, &ts, host, repo, path, n, err)) == -1)
 		return NULL;
 	if ((f = fdopen(fd, "a")) == NULL) {
 		close(fd);
 		io_error(err, "cannot create", path);
+		unlink(path);
 		return NULL;
 	}
 	if ((j = journal_alloc(f, path)) == NULL) {
 		fclose(f);
+		unlink(path);
 		tm_err_set(err, TM_CAT_IO, "out of memory");
 		return NULL;
 	}
+	if ((dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return j;
+}
+
+struct journal *
+journal_create(const char *dir, const char *source, const char *host,
+    const char *repo, char *path, size_t n, struct tm_err *err)
+{
+	char		 when[40], pid[24];
+	struct journal	*j;
+
+	if (!field_ok(source) || !field_ok(host) || !field_ok(repo)) {
+		err->side = TM_SIDE_LOCAL;
+		tm_err_set(err, TM_CAT_USAGE, "journal: bad source or destination");
+		return NULL;
+	}
+	if ((j = journal_new(dir, host, repo, path, n, when, sizeof when,
+	    err)) == NULL)
+		return NULL;
 	snprintf(pid, sizeof pid, "%d", (int)getpid());
 	if (PUT(j, 0, err, JOURNAL_MAGIC) == -1 ||
 	    PUT(j, 0, err, "run", when, pid) == -1 ||
@@ -214,12 +238,57 @@ journal_create(const char *dir, const char *source, const char *host,
 		unlink(path);
 		return NULL;
 	}
-	/* Make the new name itself durable. */
-	if ((dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(dfd);
-		close(dfd);
+	return j;
+}
+
+struct journal *
+journal_set_create(const char *dir, char *path, size_t n, struct tm_err *err)
+{
+	char		 when[40], pid[24];
+	struct journal	*j;
+
+	if ((j = journal_new(dir, "set", "run", path, n, when, sizeof when,
+	    err)) == NULL)
+		return NULL;
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	if (PUT(j, 0, err, SET_MAGIC) == -1 ||
+	    PUT(j, 1, err, "run", when, pid) == -1) {
+		journal_close(j);
+		unlink(path);
+		return NULL;
 	}
 	return j;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+int
+journal_set_member(struct journal *j, const char *member_path,
+    const char *host, const char *repo, struct tm_err *err)
+{
+	const char	*name = base_name(member_path);
+
+	if (!field_ok(name) || !field_ok(host) || !field_ok(repo)) {
+		err->side = TM_SIDE_LOCAL;
+		return tm_err_set(err, TM_CAT_USAGE, "journal: bad member");
+	}
+	return PUT(j, 1, err, "member", name, host, repo);
+}
+
+int
+journal_set_of(struct journal *j, const char *set_path, struct tm_err *err)
+{
+	if (!field_ok(base_name(set_path))) {
+		err->side = TM_SIDE_LOCAL;
+		return tm_err_set(err, TM_CAT_USAGE, "journal: bad set name");
+	}
+	return PUT(j, 1, err, "set", base_name(set_path));
 }
 
 /* Offset just past the last newline of the first size bytes, 0 if none. */
@@ -568,6 +637,8 @@ apply(struct journal_data *d, char **f, size_t nf, const char **why)
 		return add_survivor(d, f + 1);
 	else if (strcmp(f[0], "artifact") == 0 && nf == 2)
 		return add_artifact(d, f[1]);
+	else if (strcmp(f[0], "set") == 0 && nf == 2)
+		snprintf(d->set, sizeof d->set, "%s", f[1]);
 	else if (strcmp(f[0], "ready") == 0 && nf == 1)
 		d->ready = 1;
 	else if ((strcmp(f[0], "intent") == 0 || strcmp(f[0], "unset") == 0 ||
@@ -671,6 +742,110 @@ journal_data_free(struct journal_data *d)
 	d->ntags = d->nsurv = d->nartifacts = 0;
 }
 
+/* --- set journals ------------------------------------------------------- */
+
+int
+journal_is_set(const char *path)
+{
+	char	 line[sizeof SET_MAGIC + 1];
+	FILE	*f;
+	int	 yes;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	yes = fgets(line, sizeof line, f) != NULL &&
+	    strcmp(line, SET_MAGIC "\n") == 0;
+	fclose(f);
+	return yes;
+}
+
+/* A "member NAME HOST REPO" record: NAME a journal beside the set's. */
+static int
+add_member(struct journal_set *set, const char *dir, char **f)
+{
+	struct journal_member	*v;
+	size_t			 l = strlen(f[0]), sl = strlen(JOURNAL_SUFFIX);
+
+	if (strchr(f[0], '/') != NULL || l <= sl || strcmp(f[0] + l - sl,
+	    JOURNAL_SUFFIX) != 0 || strlen(f[1]) >= 256 || strlen(f[2]) >= 256)
+		return -1;
+	if ((v = realloc(set->members, (set->n + 1) * sizeof *v)) == NULL)
+		return -1;
+	set->members = v;
+	v = &v[set->n];
+	memset(v, 0, sizeof *v);
+	if (asprintf(&v->path, "%s/%s", dir, f[0]) == -1)
+		return -1;
+	snprintf(v->host, sizeof v->host, "%s", f[1]);
+	snprintf(v->repo, sizeof v->repo, "%s", f[2]);
+	set->n++;
+	return 0;
+}
+
+static int
+set_record(struct journal_set *set, const char *dir, char **f, size_t nf)
+{
+	if (strcmp(f[0], "run") == 0 && nf == 3)
+		snprintf(set->started, sizeof set->started, "%s", f[1]);
+	else if (strcmp(f[0], "member") == 0 && nf == 4)
+		return add_member(set, dir, f + 1);
+	else if (strcmp(f[0], "rollback") == 0 && nf == 1)
+		set->rollbacks++;
+	else if (strcmp(f[0], "end") != 0 || nf != 2)
+		return -1;
+	return 0;
+}
+
+int
+journal_set_read(const char *path, struct journal_set *set, struct tm_err *err)
+{
+	FILE		*f;
+	char		*line = NULL, *fields[MAX_FIELDS + 1], dir[PATH_MAX];
+	const char	*slash = strrchr(path, '/');
+	size_t		 cap = 0, lineno = 0, nf;
+	ssize_t		 len;
+	int		 rc = 0;
+
+	memset(set, 0, sizeof *set);
+	snprintf(dir, sizeof dir, "%.*s", slash != NULL ? (int)(slash - path) :
+	    1, slash != NULL ? path : ".");
+	if ((f = fopen(path, "re")) == NULL)
+		return io_error(err, "cannot open", path);
+	while (rc == 0 && (len = getline(&line, &cap, f)) != -1) {
+		/* A line without its newline was torn by a crash. */
+		if (line[len - 1] != '\n')
+			break;
+		line[--len] = '\0';
+		if (++lineno == 1)
+			rc = strcmp(line, SET_MAGIC) == 0 ? 0 : bad_line(err,
+			    path, lineno, "not a tagmirror set journal");
+		else if ((nf = split(line, fields)) > MAX_FIELDS ||
+		    set_record(set, dir, fields, nf) == -1)
+			rc = bad_line(err, path, lineno, "malformed record");
+		else
+			set->finished = strcmp(fields[0], "end") == 0;
+	}
+	if (rc == 0 && lineno == 0)
+		rc = bad_line(err, path, 1, "empty journal");
+	free(line);
+	fclose(f);
+	if (rc == -1)
+		journal_set_free(set);
+	return rc;
+}
+
+void
+journal_set_free(struct journal_set *set)
+{
+	size_t	i;
+
+	for (i = 0; i < set->n; i++)
+		free(set->members[i].path);
+	free(set->members);
+	set->members = NULL;
+	set->n = 0;
+}
+
 /* 1 when the last complete line of path is an "end" record. */
 static int
 tail_is_end(const char *path)
@@ -702,23 +877,73 @@ tail_is_end(const char *path)
 	return strncmp(start, "end ", 4) == 0;
 }
 
-/* Tags of a readable journal whose change was recorded; -1 unreadable. */
+/*
+ * Tags of a readable journal whose change was recorded, -1 unreadable; a
+ * set journal's are its members', a member's own count only as one
+ * (member set), 0 otherwise: its set counts them.
+ */
 static long
-changes(const char *path)
+changes(const char *path, int member)
 {
 	struct journal_data	d;
+	struct journal_set	set;
 	struct tm_err		e;
 	size_t			i;
-	long			n = 0;
+	long			n = 0, k;
 
 	tm_err_clear(&e);
+	if (journal_is_set(path)) {
+		if (journal_set_read(path, &set, &e) == -1)
+			return -1;
+		for (i = 0; i < set.n; i++)
+			n += (k = changes(set.members[i].path, 1)) > 0 ? k : 0;
+		journal_set_free(&set);
+		return n;
+	}
 	if (journal_read(path, &d, &e) == -1)
 		return -1;
-	for (i = 0; i < d.ntags; i++)
+	for (i = 0; i < d.ntags && (member || d.set[0] == '\0'); i++)
 		n += d.tags[i].changed;
 	n += (long)d.nartifacts;
 	journal_data_free(&d);
 	return n;
+}
+
+/* 1 when path is a set member's journal (found through its set). */
+static int
+is_member(const char *path)
+{
+	struct journal_data	d;
+	struct tm_err		e;
+	int			yes;
+
+	tm_err_clear(&e);
+	if (journal_is_set(path) || journal_read(path, &d, &e) == -1)
+		return 0;
+	yes = d.set[0] != '\0';
+	journal_data_free(&d);
+	return yes;
+}
+
+/* journal_describe for a set journal. */
+static int
+describe_set(const char *path, char *buf, size_t n)
+{
+	struct journal_set	set;
+	struct tm_err		e;
+	long			changed;
+
+	tm_err_clear(&e);
+	if (journal_set_read(path, &set, &e) == -1)
+		return -1;
+	changed = changes(path, 0);
+	snprintf(buf, n, "the set run of %s, %zu repositor%s, %ld tag%s "
+	    "changed%s", set.started[0] != '\0' ? set.started :
+	    "(unknown time)", set.n, set.n == 1 ? "y" : "ies", changed,
+	    changed == 1 ? "" : "s", set.rollbacks > 0 ?
+	    ", rolled back before" : "");
+	journal_set_free(&set);
+	return 0;
 }
 
 int
@@ -728,6 +953,8 @@ journal_describe(const char *path, char *buf, size_t n)
 	struct tm_err		e;
 	size_t			i, changed = 0;
 
+	if (journal_is_set(path))
+		return describe_set(path, buf, n);
 	tm_err_clear(&e);
 	if (journal_read(path, &d, &e) == -1)
 		return -1;
@@ -779,8 +1006,8 @@ journal_find(const char *dir, int unfinished, char *buf, size_t n,
 		qsort(names, count, sizeof *names, name_cmp);
 	for (i = 0; i < count && !found; i++) {
 		if (snprintf(path, sizeof path, "%s/%s", d, names[i]) >=
-		    (int)sizeof path || (unfinished && tail_is_end(path)) ||
-		    (!unfinished && changes(path) <= 0))
+		    (int)sizeof path || (unfinished && (tail_is_end(path) ||
+		    is_member(path))) || (!unfinished && changes(path, 0) <= 0))
 			continue;
 		snprintf(buf, n, "%s", path);
 		found = 1;

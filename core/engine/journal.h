@@ -24,10 +24,24 @@
  *   restored TAG DIGEST|-    a tag was put back (- : removed again)
  *   conflict TAG DIGEST|-    a tag someone else moved, left alone
  *   end STATUS               the run (or the rollback) finished
+ *   set NAME                 (after dest) this run is a mirror of the set
+ *                            run whose journal is NAME, in the same folder
  *
  * A journal is finished when its last record is "end".  A torn last line
  * (a crash mid-write) is ignored by the reader and cut off by
  * journal_reopen().  Writers are thread-safe; the reader is pure.
+ *
+ * A set run (mirror.h's struct mirror_share) has a set journal besides
+ * its mirrors' journals, all in one folder:
+ *
+ *   tagmirror-set-journal 1
+ *   run TIME PID
+ *   member NAME HOST REPO    fsync'd before that mirror changes anything:
+ *                            NAME its journal, in the same folder
+ *   rollback, end STATUS     as above
+ *
+ * A member journal is found through its set journal only (journal_find
+ * passes it over), so the set rolls back as one unit.
  */
 #ifndef TM_JOURNAL_H
 #define TM_JOURNAL_H
@@ -85,6 +99,41 @@ int	journal_conflict(struct journal *, const char *tag, const char *digest,
 	    struct tm_err *);
 int	journal_end(struct journal *, const char *status, struct tm_err *);
 
+/*
+ * Set journals.  journal_set_create: a new one in dir (see journal_dir),
+ * its path into path.  journal_set_member: a "member" record for the
+ * journal at member_path (its folder must be the set journal's).
+ * journal_set_of: the "set" record in a member's journal, naming the set
+ * journal at set_path.  Records end with journal_end; closed with
+ * journal_close.  0 or -1.
+ */
+struct journal	*journal_set_create(const char *dir, char *path, size_t n,
+		    struct tm_err *);
+int	journal_set_member(struct journal *, const char *member_path,
+	    const char *host, const char *repo, struct tm_err *);
+int	journal_set_of(struct journal *, const char *set_path, struct tm_err *);
+
+struct journal_member {
+	char	*path;			/* the member's journal, full path */
+	char	 host[256];
+	char	 repo[256];
+};
+
+struct journal_set {
+	char			 started[40];
+	struct journal_member	*members;	/* in the order they joined */
+	size_t			 n;
+	int			 rollbacks;
+	int			 finished;
+};
+
+/* 1 when path starts as a set journal. */
+int	journal_is_set(const char *path);
+/* Read a set journal; TM_CAT_PROTOCOL with the line when malformed. */
+int	journal_set_read(const char *path, struct journal_set *,
+	    struct tm_err *);
+void	journal_set_free(struct journal_set *);
+
 /* A tag as the journal knows it. */
 struct journal_tag {
 	char	 name[TM_TAG_MAX + 1];
@@ -123,6 +172,7 @@ struct journal_data {
 	/* Referrers this run added by digest ("artifact"), each once. */
 	char			(*artifacts)[TM_DIGEST_MAX + 1];
 	size_t			 nartifacts;
+	char			 set[256];	/* its set journal's name, "" none */
 };
 
 /*

@@ -19,6 +19,7 @@
 #include "lock.h"
 #include "plan.h"
 #include "pool.h"
+#include "share.h"
 #include "strbool.h"
 #include "tagexpr.h"
 
@@ -56,7 +57,8 @@ copy_opts(struct mirror *m, const struct mirror_opts *o)
 	m->opts.dst = dup_or_null(o->dst);
 	m->opts.expr = dup_or_null(o->expr);
 	m->opts.platforms = dup_or_null(o->platforms);
-	m->opts.state_dir = dup_or_null(o->state_dir);
+	m->opts.state_dir = dup_or_null(o->share != NULL ?
+	    share_state_dir(o->share) : o->state_dir);
 	m->opts.only_tags = NULL;
 	m->opts.n_only = 0;
 	if (o->n_only > 0 &&
@@ -68,6 +70,8 @@ copy_opts(struct mirror *m, const struct mirror_opts *o)
 		m->opts.n_only++;
 	}
 	m->opts.only_tags = (const char *const *)m->only;
+	if (o->share != NULL)
+		m->opts.jobs = (int)share_jobs(o->share);
 	if (m->opts.jobs <= 0)
 		m->opts.jobs = 8;
 	if (m->opts.jobs > 64)
@@ -108,7 +112,9 @@ mirror_new(const struct mirror_opts *o, struct evq *q, struct tm_err *err)
 	m->q = q;
 	m->status = m->copy_status = MIRROR_PLANNING;
 	m->rl_wait = 1;
-	if (copy_opts(m, o) == -1) {
+	if (copy_opts(m, o) == -1 || (o->share != NULL &&
+	    share_join(o->share, &m->share_member) == -1)) {
+		m->opts.share = NULL;
 		tm_err_set(err, TM_CAT_IO, "out of memory");
 		goto fail;
 	}
@@ -186,6 +192,8 @@ mirror_free(struct mirror *m)
 	registry_free(m->dreg);
 	registry_free(m->pre_src);
 	registry_free(m->pre_dst);
+	if (m->opts.share != NULL)
+		share_leave(m->opts.share, m->share_member);
 	free_opts(m);
 	pthread_cond_destroy(&m->wake);
 	pthread_mutex_destroy(&m->jlock);
@@ -202,8 +210,15 @@ static void
 round_one(void *ud, size_t worker, size_t k)
 {
 	struct round	*r = ud;
+	struct mirror	*m = r->m;
 
-	copy_tag(&r->m->w[worker], r->list[k]);
+	/* In a set, a slot of the shared pool per tag; a halt gives none. */
+	if (m->opts.share != NULL &&
+	    share_acquire(m->opts.share, m->share_member, &m->halt) == -1)
+		return;
+	copy_tag(&m->w[worker], r->list[k]);
+	if (m->opts.share != NULL)
+		share_release(m->opts.share, m->share_member);
 }
 
 static size_t

@@ -9,10 +9,17 @@
  * once; a dry run examines every tag and copies none.  Progress
  * goes to the evq as struct mirror_event.  Every accessor may be called
  * from any thread at any time and returns a consistent copy.
+ *
+ * A mirror set: a struct mirror per repository, each with opts.share set
+ * to one struct mirror_share (mirror_share.h, included here), run at the
+ * same time on one fair pool of the share's jobs workers, with one set
+ * journal that rolls back every repository and cross-repository mounts
+ * of the blobs they share.  opts.share NULL: a run on its own, as ever.
  */
 #ifndef TM_MIRROR_H
 #define TM_MIRROR_H
 
+#include "mirror_share.h"
 #include "mirror_types.h"
 
 struct evq;

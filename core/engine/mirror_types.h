@@ -92,6 +92,9 @@ struct mirror_opts {
 	 */
 	int			 no_referrers;
 	const char		*referrer_types;
+	/* NULL: the run's own pool.  Else a set's (mirror.h), which then
+	 * sets jobs and state_dir; it must outlive the mirror. */
+	struct mirror_share	*share;
 };
 
 /* Defaults: jobs 8, retries 2, rollback from REPO_MIRROR_ROLLBACK. */

@@ -792,6 +792,7 @@ struct mirror_rollback {
 	struct reg_opts	 dst;
 	struct evq	*q;
 	size_t		 n;		/* MEV_ROLLBACK_TAG events sent */
+	const char	*repo;		/* a set member's: tags named REPO:TAG */
 	pthread_t	 thread;
 	int		 rc;
 	struct tm_err	 err;
@@ -805,9 +806,47 @@ journal_cb(void *ud, const char *tag, enum rb_result r, const char *digest_now,
 	struct mirror_event	 ev;
 
 	rollback_event(&ev, tag, r, digest_now, e);
+	if (job->repo != NULL)
+		snprintf(ev.name, sizeof ev.name, "%s:%s", job->repo, tag);
 	ev.tag = job->n++;
 	if (job->q != NULL)
 		evq_push(job->q, &ev);
+}
+
+/*
+ * A set journal: every member's journal, newest first, as one rollback.
+ * The first failure is the error, else the first conflict; the set
+ * journal ends ROLLED_BACK when every member did.
+ */
+static int
+rollback_set(struct mirror_rollback *job, struct mirror_rollback_info *info)
+{
+	struct journal_set	 set;
+	struct journal		*j;
+	struct tm_err		 e;
+	size_t			 i;
+	int			 rc = 0, failed = 0;
+
+	if (journal_set_read(job->path, &set, &job->err) == -1)
+		return -1;
+	for (i = set.n; i-- > 0; ) {
+		job->repo = set.members[i].repo;
+		if (rollback_run(set.members[i].path, NULL, &job->dst, 4,
+		    journal_cb, job, info, &e) == 0)
+			continue;
+		if (rc == 0 || (!failed && e.cat != TM_CAT_CONFLICT))
+			job->err = e;
+		failed |= e.cat != TM_CAT_CONFLICT;
+		rc = -1;
+	}
+	job->repo = NULL;
+	journal_set_free(&set);
+	if (!failed && (j = journal_reopen(job->path, &e)) != NULL) {
+		if (journal_rollback(j, &e) == 0)
+			journal_end(j, "ROLLED_BACK", &e);
+		journal_close(j);
+	}
+	return rc;
 }
 
 /* Roll back, then the one MEV_ROLLBACK_DONE that says how it ended. */
@@ -817,8 +856,11 @@ journal_job(struct mirror_rollback *job)
 	struct mirror_rollback_info	 info;
 	struct mirror_event		 ev;
 
-	job->rc = rollback_run(job->path, NULL, &job->dst, 4, journal_cb, job,
-	    &info, &job->err);
+	if (journal_is_set(job->path))
+		job->rc = rollback_set(job, &info);
+	else
+		job->rc = rollback_run(job->path, NULL, &job->dst, 4,
+		    journal_cb, job, &info, &job->err);
 	memset(&ev, 0, sizeof ev);
 	ev.type = MEV_ROLLBACK_DONE;
 	ev.count = job->n;

@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "evq.h"
 #include "journal.h"
 #include "lock.h"
+#include "share.h"
 
 void
 engine_emit(struct mirror *m, const struct mirror_event *ev)
@@ -162,6 +164,22 @@ engine_sleep(struct mirror *m, double secs)
 	return m->cancel ? -1 : 0;
 }
 
+/*
+ * A set member's new journal: marked as one, then named in the set
+ * journal (durably) before the run writes a "before" record.
+ */
+static int
+join_set(struct mirror *m, struct journal *j, const char *path,
+    struct tm_err *err)
+{
+	char	set[PATH_MAX];
+
+	if (share_journal_member(m->opts.share, path, m->dst.api_host,
+	    m->dst.repo, set, sizeof set, err) == -1)
+		return -1;
+	return journal_set_of(j, set, err);
+}
+
 struct journal *
 engine_journal(struct mirror *m, struct tm_err *err)
 {
@@ -174,14 +192,47 @@ engine_journal(struct mirror *m, struct tm_err *err)
 	else if (m->journal == NULL && (m->journal = journal_create(
 	    m->opts.state_dir, m->src_name, m->dst.api_host, m->dst.repo,
 	    path, sizeof path, err)) != NULL) {
-		/* Other threads may read the path as soon as the flag is up. */
-		memcpy(m->journal_path, path, sizeof path);
-		m->have_journal = 1;
-		repo_lock_journal(m->rlock, path);
+		if (m->opts.share != NULL &&
+		    join_set(m, m->journal, path, err) == -1) {
+			journal_close(m->journal);
+			m->journal = NULL;
+			unlink(path);
+		} else {
+			/* Other threads may read the path once the flag is up. */
+			memcpy(m->journal_path, path, sizeof path);
+			m->have_journal = 1;
+			repo_lock_journal(m->rlock, path);
+		}
 	}
 	j = m->journal;
 	pthread_mutex_unlock(&m->jlock);
 	return j;
+}
+
+int
+engine_blob_mount(struct worker *w, const char *digest)
+{
+	struct mirror	*m = w->m;
+	struct tm_err	 e;
+	char		 from[600];
+
+	if (m->same_registry &&
+	    reg_blob_mount(w->dst, m->dst.repo, digest, m->src.repo, &e) == 1)
+		return 1;
+	return m->opts.share != NULL && share_blob_begin(m->opts.share,
+	    m->dst.api_host, m->dst.repo, digest, &m->cancel, from,
+	    sizeof from) == 1 &&
+	    reg_blob_mount(w->dst, m->dst.repo, digest, from, &e) == 1;
+}
+
+void
+engine_blob_end(struct worker *w, const char *digest, int present)
+{
+	struct mirror	*m = w->m;
+
+	if (m->opts.share != NULL)
+		share_blob_end(m->opts.share, m->dst.api_host, m->dst.repo,
+		    digest, present);
 }
 
 static void

@@ -33,7 +33,6 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 {
 	struct mirror	*m = w->m;
 	struct mtag	*t = &m->tags[i];
-	struct tm_err	 me;
 	int64_t		 base;
 	int		 r, *how = &t->i.blobs_skipped;	/* counted under the lock */
 
@@ -52,9 +51,7 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 		    reg_blob_exists(w->dst, m->dst.repo, d->digest, err);
 		if (r == 1)
 			atomic_fetch_add(&m->blobs_skipped, 1);
-		else if (r == 0 && m->same_registry &&
-		    reg_blob_mount(w->dst, m->dst.repo, d->digest, m->src.repo,
-		    &me) == 1) {
+		else if (r == 0 && engine_blob_mount(w, d->digest) == 1) {
 			atomic_fetch_add(&m->blobs_mounted, 1);
 			how = &t->i.blobs_mounted;
 		} else if (r == 0 && (r = reg_blob_copy(w->src, m->src.repo,
@@ -62,6 +59,7 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 			atomic_fetch_add(&m->blobs_copied, 1);
 			how = &t->i.blobs_copied;
 		}
+		engine_blob_end(w, d->digest, r != -1);
 		if (r == -1 && err->object[0] == '\0')
 			snprintf(err->object, sizeof err->object, "blob %s",
 			    d->digest);
