@@ -9,6 +9,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "errtext.h"
+#include "filter.h"
 #include "model_run.h"
 #include "tagstate.h"
 
@@ -19,7 +20,7 @@ static struct {
 	size_t	 top, sel;
 	int	 rows;
 	int	 failed_only;
-	char	 filter[128];
+	struct filter	 f;
 } rs;
 
 static void
@@ -41,7 +42,7 @@ collect(const struct run *r)
 		if (rs.failed_only && ti.state != TAG_FAILED &&
 		    ti.state != TAG_CONFLICT && ti.state != TAG_RETRYING)
 			continue;
-		if (rs.filter[0] != '\0' && strstr(ti.name, rs.filter) == NULL)
+		if (!filter_keeps(&rs.f, ti.name))
 			continue;
 		rs.vis[rs.nvis++] = i;
 	}
@@ -152,12 +153,10 @@ draw_row(struct run *r, size_t i, const struct mirror_tag_info *ti, int y,
 	char	st[64], sp[32], why[400];
 	attr_t	at = th(tag_state_el(ti->state));
 
-	if (selected) {
+	if (selected)
 		draw_fill(y, 0, COLS, th(EL_SELECTED));
-		draw_text(y, 1, c->tw, th(EL_SELECTED), ti->name);
-	} else
-		draw_text(y, 1, c->tw, ti->state == TAG_FAILED ? at :
-		    th(EL_NORMAL), ti->name);
+	draw_match(y, 1, c->tw, selected ? th(EL_SELECTED) :
+	    ti->state == TAG_FAILED ? at : th(EL_NORMAL), &rs.f, ti->name);
 	tag_state_text(ti, st, sizeof st);
 	draw_text(y, c->sx, 19, at, st);
 	if (ti->state == TAG_FAILED || ti->state == TAG_CONFLICT) {
@@ -211,7 +210,7 @@ draw_rows(struct run *r, int y, int h)
 	}
 	if (rs.nvis == 0)
 		draw_text(y, 1, COLS - 2, th(EL_HINT), rs.failed_only ||
-		    rs.filter[0] != '\0' ? "No tag matches the filter (Esc "
+		    filter_on(&rs.f) ? "No tag matches the filter (Esc "
 		    "clears it)." : "No tags yet.");
 }
 
@@ -253,11 +252,10 @@ run_draw(struct app *a)
 	if (rs.top + (size_t)h > rs.nvis)
 		rs.top = rs.nvis > (size_t)h ? rs.nvis - (size_t)h : 0;
 	draw_rows(a->run, 5, h);
-	if (rs.failed_only || rs.filter[0] != '\0')
+	if (rs.failed_only || filter_on(&rs.f))
 		snprintf(filt, sizeof filt, "[%s%s%s%s] ", rs.failed_only ?
-		    "failed only" : "", rs.failed_only && rs.filter[0] != '\0' ?
-		    ", " : "", rs.filter[0] != '\0' ? "tag contains " : "",
-		    rs.filter);
+		    "failed only" : "", rs.failed_only && filter_on(&rs.f) ?
+		    ", " : "", filter_on(&rs.f) ? "/" : "", rs.f.text);
 	if (rs.nvis > (size_t)h || filt[0] != '\0') {
 		snprintf(ind, sizeof ind, " %s%zu-%zu of %zu", filt,
 		    rs.nvis > 0 ? rs.top + 1 : 0,
@@ -274,6 +272,8 @@ run_draw(struct app *a)
 		app_keybar(a, ask_keys, sizeof ask_keys / sizeof ask_keys[0]);
 	else
 		app_keybar(a, done_keys, sizeof done_keys / sizeof done_keys[0]);
+	draw_filter_prompt(&rs.f, rs.nvis, run_tag_count(a->run), &a->cur_y,
+	    &a->cur_x);
 }
 
 static int
@@ -286,30 +286,17 @@ cancel_answer(struct app *a, int choice, const char *text)
 }
 
 static int
-filtered(struct app *a, int choice, const char *text)
-{
-	(void)a;
-	if (choice >= 0 && text != NULL) {
-		snprintf(rs.filter, sizeof rs.filter, "%s", text);
-		rs.sel = rs.top = 0;
-	}
-	return D_NOW;
-}
-
-static int
 run_key(struct app *a, int key)
 {
-	enum action	act = keys_action(KS_LIST, key);
-
 	if (a->run == NULL)
 		return D_PASS;
-	if (list_move(act, &rs.sel, rs.nvis, rs.rows))
+	/* Esc clears both filters at once, the run's own key. */
+	if ((rs.f.editing || keys_action(KS_RUN, key) != ACT_CLEAR) &&
+	    filter_list_key(&rs.f, key, &rs.sel, &rs.top, rs.nvis) !=
+	    FILTER_PASS)
 		return D_NOW;
-	if (act == ACT_SEARCH) {
-		dialog_prompt(a, "Filter the tags", "Tag contains:", rs.filter,
-		    filtered);
+	if (list_move(keys_action(KS_LIST, key), &rs.sel, rs.nvis, rs.rows))
 		return D_NOW;
-	}
 	switch (keys_action(KS_RUN, key)) {
 	case ACT_DETAILS:
 		if (rs.nvis > 0)
@@ -341,7 +328,7 @@ run_key(struct app *a, int key)
 		return D_NOW | D_CLEAR;
 	case ACT_CLEAR:
 		rs.failed_only = 0;
-		rs.filter[0] = '\0';
+		filter_clear(&rs.f);
 		return D_NOW;
 	default:
 		break;
