@@ -260,9 +260,12 @@ text_width(const char *s)
 	return col;
 }
 
-/* Wrap text into up to max lines of w columns at word boundaries. */
-int
-draw_wrap(int y, int x, int w, int max, attr_t at, const char *text)
+/*
+ * Wrap text into up to max lines of w columns at word boundaries; drawn
+ * from y,x when draw is set, only counted otherwise.
+ */
+static int
+wrap(int draw, int y, int x, int w, int max, attr_t at, const char *text)
 {
 	char	line[512];
 	size_t	start = 0, len = strlen(text), cut, end;
@@ -284,13 +287,26 @@ draw_wrap(int y, int x, int w, int max, attr_t at, const char *text)
 			end = len;
 		snprintf(line, sizeof line, "%.*s", (int)(end - start),
 		    text + start);
-		draw_text(y + lines, x, w, at, line);
+		if (draw)
+			draw_text(y + lines, x, w, at, line);
 		lines++;
 		start = end;
 		while (start < len && text[start] == ' ')
 			start++;
 	}
 	return lines;
+}
+
+int
+draw_wrap(int y, int x, int w, int max, attr_t at, const char *text)
+{
+	return wrap(1, y, x, w, max, at, text);
+}
+
+int
+wrap_lines(int w, int max, const char *text)
+{
+	return wrap(0, 0, 0, w, max, 0, text);
 }
 
 void

@@ -61,6 +61,8 @@ void	 draw_filter_prompt(const struct filter *, size_t shown, size_t total,
 void	 draw_clip(int top, int bottom);
 /* Wrap text at spaces into at most max lines of w columns; lines used. */
 int	 draw_wrap(int y, int x, int w, int max, attr_t, const char *text);
+/* The lines draw_wrap would use, without drawing. */
+int	 wrap_lines(int w, int max, const char *text);
 /* Display width of s after sanitising. */
 int	 text_width(const char *s);
 void	 draw_fill(int y, int x, int w, attr_t);

@@ -104,38 +104,38 @@ draw_header(const struct run_view *v)
 	draw_totals(v);
 }
 
+/* The run's state on row 3, in w columns (the list's position is right). */
 static void
-draw_banner(struct app *a, const struct run_view *v)
+draw_banner(const struct run_view *v, int w)
 {
 	char	buf[1024];
 
-	(void)a;
 	if (v->run_err.cat != TM_CAT_NONE) {
 		explain_err(&v->run_err, buf, sizeof buf);
-		draw_fmt(3, 1, COLS - 2, th(EL_ERROR), "The run failed: %s", buf);
+		draw_fmt(3, 1, w, th(EL_ERROR), "The run failed: %s", buf);
 	} else if (v->cancelling)
-		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "%s Cancelling: waiting for "
+		draw_fmt(3, 1, w, th(EL_WARN), "%s Cancelling: waiting for "
 		    "the tags in flight to stop%s", spinner(), glyph(G_ELLIPSIS));
 	else if (v->paused > 0)
-		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "The source is rate "
+		draw_fmt(3, 1, w, th(EL_WARN), "The source is rate "
 		    "limiting us: waiting %.0fs before going on", v->paused);
 	else if (v->phase == RP_RUNNING)
-		draw_fmt(3, 1, COLS - 2, th(EL_ACTIVE), "%s %s", spinner(),
+		draw_fmt(3, 1, w, th(EL_ACTIVE), "%s %s", spinner(),
 		    v->status == MIRROR_PLANNING ? "Listing and comparing tags" :
 		    "Copying");
 	else if (v->dry_run && v->status == MIRROR_SUCCESS)
-		draw_fmt(3, 1, COLS - 2, th(EL_OK), "Dry run: nothing changed; "
+		draw_fmt(3, 1, w, th(EL_OK), "Dry run: nothing changed; "
 		    "%zu tags would be copied, %zu are up to date.",
 		    v->tot.queued, v->tot.uptodate);
 	else if (v->phase == RP_FINISHED && v->status == MIRROR_SUCCESS)
-		draw_fmt(3, 1, COLS - 2, th(EL_OK), "Done: every matched tag is "
+		draw_fmt(3, 1, w, th(EL_OK), "Done: every matched tag is "
 		    "in the destination.  Report: %s", v->report_err[0] != '\0' ?
 		    v->report_err : v->report);
 	else if (v->undecided)
-		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s; not "
+		draw_fmt(3, 1, w, th(EL_WARN), "Finished: %s; not "
 		    "decided yet (o)", v->status_name);
 	else
-		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s%s",
+		draw_fmt(3, 1, w, th(EL_WARN), "Finished: %s%s",
 		    v->status_name, v->decision == 'k' ?
 		    " (kept)" : "");
 }
@@ -241,7 +241,6 @@ run_draw(struct app *a)
 	app_title(a, left, v.cancelling ? "CANCELLING" :
 	    v.status_name);
 	draw_header(&v);
-	draw_banner(a, &v);
 	collect(a->run);
 	h = LINES - 6;
 	rs.rows = h;
@@ -256,16 +255,16 @@ run_draw(struct app *a)
 		snprintf(filt, sizeof filt, "[%s%s%s%s] ", rs.failed_only ?
 		    "failed only" : "", rs.failed_only && filter_on(&rs.f) ?
 		    ", " : "", filter_on(&rs.f) ? "/" : "", rs.f.text);
-	if (rs.nvis > (size_t)h || filt[0] != '\0') {
+	ind[0] = '\0';
+	if (rs.nvis > (size_t)h || filt[0] != '\0')
 		snprintf(ind, sizeof ind, " %s%zu-%zu of %zu", filt,
 		    rs.nvis > 0 ? rs.top + 1 : 0,
 		    rs.top + (size_t)h < rs.nvis ? rs.top + (size_t)h : rs.nvis,
 		    rs.nvis);
-		draw_fill(3, COLS - 1 - text_width(ind), text_width(ind),
-		    th(EL_NORMAL));
-		draw_text(3, COLS - 1 - text_width(ind), text_width(ind),
-		    th(EL_HINT), ind);
-	}
+	/* The banner gives way to where the list stands: nothing overlaps. */
+	draw_banner(&v, COLS - 2 - text_width(ind));
+	draw_text(3, COLS - 1 - text_width(ind), text_width(ind), th(EL_HINT),
+	    ind);
 	if (run_busy(a->run))
 		app_keybar(a, busy_keys, sizeof busy_keys / sizeof busy_keys[0]);
 	else if (v.undecided)
