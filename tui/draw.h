@@ -54,7 +54,8 @@ int	 draw_match(int y, int x, int w, attr_t, const struct filter *,
 void	 draw_filter_prompt(const struct filter *, size_t shown, size_t total,
 	    int *cy, int *cx);
 /*
- * Draw only rows top to bottom - 1 until called again; (0, -1): every row.
+ * Draw only rows top to bottom - 1 until called again; (0, -1): every row,
+ * (0, 0): none (to measure what would be drawn).
  * A scrolled pane draws its lines at their place and lets the clip drop
  * those outside.
  */

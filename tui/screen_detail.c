@@ -197,14 +197,16 @@ draw_pane(struct app *a, const struct run_view *v, int x, int w)
 		dt.scroll = 0;
 	dt.story_tag = tag;
 	dt.pane_h = bottom - top;
+	/* Measured first (a clip that drops every row): a taller pane shows more. */
+	draw_clip(0, 0);
+	dt.story_h = draw_story(a, v, (size_t)tag, 0, x, w);
+	if (dt.scroll > dt.story_h - dt.pane_h)
+		dt.scroll = dt.story_h > dt.pane_h ? dt.story_h - dt.pane_h : 0;
 	draw_clip(top, bottom);
-	dt.story_h = draw_story(a, v, (size_t)tag, top - dt.scroll, x, w) -
-	    (top - dt.scroll);
+	draw_story(a, v, (size_t)tag, top - dt.scroll, x, w);
 	draw_clip(0, -1);
 	if (dt.story_h <= dt.pane_h)
 		return;
-	if (dt.scroll > dt.story_h - dt.pane_h)
-		dt.scroll = dt.story_h - dt.pane_h;
 	draw_fmt(bottom, x, w, th(EL_HINT), "%s%s %d-%d of %d lines  %s",
 	    dt.scroll > 0 ? glyph(G_UP) : " ",
 	    dt.scroll + dt.pane_h < dt.story_h ? glyph(G_DOWN) : " ",

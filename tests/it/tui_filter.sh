@@ -126,8 +126,16 @@ for size in "80 24" "60 20"; do
 	ok "${1}x$2 story: its last words, whole" \
 		shown_whole "the tag is listed but its data cannot be read"
 	unlike "$(screen)" "Tag +1\.1\.0" "the first lines scrolled away"
+	# A taller pane shows the story from its top again, with no marker.
+	tmx resize-window -t 0 -x 100 -y 60
+	ok "${1}x$2 story: a taller pane shows it from the top" wait_screen 10 "Tag +1\.1\.0"
+	unlike "$(screen)" "K back|J more" "whole: no marker"
+	tmx resize-window -t 0 -x "$1" -y "$2"
+	wait_screen 10 "J more" || bail "no story after the resize"
+	keys J
+	wait_screen 5 "↑↓ " || bail "J does not scroll after the resize"
 	keys K
-	ok "${1}x$2 story: K scrolls back" wait_screen 5 "↑↓ .* J more"
+	ok "${1}x$2 story: K scrolls back" wait_screen 5 " ↓ 1-[0-9]+ of"
 	keys Down
 	ok "${1}x$2 story: the next tag's story starts at its top" wait_screen 5 "Tag +2\.1\.0"
 	like "$(screen)" "↓ 1-[0-9]+ of" "from line 1"
