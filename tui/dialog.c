@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "filter.h"
 #include "lineedit.h"
 
 #define DLG_BUTTONS	4
@@ -31,7 +32,10 @@ struct dlg {
 	struct lineedit	 le;
 	char		 label[64];
 	char		**items;
-	size_t		 nitems, cur, top;
+	size_t		 nitems, cur, top;	/* cur, top: into vis */
+	size_t		*vis;			/* the items the filter keeps */
+	size_t		 nvis;
+	struct filter	 f;
 	dialog_fn	*fn;
 };
 
@@ -47,6 +51,7 @@ dlg_free(void *p)
 	for (i = 0; i < d->nitems; i++)
 		free(d->items[i]);
 	free(d->items);
+	free(d->vis);
 	le_free(&d->le);
 	free(d);
 }
@@ -106,12 +111,55 @@ dlg_width(const struct dlg *d)
 	return w > COLS - 2 ? COLS - 2 : w;
 }
 
+/* The items the filter keeps, the cursor among them. */
+static void
+pick_collect(struct dlg *d)
+{
+	size_t	i;
+
+	d->nvis = 0;
+	for (i = 0; i < d->nitems; i++)
+		if (filter_keeps(&d->f, d->items[i]))
+			d->vis[d->nvis++] = i;
+	if (d->cur >= d->nvis)
+		d->cur = d->nvis > 0 ? d->nvis - 1 : 0;
+}
+
+static void
+pick_draw(struct app *a, struct dlg *d, int y, int x, int h, int w)
+{
+	int	rows = h - 3 - d->nlines, i;
+	size_t	k;
+
+	pick_collect(d);
+	if (d->cur < d->top)
+		d->top = d->cur;
+	if (rows > 0 && d->cur >= d->top + (size_t)rows)
+		d->top = d->cur - (size_t)rows + 1;
+	for (k = d->top, i = 0; k < d->nvis && i < rows; k++, i++) {
+		attr_t	at = k == d->cur ? th(EL_SELECTED) : th(EL_DIALOG);
+
+		draw_fill(y + 1 + d->nlines + i, x + 2, w - 4, at);
+		draw_match(y + 1 + d->nlines + i, x + 3, w - 5, at, &d->f,
+		    d->items[d->vis[k]]);
+	}
+	if (d->nvis == 0)
+		draw_text(y + 1 + d->nlines, x + 3, w - 5, th(EL_DIALOG),
+		    "None contains the filter's text (Esc clears it).");
+	if (filter_on(&d->f))
+		draw_fmt(y + h - 1, x + 2, w - 4, th(EL_DIALOG), " /%s  Enter "
+		    "choose  Esc clears ", d->f.text);
+	else
+		draw_text(y + h - 1, x + 2, w - 4, th(EL_DIALOG),
+		    " Enter choose  / filter  Esc cancel ");
+	draw_filter_prompt(&d->f, d->nvis, d->nitems, &a->cur_y, &a->cur_x);
+}
+
 static void
 dlg_draw(struct app *a, void *p)
 {
 	struct dlg	*d = p;
 	int		 w = dlg_width(d), h, y, x, i, bx, rows;
-	size_t		 k;
 
 	rows = d->kind == DLG_PICK ? (int)(d->nitems < 12 ? d->nitems : 12) : 2;
 	h = d->nlines + rows + 3;
@@ -142,17 +190,7 @@ dlg_draw(struct app *a, void *p)
 		a->cur_y = y + h - 2;
 		break;
 	case DLG_PICK:
-		rows = h - 3 - d->nlines;
-		if (d->cur < d->top)
-			d->top = d->cur;
-		if (rows > 0 && d->cur >= d->top + (size_t)rows)
-			d->top = d->cur - (size_t)rows + 1;
-		for (k = d->top, i = 0; k < d->nitems && i < rows; k++, i++)
-			draw_fmt(y + 1 + d->nlines + i, x + 2, w - 4,
-			    k == d->cur ? th(EL_SELECTED) : th(EL_DIALOG),
-			    " %-*s", w - 6, d->items[k]);
-		draw_text(y + h - 1, x + 2, w - 4, th(EL_DIALOG),
-		    " Enter choose  Esc cancel ");
+		pick_draw(a, d, y, x, h, w);
 		break;
 	}
 }
@@ -167,10 +205,10 @@ finish(struct app *a, struct dlg *d, int choice)
 
 	if (choice >= 0 && d->kind == DLG_PROMPT)
 		text = strdup(le_text(&d->le));
-	else if (choice >= 0 && d->kind == DLG_PICK && d->nitems > 0)
-		text = strdup(d->items[d->cur]);
+	else if (choice >= 0 && d->kind == DLG_PICK && d->nvis > 0)
+		text = strdup(d->items[d->vis[d->cur]]);
 	if (choice >= 0 && d->kind == DLG_PICK)
-		choice = d->nitems > 0 ? (int)d->cur : -1;
+		choice = d->nvis > 0 ? (int)d->vis[d->cur] : -1;
 	modal_close(a);
 	rc = fn != NULL ? fn(a, choice, text) : 0;
 	free(text);
@@ -183,6 +221,12 @@ dlg_key(struct app *a, void *p, int key)
 	struct dlg	*d = p;
 	int		 i;
 
+	if (d->kind == DLG_PICK) {
+		pick_collect(d);
+		if (filter_list_key(&d->f, key, &d->cur, &d->top, d->nvis) !=
+		    FILTER_PASS)
+			return D_NOW;
+	}
 	switch (keys_action(KS_DIALOG, key)) {
 	case ACT_DLG_DISMISS:
 		return finish(a, d, -1);
@@ -211,7 +255,7 @@ dlg_key(struct app *a, void *p, int key)
 		le_key(&d->le, key);
 		break;
 	case DLG_PICK:
-		list_move(keys_action(KS_LIST, key), &d->cur, d->nitems, 10);
+		list_move(keys_action(KS_LIST, key), &d->cur, d->nvis, 10);
 		if (key == 'q')
 			return finish(a, d, -1);
 		break;
@@ -272,7 +316,9 @@ dialog_pick(struct app *a, const char *title, char *const *items, size_t n,
 
 	if ((d = dlg_new(DLG_PICK, title, fn)) == NULL)
 		return;
-	if (n > 0 && (d->items = calloc(n, sizeof *d->items)) == NULL) {
+	if (n > 0 && ((d->items = calloc(n, sizeof *d->items)) == NULL ||
+	    (d->vis = calloc(n, sizeof *d->vis)) == NULL)) {
+		free(d->items);
 		free(d);
 		return;
 	}
@@ -280,5 +326,6 @@ dialog_pick(struct app *a, const char *title, char *const *items, size_t n,
 		if ((d->items[i] = strdup(items[i])) != NULL)
 			d->nitems++;
 	d->cur = sel < d->nitems ? sel : 0;
+	pick_collect(d);
 	modal_open(a, &dlg_ops, d);
 }

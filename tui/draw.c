@@ -113,6 +113,52 @@ clean_width(const char *buf)
 	return end;
 }
 
+/* Rows outside [clip_top, clip_bottom) are not drawn (scrolled panes). */
+static int	clip_top, clip_bottom = -1;
+
+void
+draw_clip(int top, int bottom)
+{
+	clip_top = top;
+	clip_bottom = bottom;
+}
+
+static int
+clipped(int y)
+{
+	return y < 0 || y >= LINES || y < clip_top ||
+	    (clip_bottom >= 0 && y >= clip_bottom);
+}
+
+/* Clean text from buf at y,x, the characters that fit room; columns. */
+static int
+put_span(int y, int x, int room, attr_t attr, const char *buf, size_t *used)
+{
+	size_t	i, n;
+	int	col = 0, cw;
+
+	attrset(attr);
+	for (i = 0; buf[i] != '\0'; i += n) {
+		n = next_char(buf + i, &cw);
+		if (col + cw > room)
+			break;
+		mvaddnstr(y, x + col, buf + i, (int)n);
+		col += cw;
+	}
+	if (used != NULL)
+		*used = i;
+	return col;
+}
+
+/* The columns of w that text gets when the ellipsis must follow. */
+static int
+text_room(const char *buf, int w)
+{
+	int	ew = use_utf8 ? 1 : 3;
+
+	return clean_width(buf) > w && w > ew ? w - ew : w;
+}
+
 /*
  * The rule for long text in a cell: what does not fit ends in an
  * ellipsis, so a cut is never mistaken for the whole (panes wrap, with
@@ -122,28 +168,69 @@ int
 draw_text(int y, int x, int w, attr_t attr, const char *s)
 {
 	char	 buf[2048];
-	size_t	 i, n;
-	int	 col = 0, cw, room, ew = use_utf8 ? 1 : 3;
+	size_t	 i;
+	int	 col, room;
 
-	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+	if (w <= 0 || clipped(y) || x >= COLS)
 		return 0;
 	if (x + w > COLS)
 		w = COLS - x;
 	clean(buf, sizeof buf, s);
-	room = clean_width(buf) > w && w > ew ? w - ew : w;
-	attrset(attr);
-	for (i = 0; buf[i] != '\0'; i += n) {
-		n = next_char(buf + i, &cw);
-		if (col + cw > room)
-			break;
-		mvaddnstr(y, x + col, buf + i, (int)n);
-		col += cw;
-	}
+	room = text_room(buf, w);
+	col = put_span(y, x, room, attr, buf, &i);
 	if (room < w && buf[i] != '\0') {
 		mvaddstr(y, x + col, glyph(G_ELLIPSIS));
-		col += ew;
+		col += use_utf8 ? 1 : 3;
 	}
 	return col;
+}
+
+int
+draw_match(int y, int x, int w, attr_t attr, const struct filter *f,
+    const char *s)
+{
+	char	 buf[2048], part[FILTER_MAX * 2];
+	size_t	 len;
+	long	 at;
+	int	 col, room, pre;
+
+	col = draw_text(y, x, w, attr, s);
+	if (col == 0 || !filter_on(f) || (at = filter_find(f, s, &len)) < 0)
+		return col;
+	if (x + w > COLS)
+		w = COLS - x;
+	clean(buf, sizeof buf, s);
+	room = text_room(buf, w);
+	/* The match over again, in the highlight, as far as the cell shows. */
+	snprintf(buf, sizeof buf, "%.*s", (int)at, s);
+	if ((pre = text_width(buf)) < room) {
+		snprintf(buf, sizeof buf, "%.*s", (int)len, s + at);
+		clean(part, sizeof part, buf);
+		put_span(y, x + pre, room - pre, th(EL_SEARCH), part, NULL);
+	}
+	return col;
+}
+
+void
+draw_filter_prompt(const struct filter *f, size_t shown, size_t total,
+    int *cy, int *cx)
+{
+	char	count[128], a[32], b[32];
+	int	x;
+
+	if (!f->editing)
+		return;
+	fmt_count(a, sizeof a, shown);
+	fmt_count(b, sizeof b, total);
+	snprintf(count, sizeof count, "  %s of %s  Enter keeps  Esc clears", a,
+	    b);
+	draw_fill(LINES - 1, 0, COLS, th(EL_NORMAL));
+	x = 1 + draw_text(LINES - 1, 1, 1, th(EL_KEY), "/");
+	x += draw_text(LINES - 1, x, COLS - x - 1 - text_width(count),
+	    th(EL_FIELD_FOCUS), f->text);
+	draw_text(LINES - 1, x + 1, COLS - x - 2, th(EL_HINT), count);
+	*cy = LINES - 1;
+	*cx = x;
 }
 
 int
@@ -173,9 +260,12 @@ text_width(const char *s)
 	return col;
 }
 
-/* Wrap text into up to max lines of w columns at word boundaries. */
-int
-draw_wrap(int y, int x, int w, int max, attr_t at, const char *text)
+/*
+ * Wrap text into up to max lines of w columns at word boundaries; drawn
+ * from y,x when draw is set, only counted otherwise.
+ */
+static int
+wrap(int draw, int y, int x, int w, int max, attr_t at, const char *text)
 {
 	char	line[512];
 	size_t	start = 0, len = strlen(text), cut, end;
@@ -197,7 +287,8 @@ draw_wrap(int y, int x, int w, int max, attr_t at, const char *text)
 			end = len;
 		snprintf(line, sizeof line, "%.*s", (int)(end - start),
 		    text + start);
-		draw_text(y + lines, x, w, at, line);
+		if (draw)
+			draw_text(y + lines, x, w, at, line);
 		lines++;
 		start = end;
 		while (start < len && text[start] == ' ')
@@ -206,10 +297,22 @@ draw_wrap(int y, int x, int w, int max, attr_t at, const char *text)
 	return lines;
 }
 
+int
+draw_wrap(int y, int x, int w, int max, attr_t at, const char *text)
+{
+	return wrap(1, y, x, w, max, at, text);
+}
+
+int
+wrap_lines(int w, int max, const char *text)
+{
+	return wrap(0, 0, 0, w, max, 0, text);
+}
+
 void
 draw_fill(int y, int x, int w, attr_t attr)
 {
-	if (w <= 0 || y < 0 || y >= LINES)
+	if (w <= 0 || clipped(y))
 		return;
 	attrset(attr);
 	mvhline(y, x, ' ', w);

@@ -13,6 +13,7 @@
 
 #include <curses.h>
 
+#include "filter.h"
 #include "keys.h"
 #include "theme.h"
 
@@ -39,8 +40,30 @@ const char *spinner(void);
 int	 draw_text(int y, int x, int w, attr_t, const char *s);
 int	 draw_fmt(int y, int x, int w, attr_t, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+/*
+ * Like draw_text, with the part the filter matches in the theme's
+ * "search" colours.
+ */
+int	 draw_match(int y, int x, int w, attr_t, const struct filter *,
+	    const char *s);
+/*
+ * While the filter is being typed: its prompt over the key-bar line,
+ * "/text  3 of 40  Enter keeps  Esc clears", and the cursor's place in
+ * *cy, *cx.  Nothing otherwise.  Last in a screen's draw.
+ */
+void	 draw_filter_prompt(const struct filter *, size_t shown, size_t total,
+	    int *cy, int *cx);
+/*
+ * Draw only rows top to bottom - 1 until called again; (0, -1): every row,
+ * (0, 0): none (to measure what would be drawn).
+ * A scrolled pane draws its lines at their place and lets the clip drop
+ * those outside.
+ */
+void	 draw_clip(int top, int bottom);
 /* Wrap text at spaces into at most max lines of w columns; lines used. */
 int	 draw_wrap(int y, int x, int w, int max, attr_t, const char *text);
+/* The lines draw_wrap would use, without drawing. */
+int	 wrap_lines(int w, int max, const char *text);
 /* Display width of s after sanitising. */
 int	 text_width(const char *s);
 void	 draw_fill(int y, int x, int w, attr_t);

@@ -59,9 +59,9 @@ enum key_scope {
 	_(PGDN, LIST, "PgDn Ctrl-F", "page down", "page down") \
 	_(TOP, LIST, "Home g", "top", "go to the first line") \
 	_(BOTTOM, LIST, "End G", "end", "go to the last line") \
-	_(SEARCH, LIST, "/", "search", "search the list (run list: filter)") \
-	_(NEXT_MATCH, LIST, "n", "next", "next search match") \
-	_(PREV_MATCH, LIST, "N", "prev", "previous search match") \
+	_(SEARCH, LIST, "/", "filter", "filter as you type: the list keeps the rows that contain the text, highlighted (lower case matches either case); Enter keeps the filter, Esc clears it, Bksp edits") \
+	_(NEXT_MATCH, LIST, "n", "next", "next match: the next row the filter kept (wraps)") \
+	_(PREV_MATCH, LIST, "N", "prev", "previous match") \
 	_(DETAILS, RUN, "Enter", "details", "details of the selected tag") \
 	_(FILTER_FAILED, RUN, "f", "failed", "show only failed tags, or all") \
 	_(CANCEL, RUN, "c", "cancel", "cancel the run (asks first)") \
@@ -79,7 +79,9 @@ enum key_scope {
 	_(RETRY_ALL, DETAIL, "a", "retry all", "retry every failed tag") \
 	_(EXPORT, DETAIL, "e", "report", "export the JSON report") \
 	_(EXPORT_FAILED, DETAIL, "x", "failed list", "export a plain list of the failed tags") \
-	_(BACK, DETAIL, "Esc Bksp", "back", "back to the previous screen") \
+	_(STORY_DOWN, DETAIL, "J Space", "more", "scroll the tag's story down, when the pane says there is more") \
+	_(STORY_UP, DETAIL, "K", "less", "scroll the tag's story back up") \
+	_(BACK, DETAIL, "Esc Bksp", "back", "back to the previous screen (Esc clears a kept filter first)") \
 	_(SET_ADD, SET, "a", "add", "add a mirror: the form opens empty (Ctrl-N brings it back)") \
 	_(SET_EDIT, SET, "e", "edit", "edit the selected mirror in the form (Ctrl-N brings it back)") \
 	_(SET_OPEN, SET, "Enter", "open", "edit the selected mirror; once it ran, its run screen (tags, troubleshoot, retry, keep or roll back)") \

@@ -71,36 +71,75 @@ draw_failed(const struct run *r, int y, int h)
 		    ds.top + 1, ds.top + (size_t)h, ds.nfailed);
 }
 
+/* The two answers' texts: what keep does, and why one is highlighted. */
 static void
-draw_choices(const struct run_view *v, int y)
+choice_texts(const struct run_view *v, char *what, char *why, size_t n)
+{
+	size_t	good = v->tot.done + v->tot.uptodate + v->tot.deleted;
+
+	if (ds.sel == 0 && good == 0)
+		snprintf(what, n, "Keep: nothing was copied; the run ends as "
+		    "%s.", v->status_name);
+	else if (ds.sel == 0)
+		snprintf(what, n, "Keep: the %zu good tags stay; the run ends as "
+		    "%s.", good, v->status_name);
+	else
+		snprintf(what, n, "Roll back: every tag the run changed is put "
+		    "back; tags it created go.");
+	snprintf(why, n, "Highlighted: %s, as 'Roll back on failure' "
+	    "(REPO_MIRROR_ROLLBACK) is %s.", v->rollback_default ? "roll back" :
+	    "keep", v->rollback_default ? "on" : "off");
+}
+
+/*
+ * The buttons side by side, or one under the other when the terminal is
+ * too narrow for both; draws when draw is set; the rows they take.
+ */
+static int
+buttons(int draw, int y)
 {
 	static const char *const label[2] = {
 		"Keep what was mirrored", "Roll back to before the run"
 	};
-	char	 b[80];
-	int	 x = 3, i;
-	size_t	 good = v->tot.done + v->tot.uptodate + v->tot.deleted;
+	char	b[80];
+	int	x = 3, i, rows = 1, bw;
 
-	draw_text(y, 1, COLS - 2, th(EL_HEADING), "What now?");
 	for (i = 0; i < 2; i++) {
 		snprintf(b, sizeof b, "[ %s (%c) ]", label[i], i == 0 ? 'k' : 'r');
-		x += draw_text(y + 1, x, COLS - x, i == ds.sel ?
-		    th(EL_BUTTON_FOCUS) : th(EL_BUTTON), b);
-		x += 3;
+		bw = text_width(b);
+		if (i > 0 && x + bw > COLS - 1) {
+			x = 3;
+			rows++;
+		}
+		if (draw)
+			draw_text(y + rows - 1, x, COLS - x, i == ds.sel ?
+			    th(EL_BUTTON_FOCUS) : th(EL_BUTTON), b);
+		x += bw + 3;
 	}
-	if (ds.sel == 0 && good == 0)
-		draw_fmt(y + 2, 3, COLS - 4, th(EL_NORMAL), "Keep: nothing was "
-		    "copied; the run ends as %s.", v->status_name);
-	else if (ds.sel == 0)
-		draw_fmt(y + 2, 3, COLS - 4, th(EL_NORMAL), "Keep: the %zu good "
-		    "tags stay; the run ends as %s.", good, v->status_name);
-	else
-		draw_text(y + 2, 3, COLS - 4, th(EL_NORMAL), "Roll back: every "
-		    "tag the run changed is put back; tags it created go.");
-	draw_fmt(y + 3, 3, COLS - 4, th(EL_HINT), "Highlighted: %s, as "
-	    "'Roll back on failure' (REPO_MIRROR_ROLLBACK) is %s.",
-	    v->rollback_default ? "roll back" : "keep",
-	    v->rollback_default ? "on" : "off");
+	return rows;
+}
+
+/* The rows "What now?" takes at this width: the list gives way to it. */
+static int
+choices_height(const struct run_view *v)
+{
+	char	what[200], why[200];
+
+	choice_texts(v, what, why, sizeof what);
+	return 1 + buttons(0, 0) + wrap_lines(COLS - 4, 3, what) +
+	    wrap_lines(COLS - 4, 3, why);
+}
+
+static void
+draw_choices(const struct run_view *v, int y)
+{
+	char	what[200], why[200];
+
+	choice_texts(v, what, why, sizeof what);
+	draw_text(y, 1, COLS - 2, th(EL_HEADING), "What now?");
+	y += 1 + buttons(1, y + 1);
+	y += draw_wrap(y, 3, COLS - 4, 3, th(EL_NORMAL), what);
+	draw_wrap(y, 3, COLS - 4, 3, th(EL_HINT), why);
 }
 
 static void
@@ -184,7 +223,7 @@ decide_draw(struct app *a)
 	struct run_view	 v;
 	const char	*what;
 	size_t		 good;
-	int		 listh;
+	int		 listh, choices;
 
 	if (a->run == NULL) {
 		app_switch(a, &setup_screen);
@@ -207,14 +246,19 @@ decide_draw(struct app *a)
 	}
 	draw_fmt(5, 1, COLS - 2, th(EL_HEADING), "Failed tags (%zu)",
 	    ds.nfailed);
-	listh = LINES - 6 - 8;
+	/* Two rows above the key bar stay free: a message wraps into them. */
+	choices = v.undecided ? LINES - 3 - choices_height(&v) : LINES - 7;
+	if (choices < 7)
+		choices = 7;
+	listh = choices - 7;
 	ds.rows = listh;
-	draw_failed(a->run, 6, listh);
+	if (listh > 0)
+		draw_failed(a->run, 6, listh);
 	if (v.undecided) {
-		draw_choices(&v, LINES - 7);
+		draw_choices(&v, choices);
 		app_keybar(a, ask_keys, sizeof ask_keys / sizeof ask_keys[0]);
 	} else {
-		draw_outcome(a, &v, LINES - 7);
+		draw_outcome(a, &v, choices);
 		app_keybar(a, after_keys, sizeof after_keys /
 		    sizeof after_keys[0]);
 	}

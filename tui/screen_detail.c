@@ -11,6 +11,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "errtext.h"
+#include "filter.h"
 #include "fsutil.h"
 #include "model_run.h"
 #include "paths.h"
@@ -24,7 +25,12 @@ static struct {
 	long			 want;		/* select this tag next draw */
 	size_t			*idx;
 	size_t			 n, cap, sel, top;
+	size_t			 total;		/* rows before the filter */
 	int			 rows;
+	struct filter		 f;
+	long			 story_tag;	/* the story scrolled */
+	int			 scroll;	/* its first line shown */
+	int			 story_h, pane_h;	/* its lines, the pane's */
 } dt;
 
 static int
@@ -59,11 +65,14 @@ collect(const struct run *r)
 		dt.idx = ni;
 		dt.cap = n;
 	}
-	dt.n = 0;
+	dt.n = dt.total = 0;
 	for (i = 0; i < n; i++) {
 		if (run_tag_info(r, i, &ti) == -1)
 			break;
 		if (!dt.all && !is_problem(ti.state))
+			continue;
+		dt.total++;
+		if (!filter_keeps(&dt.f, ti.name))
 			continue;
 		if ((long)i == dt.want)
 			dt.sel = dt.n;
@@ -74,7 +83,10 @@ collect(const struct run *r)
 		dt.sel = dt.n > 0 ? dt.n - 1 : 0;
 }
 
-/* One "Label   value" line, the value wrapped over up to max lines. */
+/*
+ * One "Label   value" line, the value wrapped over up to max lines (the
+ * pane scrolls: max only bounds what a registry can make it say).
+ */
 static int
 field(int y, int x, int w, const char *label, const char *value, int max,
     attr_t at)
@@ -110,7 +122,7 @@ moved(const struct mirror_tag_info *ti, int y, int x, int w)
 	char	buf[160], b[32], t[32];
 	int	n;
 
-	n = field(y, x, w, "Dest", ti->dst_digest, 2, th(EL_HINT));
+	n = field(y, x, w, "Dest", ti->dst_digest, 4, th(EL_HINT));
 	fmt_bytes(b, sizeof b, ti->bytes_done);
 	fmt_bytes(t, sizeof t, ti->bytes_total);
 	snprintf(buf, sizeof buf, "%s of %s moved, %d of %d blobs",
@@ -129,56 +141,88 @@ moved(const struct mirror_tag_info *ti, int y, int x, int w)
 	return n + field(y + n, x, w, "Time", t, 1, th(EL_NORMAL));
 }
 
-static void
+/* The story of one tag from line y on, as long as it is: the line after. */
+static int
 draw_story(struct app *a, const struct run_view *v, size_t tag, int y, int x,
     int w)
 {
 	struct mirror_tag_info	ti;
 	char			buf[1024], url[1024];
-	int			h = LINES - 2 - y;
 
 	if (run_tag_info(a->run, tag, &ti) == -1)
-		return;
-	y += field(y, x, w, "Tag", ti.name, 1, th(EL_NUMBER));
+		return y;
+	y += field(y, x, w, "Tag", ti.name, 3, th(EL_NUMBER));
 	tag_state_text(&ti, buf, sizeof buf);
 	if (ti.attempts > 1)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
 		    " (tried %d times)", ti.attempts);
-	y += field(y, x, w, "State", buf, 1, th(tag_state_el(ti.state)));
+	y += field(y, x, w, "State", buf, 2, th(tag_state_el(ti.state)));
 	if (is_problem(ti.state) || ti.state == TAG_RETRYING) {
 		const struct tm_err	*e = &ti.err;
 
 		y += field(y, x, w, "Side", tm_side_name(e->side), 1,
 		    th(EL_NORMAL));
-		y += field(y, x, w, "Registry", e->host, 1, th(EL_NORMAL));
-		y += field(y, x, w, "Object", e->object, 2, th(EL_NORMAL));
+		y += field(y, x, w, "Registry", e->host, 2, th(EL_NORMAL));
+		y += field(y, x, w, "Object", e->object, 6, th(EL_NORMAL));
 		if (e->http != 0) {
 			snprintf(buf, sizeof buf, "%ld", e->http);
 			y += field(y, x, w, "HTTP", buf, 1, th(EL_NORMAL));
 		}
-		y += field(y, x, w, "Code", e->code, 1, th(EL_ERROR));
-		y += field(y, x, w, "Message", e->msg, 3, th(EL_NORMAL));
+		y += field(y, x, w, "Code", e->code, 2, th(EL_ERROR));
+		y += field(y, x, w, "Message", e->msg, 12, th(EL_NORMAL));
 		if (e->attempts > 0) {
 			snprintf(buf, sizeof buf, "%d request%s for this step, "
 			    "%.1f s of waits between them", e->attempts,
 			    e->attempts == 1 ? "" : "s", e->waited);
-			y += field(y, x, w, "Attempts", buf, 2, th(EL_NORMAL));
+			y += field(y, x, w, "Attempts", buf, 4, th(EL_NORMAL));
 		}
 		failed_url(v, e, url, sizeof url);
-		y += field(y, x, w, "URL", url, 3, th(EL_NORMAL));
+		y += field(y, x, w, "URL", url, 12, th(EL_NORMAL));
 	}
-	y += field(y, x, w, "Source", ti.src_digest, 2, th(EL_HINT));
+	y += field(y, x, w, "Source", ti.src_digest, 4, th(EL_HINT));
 	if (ti.state == TAG_DONE || ti.state == TAG_UPTODATE)
 		y += moved(&ti, y, x, w);
 	y += field(y, x, w, "Before", ti.prev_digest[0] != '\0' ?
-	    ti.prev_digest : "(the tag is new in the destination)", 2,
+	    ti.prev_digest : "(the tag is new in the destination)", 4,
 	    th(EL_HINT));
-	if (is_problem(ti.state) && y + 2 < LINES - 2) {
+	if (is_problem(ti.state)) {
 		explain_err(&ti.err, buf, sizeof buf);
 		y++;
 		draw_text(y++, x, w, th(EL_HEADING), "What it means");
-		draw_wrap(y, x, w, h, th(EL_NORMAL), buf);
+		y += draw_wrap(y, x, w, 40, th(EL_NORMAL), buf);
 	}
+	return y;
+}
+
+/*
+ * The story pane, scrolled: lines drawn at their place, the clip keeps
+ * those in the pane; the last row says when there is more.
+ */
+static void
+draw_pane(struct app *a, const struct run_view *v, int x, int w)
+{
+	long	tag = (long)dt.idx[dt.sel];
+	int	top = 2, bottom = LINES - 2;
+
+	if (tag != dt.story_tag)
+		dt.scroll = 0;
+	dt.story_tag = tag;
+	dt.pane_h = bottom - top;
+	/* Measured first (a clip that drops every row): a taller pane shows more. */
+	draw_clip(0, 0);
+	dt.story_h = draw_story(a, v, (size_t)tag, 0, x, w);
+	if (dt.scroll > dt.story_h - dt.pane_h)
+		dt.scroll = dt.story_h > dt.pane_h ? dt.story_h - dt.pane_h : 0;
+	draw_clip(top, bottom);
+	draw_story(a, v, (size_t)tag, top - dt.scroll, x, w);
+	draw_clip(0, -1);
+	if (dt.story_h <= dt.pane_h)
+		return;
+	draw_fmt(bottom, x, w, th(EL_HINT), "%s%s %d-%d of %d lines  %s",
+	    dt.scroll > 0 ? glyph(G_UP) : " ",
+	    dt.scroll + dt.pane_h < dt.story_h ? glyph(G_DOWN) : " ",
+	    dt.scroll + 1, dt.scroll + dt.pane_h, dt.story_h,
+	    dt.scroll + dt.pane_h < dt.story_h ? "J more" : "K back");
 }
 
 static void
@@ -218,18 +262,23 @@ detail_draw(struct app *a)
 	for (row = 0, k = dt.top; k < dt.n && row < h; k++, row++) {
 		if (run_tag_info(a->run, dt.idx[k], &ti) == -1)
 			break;
-		draw_text(2 + row, 1, lw, k == dt.sel ? th(EL_SELECTED) :
-		    th(tag_state_el(ti.state)), ti.name);
+		draw_match(2 + row, 1, lw, k == dt.sel ? th(EL_SELECTED) :
+		    th(tag_state_el(ti.state)), &dt.f, ti.name);
 	}
 	attrset(th(EL_BORDER));
 	mvvline(1, lw + 2, draw_utf8() ? ACS_VLINE : '|', LINES - 2);
 	if (dt.n == 0)
-		draw_text(2, lw + 4, COLS - lw - 5, th(EL_OK), "No failed tags.");
+		draw_text(2, lw + 4, COLS - lw - 5, filter_on(&dt.f) ?
+		    th(EL_WARN) : th(EL_OK), filter_on(&dt.f) ? "No tag here "
+		    "contains the filter's text (Esc clears it)." :
+		    "No failed tags.");
 	else
-		draw_story(a, &v, dt.idx[dt.sel], 2, lw + 4, COLS - lw - 5);
-	draw_fmt(LINES - 2, 1, lw + 1, th(EL_HINT), "%zu of %zu",
-	    dt.n > 0 ? dt.sel + 1 : 0, dt.n);
+		draw_pane(a, &v, lw + 4, COLS - lw - 5);
+	draw_fmt(LINES - 2, 1, lw + 1, th(EL_HINT), "%zu of %zu%s%s",
+	    dt.n > 0 ? dt.sel + 1 : 0, dt.n, filter_on(&dt.f) ? " /" : "",
+	    dt.f.text);
 	app_keybar(a, keys, sizeof keys / sizeof keys[0]);
+	draw_filter_prompt(&dt.f, dt.n, dt.total, &a->cur_y, &a->cur_x);
 }
 
 /*
@@ -338,9 +387,19 @@ detail_key(struct app *a, int key)
 
 	if (a->run == NULL)
 		return D_PASS;
+	if (filter_list_key(&dt.f, key, &dt.sel, &dt.top, dt.n) != FILTER_PASS)
+		return D_NOW;
 	if (list_move(keys_action(KS_LIST, key), &dt.sel, dt.n, dt.rows))
 		return D_NOW;
 	switch (keys_action(KS_DETAIL, key)) {
+	case ACT_STORY_DOWN:
+		if (dt.scroll + dt.pane_h < dt.story_h)
+			dt.scroll++;
+		return D_NOW;
+	case ACT_STORY_UP:
+		if (dt.scroll > 0)
+			dt.scroll--;
+		return D_NOW;
 	case ACT_BACK:
 		app_switch(a, dt.back != NULL ? dt.back : &run_screen);
 		return D_NOW | D_CLEAR;

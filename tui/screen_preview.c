@@ -1,18 +1,20 @@
 /*
  * The preview pane of the set-up screen: the listing's status, the
- * expression's items with their counts, and the scrollable, searchable
- * grid of matched tags.  Reads the preview model; UI thread only.
+ * expression's items with their counts, and the scrollable grid of
+ * matched tags with its "/" filter.  Reads the preview model; UI thread
+ * only.
  */
 #include "config.h"
 
 #include "screen_preview.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "dialog.h"
 #include "draw.h"
 #include "errtext.h"
+#include "filter.h"
 
 /* Where the grid stands; reset when the model's list or matches change. */
 static struct {
@@ -21,8 +23,10 @@ static struct {
 	unsigned		 list_gen, match_gen;
 	size_t			 top;		/* first grid row shown */
 	int			 rows, cols;	/* grid shape at the last draw */
-	char			 search[128];
-	size_t			 hit;		/* index into res->matched */
+	struct filter		 f;
+	size_t			*vis;		/* indexes into res->matched */
+	size_t			 nvis, cap;	/* the cells the filter keeps */
+	size_t			 hit;		/* n / N's cell, into vis */
 	int			 have_hit;
 } pp;
 
@@ -50,6 +54,32 @@ static const char *
 matched(size_t k)
 {
 	return pp.v.names[pp.v.res->matched[k]];
+}
+
+/* The matched tags the filter keeps, in the grid's order. */
+static void
+collect(void)
+{
+	size_t	m = have_res() ? pp.v.res->n_matched : 0, i, *nv;
+
+	if (m > pp.cap) {
+		if ((nv = realloc(pp.vis, m * sizeof *nv)) == NULL)
+			return;
+		pp.vis = nv;
+		pp.cap = m;
+	}
+	pp.nvis = 0;
+	for (i = 0; i < m; i++)
+		if (filter_keeps(&pp.f, matched(i)))
+			pp.vis[pp.nvis++] = i;
+	if (pp.hit >= pp.nvis)
+		pp.have_hit = 0;
+}
+
+static const char *
+shown(size_t k)
+{
+	return matched(pp.vis[k]);
 }
 
 static void
@@ -132,20 +162,31 @@ draw_items(int y, int x, int w, int max)
 	return line + 1;
 }
 
-static int
-is_hit(const char *tag)
+/* "↑↓ rows 1-5 of 9  /3.1" under a grid taller than its place. */
+static void
+draw_rows_hint(int y, int x, int w, size_t h, size_t total_rows, int focused)
 {
-	return pp.search[0] != '\0' && strstr(tag, pp.search) != NULL;
+	char	filt[FILTER_MAX + 8] = "";
+
+	if (filter_on(&pp.f))
+		snprintf(filt, sizeof filt, "  /%s", pp.f.text);
+	draw_fmt(y, x, w, th(EL_HINT), "%s%s rows %zu-%zu of %zu%s%s",
+	    pp.top > 0 ? glyph(G_UP) : " ",
+	    pp.top + h < total_rows ? glyph(G_DOWN) : " ",
+	    total_rows > 0 ? pp.top + 1 : 0, pp.top + h < total_rows ?
+	    pp.top + h : total_rows, total_rows, filt,
+	    focused ? "  (/ filters, n next)" : "  (Esc, then arrows, "
+	    "scroll)");
 }
 
 static void
 draw_grid(int y, int x, int h, int w, int focused)
 {
-	size_t	m = pp.v.res->n_matched, i, k, colw = 8, total_rows;
+	size_t	m = pp.nvis, i, k, colw = 8, total_rows;
 	int	r, c;
 
 	for (i = 0; i < m; i++) {
-		size_t	l = strlen(matched(i)) + 2;
+		size_t	l = strlen(shown(i)) + 2;
 
 		if (l > colw)
 			colw = l;
@@ -157,7 +198,7 @@ draw_grid(int y, int x, int h, int w, int focused)
 		pp.cols = 1;
 	total_rows = (m + (size_t)pp.cols - 1) / (size_t)pp.cols;
 	pp.rows = h;
-	if (total_rows > (size_t)h) {
+	if (total_rows > (size_t)h || filter_on(&pp.f)) {
 		h--;
 		pp.rows = h;
 	}
@@ -165,27 +206,19 @@ draw_grid(int y, int x, int h, int w, int focused)
 		pp.top = total_rows > (size_t)h ? total_rows - (size_t)h : 0;
 	for (r = 0; r < h; r++) {
 		for (c = 0; c < pp.cols; c++) {
-			const char	*tag;
-			attr_t		 at = th(EL_NORMAL);
-
 			k = (pp.top + (size_t)r) * (size_t)pp.cols + (size_t)c;
 			if (k >= m)
 				break;
-			tag = matched(k);
-			if (pp.have_hit && k == pp.hit && focused)
-				at = th(EL_SELECTED);
-			else if (is_hit(tag))
-				at = th(EL_SEARCH);
-			draw_text(y + r, x + c * (int)colw, (int)colw - 1, at, tag);
+			draw_match(y + r, x + c * (int)colw, (int)colw - 1,
+			    pp.have_hit && k == pp.hit && focused ?
+			    th(EL_SELECTED) : th(EL_NORMAL), &pp.f, shown(k));
 		}
 	}
-	if (total_rows > (size_t)h)
-		draw_fmt(y + h, x, w, th(EL_HINT), "%s%s rows %zu-%zu of %zu%s",
-		    pp.top > 0 ? glyph(G_UP) : " ",
-		    pp.top + (size_t)h < total_rows ? glyph(G_DOWN) : " ",
-		    pp.top + 1, pp.top + (size_t)h, total_rows,
-		    focused ? "  (/ search, n next)" : "  (Esc, then arrows, "
-		    "scroll)");
+	if (m == 0)
+		draw_fmt(y, x, w, th(EL_WARN), "No matched tag contains '%s' "
+		    "(Esc clears the filter).", pp.f.text);
+	if (total_rows > (size_t)h || filter_on(&pp.f))
+		draw_rows_hint(y + h, x, w, (size_t)h, total_rows, focused);
 }
 
 void
@@ -215,6 +248,7 @@ preview_pane_draw(struct preview *pv, int y, int x, int h, int w, int focused)
 		return;
 	}
 	used = 1 + draw_items(y + 1, x, w, 2);
+	collect();
 	if (!have_res() || pp.v.res->n_matched == 0) {
 		if (pp.v.state == PV_DONE || pp.v.state == PV_LISTING)
 			draw_text(y + used, x, w, th(EL_WARN), pp.v.n == 0 ?
@@ -225,6 +259,7 @@ preview_pane_draw(struct preview *pv, int y, int x, int h, int w, int focused)
 	draw_grid(y + used, x, h - used, w, focused);
 }
 
+/* Scroll so that n / N's cell is in view. */
 static void
 show_hit(void)
 {
@@ -239,59 +274,51 @@ show_hit(void)
 		pp.top = row - (size_t)pp.rows + 1;
 }
 
-/* Next (dir 1) or previous (-1) hit from the current one (or the view). */
+/* The filter's keys: -1 when the key is not the filter's. */
 static int
-find_hit(int dir)
+filter_keys(int key)
 {
-	size_t	m = have_res() ? pp.v.res->n_matched : 0, i, k, start;
+	enum filter_rc	rc = filter_key(&pp.f, key);
 
-	if (m == 0 || pp.search[0] == '\0')
-		return 0;
-	if (pp.have_hit)
-		start = dir > 0 ? (pp.hit + 1) % m : (pp.hit + m - 1) % m;
-	else
-		start = (pp.top * (size_t)pp.cols) % m;
-	for (i = 0; i < m; i++) {
-		k = dir > 0 ? (start + i) % m : (start + m - i) % m;
-		if (is_hit(matched(k))) {
-			pp.hit = k;
-			pp.have_hit = 1;
-			show_hit();
-			return 1;
-		}
+	switch (rc) {
+	case FILTER_PASS:
+		return -1;
+	case FILTER_CHANGED:
+		pp.top = 0;
+		pp.have_hit = 0;
+		return D_NOW;
+	case FILTER_NEXT:
+	case FILTER_PREV:
+		collect();
+		if (pp.nvis == 0)
+			return D_NOW;
+		/* The first n goes to the first cell in view. */
+		pp.hit = !pp.have_hit ? (pp.top * (size_t)pp.cols) % pp.nvis :
+		    filter_step(rc, pp.hit, pp.nvis);
+		pp.have_hit = 1;
+		show_hit();
+		return D_NOW;
+	default:
+		return D_NOW;
 	}
-	return 0;
 }
 
-static int
-searched(struct app *a, int choice, const char *text)
+void
+preview_pane_prompt(struct app *a)
 {
-	size_t	i, n = 0;
-
-	if (choice < 0 || text == NULL)
-		return D_NOW;
-	sync(a->pv);
-	snprintf(pp.search, sizeof pp.search, "%s", text);
-	pp.have_hit = 0;
-	if (pp.search[0] == '\0')
-		return D_NOW;
-	for (i = 0; have_res() && i < pp.v.res->n_matched; i++)
-		if (is_hit(matched(i)))
-			n++;
-	if (n == 0 || !find_hit(1))
-		app_msg(a, EL_WARN, "No matched tag contains '%s'", pp.search);
-	else
-		app_msg(a, EL_OK, "Found %zu matched tag%s containing '%s' (n: "
-		    "next, N: previous)", n, n == 1 ? "" : "s", pp.search);
-	return D_NOW;
+	draw_filter_prompt(&pp.f, pp.nvis, have_res() ? pp.v.res->n_matched :
+	    0, &a->cur_y, &a->cur_x);
 }
 
 int
-preview_pane_key(struct app *a, struct preview *pv, int key)
+preview_pane_key(struct preview *pv, int key)
 {
 	size_t	page = pp.rows > 1 ? (size_t)pp.rows - 1 : 1;
+	int	r;
 
 	sync(pv);
+	if ((r = filter_keys(key)) >= 0)
+		return r;
 	switch (keys_action(KS_LIST, key)) {
 	case ACT_UP:
 		if (pp.top > 0)
@@ -311,17 +338,6 @@ preview_pane_key(struct app *a, struct preview *pv, int key)
 		return D_NOW;
 	case ACT_BOTTOM:
 		pp.top = (size_t)-1 / 2;
-		return D_NOW;
-	case ACT_SEARCH:
-		dialog_prompt(a, "Search matched tags", "/", pp.search,
-		    searched);
-		return D_NOW;
-	case ACT_NEXT_MATCH:
-	case ACT_PREV_MATCH:
-		if (!find_hit(keys_action(KS_LIST, key) == ACT_NEXT_MATCH ?
-		    1 : -1))
-			app_msg(a, EL_WARN, pp.search[0] == '\0' ? "No search "
-			    "yet: / searches" : "No more matches");
 		return D_NOW;
 	default:
 		return -1;

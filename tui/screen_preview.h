@@ -10,7 +10,12 @@
 
 void	 preview_pane_draw(struct preview *, int y, int x, int h, int w,
 	    int focused);
+/*
+ * While the grid's filter is being typed: its prompt over the key bar,
+ * the cursor in it.  Last in the set-up screen's draw.
+ */
+void	 preview_pane_prompt(struct app *);
 /* A key while the grid has focus: dirty bits, or -1 when not taken. */
-int	 preview_pane_key(struct app *, struct preview *, int key);
+int	 preview_pane_key(struct preview *, int key);
 
 #endif

@@ -9,6 +9,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "errtext.h"
+#include "filter.h"
 #include "model_run.h"
 #include "tagstate.h"
 
@@ -19,7 +20,7 @@ static struct {
 	size_t	 top, sel;
 	int	 rows;
 	int	 failed_only;
-	char	 filter[128];
+	struct filter	 f;
 } rs;
 
 static void
@@ -41,7 +42,7 @@ collect(const struct run *r)
 		if (rs.failed_only && ti.state != TAG_FAILED &&
 		    ti.state != TAG_CONFLICT && ti.state != TAG_RETRYING)
 			continue;
-		if (rs.filter[0] != '\0' && strstr(ti.name, rs.filter) == NULL)
+		if (!filter_keeps(&rs.f, ti.name))
 			continue;
 		rs.vis[rs.nvis++] = i;
 	}
@@ -103,38 +104,38 @@ draw_header(const struct run_view *v)
 	draw_totals(v);
 }
 
+/* The run's state on row 3, in w columns (the list's position is right). */
 static void
-draw_banner(struct app *a, const struct run_view *v)
+draw_banner(const struct run_view *v, int w)
 {
 	char	buf[1024];
 
-	(void)a;
 	if (v->run_err.cat != TM_CAT_NONE) {
 		explain_err(&v->run_err, buf, sizeof buf);
-		draw_fmt(3, 1, COLS - 2, th(EL_ERROR), "The run failed: %s", buf);
+		draw_fmt(3, 1, w, th(EL_ERROR), "The run failed: %s", buf);
 	} else if (v->cancelling)
-		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "%s Cancelling: waiting for "
+		draw_fmt(3, 1, w, th(EL_WARN), "%s Cancelling: waiting for "
 		    "the tags in flight to stop%s", spinner(), glyph(G_ELLIPSIS));
 	else if (v->paused > 0)
-		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "The source is rate "
+		draw_fmt(3, 1, w, th(EL_WARN), "The source is rate "
 		    "limiting us: waiting %.0fs before going on", v->paused);
 	else if (v->phase == RP_RUNNING)
-		draw_fmt(3, 1, COLS - 2, th(EL_ACTIVE), "%s %s", spinner(),
+		draw_fmt(3, 1, w, th(EL_ACTIVE), "%s %s", spinner(),
 		    v->status == MIRROR_PLANNING ? "Listing and comparing tags" :
 		    "Copying");
 	else if (v->dry_run && v->status == MIRROR_SUCCESS)
-		draw_fmt(3, 1, COLS - 2, th(EL_OK), "Dry run: nothing changed; "
+		draw_fmt(3, 1, w, th(EL_OK), "Dry run: nothing changed; "
 		    "%zu tags would be copied, %zu are up to date.",
 		    v->tot.queued, v->tot.uptodate);
 	else if (v->phase == RP_FINISHED && v->status == MIRROR_SUCCESS)
-		draw_fmt(3, 1, COLS - 2, th(EL_OK), "Done: every matched tag is "
+		draw_fmt(3, 1, w, th(EL_OK), "Done: every matched tag is "
 		    "in the destination.  Report: %s", v->report_err[0] != '\0' ?
 		    v->report_err : v->report);
 	else if (v->undecided)
-		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s; not "
+		draw_fmt(3, 1, w, th(EL_WARN), "Finished: %s; not "
 		    "decided yet (o)", v->status_name);
 	else
-		draw_fmt(3, 1, COLS - 2, th(EL_WARN), "Finished: %s%s",
+		draw_fmt(3, 1, w, th(EL_WARN), "Finished: %s%s",
 		    v->status_name, v->decision == 'k' ?
 		    " (kept)" : "");
 }
@@ -152,12 +153,10 @@ draw_row(struct run *r, size_t i, const struct mirror_tag_info *ti, int y,
 	char	st[64], sp[32], why[400];
 	attr_t	at = th(tag_state_el(ti->state));
 
-	if (selected) {
+	if (selected)
 		draw_fill(y, 0, COLS, th(EL_SELECTED));
-		draw_text(y, 1, c->tw, th(EL_SELECTED), ti->name);
-	} else
-		draw_text(y, 1, c->tw, ti->state == TAG_FAILED ? at :
-		    th(EL_NORMAL), ti->name);
+	draw_match(y, 1, c->tw, selected ? th(EL_SELECTED) :
+	    ti->state == TAG_FAILED ? at : th(EL_NORMAL), &rs.f, ti->name);
 	tag_state_text(ti, st, sizeof st);
 	draw_text(y, c->sx, 19, at, st);
 	if (ti->state == TAG_FAILED || ti->state == TAG_CONFLICT) {
@@ -211,7 +210,7 @@ draw_rows(struct run *r, int y, int h)
 	}
 	if (rs.nvis == 0)
 		draw_text(y, 1, COLS - 2, th(EL_HINT), rs.failed_only ||
-		    rs.filter[0] != '\0' ? "No tag matches the filter (Esc "
+		    filter_on(&rs.f) ? "No tag matches the filter (Esc "
 		    "clears it)." : "No tags yet.");
 }
 
@@ -242,7 +241,6 @@ run_draw(struct app *a)
 	app_title(a, left, v.cancelling ? "CANCELLING" :
 	    v.status_name);
 	draw_header(&v);
-	draw_banner(a, &v);
 	collect(a->run);
 	h = LINES - 6;
 	rs.rows = h;
@@ -253,27 +251,28 @@ run_draw(struct app *a)
 	if (rs.top + (size_t)h > rs.nvis)
 		rs.top = rs.nvis > (size_t)h ? rs.nvis - (size_t)h : 0;
 	draw_rows(a->run, 5, h);
-	if (rs.failed_only || rs.filter[0] != '\0')
+	if (rs.failed_only || filter_on(&rs.f))
 		snprintf(filt, sizeof filt, "[%s%s%s%s] ", rs.failed_only ?
-		    "failed only" : "", rs.failed_only && rs.filter[0] != '\0' ?
-		    ", " : "", rs.filter[0] != '\0' ? "tag contains " : "",
-		    rs.filter);
-	if (rs.nvis > (size_t)h || filt[0] != '\0') {
+		    "failed only" : "", rs.failed_only && filter_on(&rs.f) ?
+		    ", " : "", filter_on(&rs.f) ? "/" : "", rs.f.text);
+	ind[0] = '\0';
+	if (rs.nvis > (size_t)h || filt[0] != '\0')
 		snprintf(ind, sizeof ind, " %s%zu-%zu of %zu", filt,
 		    rs.nvis > 0 ? rs.top + 1 : 0,
 		    rs.top + (size_t)h < rs.nvis ? rs.top + (size_t)h : rs.nvis,
 		    rs.nvis);
-		draw_fill(3, COLS - 1 - text_width(ind), text_width(ind),
-		    th(EL_NORMAL));
-		draw_text(3, COLS - 1 - text_width(ind), text_width(ind),
-		    th(EL_HINT), ind);
-	}
+	/* The banner gives way to where the list stands: nothing overlaps. */
+	draw_banner(&v, COLS - 2 - text_width(ind));
+	draw_text(3, COLS - 1 - text_width(ind), text_width(ind), th(EL_HINT),
+	    ind);
 	if (run_busy(a->run))
 		app_keybar(a, busy_keys, sizeof busy_keys / sizeof busy_keys[0]);
 	else if (v.undecided)
 		app_keybar(a, ask_keys, sizeof ask_keys / sizeof ask_keys[0]);
 	else
 		app_keybar(a, done_keys, sizeof done_keys / sizeof done_keys[0]);
+	draw_filter_prompt(&rs.f, rs.nvis, run_tag_count(a->run), &a->cur_y,
+	    &a->cur_x);
 }
 
 static int
@@ -286,30 +285,17 @@ cancel_answer(struct app *a, int choice, const char *text)
 }
 
 static int
-filtered(struct app *a, int choice, const char *text)
-{
-	(void)a;
-	if (choice >= 0 && text != NULL) {
-		snprintf(rs.filter, sizeof rs.filter, "%s", text);
-		rs.sel = rs.top = 0;
-	}
-	return D_NOW;
-}
-
-static int
 run_key(struct app *a, int key)
 {
-	enum action	act = keys_action(KS_LIST, key);
-
 	if (a->run == NULL)
 		return D_PASS;
-	if (list_move(act, &rs.sel, rs.nvis, rs.rows))
+	/* Esc clears both filters at once, the run's own key. */
+	if ((rs.f.editing || keys_action(KS_RUN, key) != ACT_CLEAR) &&
+	    filter_list_key(&rs.f, key, &rs.sel, &rs.top, rs.nvis) !=
+	    FILTER_PASS)
 		return D_NOW;
-	if (act == ACT_SEARCH) {
-		dialog_prompt(a, "Filter the tags", "Tag contains:", rs.filter,
-		    filtered);
+	if (list_move(keys_action(KS_LIST, key), &rs.sel, rs.nvis, rs.rows))
 		return D_NOW;
-	}
 	switch (keys_action(KS_RUN, key)) {
 	case ACT_DETAILS:
 		if (rs.nvis > 0)
@@ -341,7 +327,7 @@ run_key(struct app *a, int key)
 		return D_NOW | D_CLEAR;
 	case ACT_CLEAR:
 		rs.failed_only = 0;
-		rs.filter[0] = '\0';
+		filter_clear(&rs.f);
 		return D_NOW;
 	default:
 		break;

@@ -60,7 +60,7 @@ enum field_kind {
 	_(DST_TLS, TOGGLE, "Verify dest TLS", "dst_tls_verify", "", \
 	    "Off: accept any certificate and plain HTTP on the destination") \
 	_(LIST, LIST, "Preview", "", "", \
-	    "Matched tags: arrows scroll, / searches, n next match, Tab: " \
+	    "Matched tags: arrows scroll, / filters, n next match, Tab: " \
 	    "the form")
 
 enum field_id {
@@ -366,6 +366,8 @@ setup_draw(struct app *a)
 		app_keybar(a, text_keys, sizeof text_keys / sizeof text_keys[0]);
 	else
 		app_keybar(a, nav_keys, sizeof nav_keys / sizeof nav_keys[0]);
+	if (form.focus == F_LIST)
+		preview_pane_prompt(a);
 }
 
 static int
@@ -485,7 +487,7 @@ setup_key(struct app *a, int key)
 		if ((r = le_key(&form.le[f], key)) >= 0)
 			return r == 1 ? changed(a, f) : D_NOW;
 	} else if (f == F_LIST) {
-		if ((r = preview_pane_key(a, a->pv, key)) >= 0)
+		if ((r = preview_pane_key(a->pv, key)) >= 0)
 			return r;
 	}
 	switch (keys_action(KS_FORM, key)) {
