@@ -34,15 +34,20 @@
  * whole blob again and the bytes we hold are skipped.  An upload cut
  * mid-way (blobs of RESUME_MIN and more go up as a PATCH and a closing
  * PUT) asks the registry how much it holds, D, and goes on from there
- * with a PATCH; the ring's bytes are gone by then, so the GET resumes at
- * D too.  Bytes [D, hashed) of that second GET are not hashed again (the
- * hash cannot be rewound): the registry's own digest check at the closing
- * PUT covers them.  A registry that cannot say (distribution 2.x drops a
- * session whose size moved past its signed state) starts over: a new
- * session, the GET from byte 0, the hash from scratch.
+ * with a PATCH.  Their ring also keeps the last KEEP_SENT bytes already
+ * sent (what was in flight when the link broke), so D is usually still
+ * in it and the GET runs on untouched; else the GET resumes at D, and
+ * bytes [D, hashed) of it are not hashed again (the hash cannot be
+ * rewound): the registry's own digest check at the closing PUT covers
+ * them.  A registry that cannot say (distribution 2.x drops a session
+ * whose size moved past its signed state) starts over: a new session,
+ * the GET from byte 0, the hash from scratch.
  */
 
-#define RING_SIZE	(2 * 1024 * 1024)
+#define RING_SIZE	(2 * 1024 * 1024)	/* fetched, not yet sent */
+/* Sent and kept for a resumed upload: more than curl's and the kernel's
+ * buffers hold in flight. */
+#define KEEP_SENT	(8 * 1024 * 1024)
 /*
  * curl's receive and send buffers during a copy, and the ring space the
  * GET waits for before it resumes: 16 KiB pieces cost a pause, a wake-up
@@ -78,10 +83,13 @@ struct copy {
 	CURLM			*multi;
 	int			 chunked;	/* PATCH + PUT: resumable */
 
-	/* Blob offsets: the ring holds [sent, tail); md covers [0, hashed). */
+	/*
+	 * Blob offsets: the ring holds [lo, tail), byte o at ring[o % cap],
+	 * of which [sent, tail) is still to send; md covers [0, hashed).
+	 */
 	char			*ring;
-	size_t			 head;		/* read position */
-	size_t			 used;
+	size_t			 cap;
+	int64_t			 lo;
 	int64_t			 sent;
 	int64_t			 tail;
 	int64_t			 hashed;
@@ -108,39 +116,50 @@ struct copy {
  * Ring buffer.
  */
 
+/* Room for the GET: RING_SIZE unsent bytes at most (more after a rewind). */
 static size_t
 ring_free(const struct copy *cp)
 {
-	return RING_SIZE - cp->used;
+	int64_t	unsent = cp->tail - cp->sent;
+
+	return unsent >= RING_SIZE ? 0 : (size_t)(RING_SIZE - unsent);
 }
 
 static void
 ring_put(struct copy *cp, const char *p, size_t len)
 {
-	size_t	tail = (cp->head + cp->used) % RING_SIZE, first;
+	size_t	at = (size_t)(cp->tail % (int64_t)cp->cap), first;
 
-	first = RING_SIZE - tail < len ? RING_SIZE - tail : len;
-	memcpy(cp->ring + tail, p, first);
+	first = cp->cap - at < len ? cp->cap - at : len;
+	memcpy(cp->ring + at, p, first);
 	memcpy(cp->ring, p + first, len - first);
-	cp->used += len;
+	if (cp->tail + (int64_t)len - (int64_t)cp->cap > cp->lo)
+		cp->lo = cp->tail + (int64_t)len - (int64_t)cp->cap;
 }
 
 static void
 ring_get(struct copy *cp, char *p, size_t len)
 {
-	size_t	first = RING_SIZE - cp->head < len ? RING_SIZE - cp->head : len;
+	size_t	at = (size_t)(cp->sent % (int64_t)cp->cap), first;
 
-	memcpy(p, cp->ring + cp->head, first);
+	first = cp->cap - at < len ? cp->cap - at : len;
+	memcpy(p, cp->ring + at, first);
 	memcpy(p + first, cp->ring, len - first);
-	cp->head = (cp->head + len) % RING_SIZE;
-	cp->used -= len;
+	cp->sent += (int64_t)len;
+}
+
+/* Forget the ring: the next byte to fetch and to send is at. */
+static void
+ring_reset(struct copy *cp, int64_t at)
+{
+	cp->lo = cp->sent = cp->tail = at;
 }
 
 /* What the upload may send now: all but the last byte until verified. */
 static size_t
 put_avail(const struct copy *cp)
 {
-	size_t	avail = cp->used;
+	size_t	avail = (size_t)(cp->tail - cp->sent);
 
 	if (!cp->verified && cp->blob->size > 0 &&
 	    cp->sent + (int64_t)avail > cp->blob->size - 1)
@@ -275,15 +294,14 @@ put_read(char *p, size_t size, size_t nitems, void *ud)
 	size_t		 want = size * nitems, avail = put_avail(cp);
 
 	if (avail == 0) {
-		if (cp->verified)
-			return 0;	/* end of a chunked upload */
+		if (cp->sent == cp->blob->size)
+			return 0;	/* all of it */
 		cp->put_paused = 1;
 		return CURL_READFUNC_PAUSE;
 	}
 	if (want > avail)
 		want = avail;
 	ring_get(cp, p, want);
-	cp->sent += (int64_t)want;
 	return want;
 }
 
@@ -492,13 +510,15 @@ get_end(struct copy *cp, struct tm_err *err)
 	return get_failed(cp, err);
 }
 
-/* The upload request ended: 0 the blob is at the destination, or -1. */
+/*
+ * The upload request ended: 0 the blob is at the destination, or -1 (the
+ * GET runs on: the upload may resume from the ring).
+ */
 static int
 put_end(struct copy *cp, struct tm_err *err)
 {
 	char	*next;
 
-	transfer_stop(cp, cp->src->easy, &cp->get_added);
 	if (cp->put_cc != CURLE_OK || !cp->verified || !status_2xx(&cp->put))
 		return put_failed(cp, err);
 	if (cp->chunked) {
@@ -556,7 +576,8 @@ drive(struct copy *cp, struct tm_err *err)
 			cp->get_paused = 0;
 			curl_easy_pause(cp->src->easy, CURLPAUSE_CONT);
 		}
-		if (cp->put_paused && cp->put_added && (put_avail(cp) > 0 || cp->verified)) {
+		if (cp->put_paused && cp->put_added &&
+		    (put_avail(cp) > 0 || cp->sent == cp->blob->size)) {
 			cp->put_paused = 0;
 			curl_easy_pause(cp->dst->easy, CURLPAUSE_CONT);
 		}
@@ -576,8 +597,10 @@ session_cancel(struct copy *cp)
 }
 
 /*
- * After the upload broke: go on from what the registry holds, or start
- * the whole copy over (a new session, the hash from scratch).
+ * After the upload broke: go on from what the registry holds (from the
+ * ring when it still has those bytes, the GET running on; else the GET
+ * again from there), or start the whole copy over (a new session, the
+ * hash from scratch).
  */
 static void
 dst_resume(struct copy *cp)
@@ -586,8 +609,6 @@ dst_resume(struct copy *cp)
 	char		*next = NULL;
 	int64_t		 held = -1;
 
-	transfer_stop(cp, cp->src->easy, &cp->get_added);
-	cp->head = cp->used = 0;
 	cp->put_started = cp->put_paused = 0;
 	http_resp_free(&cp->put);
 	if (cp->chunked && cp->session != NULL)
@@ -597,14 +618,20 @@ dst_resume(struct copy *cp)
 	if (held > 0 && held <= cp->sent) {
 		free(cp->session);
 		cp->session = next;
-		cp->sent = cp->tail = held;
+		if (held >= cp->lo)
+			cp->sent = held;
+		else {
+			transfer_stop(cp, cp->src->easy, &cp->get_added);
+			ring_reset(cp, held);
+		}
 		return;
 	}
 	free(next);
+	transfer_stop(cp, cp->src->easy, &cp->get_added);
 	session_cancel(cp);
 	if (cp->hashed > 0 && cp->src->progress != NULL)
 		cp->src->progress(cp->src->progress_ud, -cp->hashed);
-	cp->sent = cp->tail = 0;
+	ring_reset(cp, 0);
 	if (hash_restart(cp) == -1)
 		cp->fault = FAULT_HASH;
 }
@@ -727,6 +754,9 @@ copy_attempt(struct copy *cp, const char *scope, struct tm_err *err)
 		return reg_upload_finish(cp->dst, cp->session, cp->dst_repo,
 		    cp->blob->digest, cp->object, err);
 	}
+	/* A GET still running (answered 2xx) cannot answer otherwise. */
+	if (cp->get_added || cp->tail == cp->blob->size)
+		return drive(cp, err);
 	return copy_stream(cp, scope, err);
 }
 
@@ -821,7 +851,8 @@ reg_blob_copy(struct reg_conn *src, const char *src_repo, struct reg_conn *dst,
 		curl_multi_setopt(dst->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING);
 	cp.multi = dst->multi;
 	cp.chunked = blob->size >= RESUME_MIN;
-	cp.ring = malloc(RING_SIZE);
+	cp.cap = cp.chunked ? RING_SIZE + KEEP_SENT : RING_SIZE;
+	cp.ring = malloc(cp.cap);
 	cp.md = EVP_MD_CTX_new();
 	if (cp.multi == NULL || cp.ring == NULL || cp.md == NULL ||
 	    hash_restart(&cp) == -1) {

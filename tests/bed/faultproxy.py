@@ -80,6 +80,10 @@ class Rule:
         for k in ("headers", "body_repeat"):
             if k in spec and not isinstance(spec[k], dict):
                 raise RuleError("%s must be an object" % k)
+        drop = spec.get("drop_headers", [])
+        if not isinstance(drop, list) or not all(isinstance(h, str) for h in drop):
+            raise RuleError("drop_headers must be a list of header names")
+        self.drop = {h.lower() for h in drop}
         if self.action == "cut":
             if not isinstance(spec.get("at"), int) or isinstance(spec.get("at"), bool) \
                     or spec["at"] < 0:
@@ -576,11 +580,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pos += len(piece)
             yield piece
 
-    def send_upstream(self, target, cut=None):
+    def send_upstream(self, target, cut=None, drop=frozenset()):
         """Send the request (streaming its body); return the response.
         cut: a request cut's rule: only its first `at` body bytes go, as
         the whole body when it keeps them, else the upstream is dropped
-        mid-body too (and None returned once the client is cut)."""
+        mid-body too (and None returned once the client is cut).  drop:
+        request headers not forwarded."""
         st = self.server.state
         kind = self.body_kind()
         keep = cut is not None and cut.get("keep", False)
@@ -596,7 +601,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 up.putheader("Host", st.up_netloc)
                 for k, v in self.headers.items():
                     lk = k.lower()
-                    if lk in HOP or (lk == "authorization" and st.opts.bearer):
+                    if lk in HOP or lk in drop or (lk == "authorization" and st.opts.bearer):
                         continue
                     up.putheader(k, v)
                 if kind == "length":
@@ -640,7 +645,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         s = rule.spec if rule else {}
         action = rule.action if rule else None
         req_cut = s if action == "cut" and s.get("body") == "request" else None
-        resp = self.send_upstream(target, req_cut)
+        resp = self.send_upstream(target, req_cut, rule.drop if rule else frozenset())
         if resp is None:
             return
         st.upload_learn(target, resp.getheader("Location"), self.cut_short)

@@ -81,6 +81,9 @@ like "$(tail -1 "$p_log")" "^GET /v2/lib/app/blobs/$big 200 123456 0\$" "...and 
 is "$(get "$p_url/v2/lib/app/blobs/$big" -r 1000000-)" 206 "a Range GET passes through (times=1)"
 like "$(tail -1 "$p_log")" " 206 1000000 0\$" "...the log counting what it sent"
 like "$(proxy_stats p)" '"bytes_sent": 1123456, "bytes_received": 0' "stats total the body bytes each way"
+proxy_rules p '[{"match": "/blobs/sha256:", "action": "headers", "headers": {}, "drop_headers": ["range"]}]'
+is "$(get "$p_url/v2/lib/app/blobs/$big" -r 1000000-)" 200 "drop_headers: Range not forwarded, the whole blob answers"
+is "$(wc -c <"$TMPD/body" | tr -d ' ')" 2000000 "...all of it"
 
 # cut (request body): the first at bytes go upstream, the client is reset.
 # Without keep the registry sees a broken body: docker-registry then drops
