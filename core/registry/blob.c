@@ -600,10 +600,10 @@ session_cancel(struct copy *cp)
  * After the upload broke: go on from what the registry holds (from the
  * ring when it still has those bytes, the GET running on; else the GET
  * again from there), or start the whole copy over (a new session, the
- * hash from scratch).
+ * hash from scratch).  0, or -1 with err filled.
  */
-static void
-dst_resume(struct copy *cp)
+static int
+dst_resume(struct copy *cp, struct tm_err *err)
 {
 	struct tm_err	 e;
 	char		*next = NULL;
@@ -624,7 +624,7 @@ dst_resume(struct copy *cp)
 			transfer_stop(cp, cp->src->easy, &cp->get_added);
 			ring_reset(cp, held);
 		}
-		return;
+		return 0;
 	}
 	free(next);
 	transfer_stop(cp, cp->src->easy, &cp->get_added);
@@ -632,8 +632,11 @@ dst_resume(struct copy *cp)
 	if (cp->hashed > 0 && cp->src->progress != NULL)
 		cp->src->progress(cp->src->progress_ud, -cp->hashed);
 	ring_reset(cp, 0);
-	if (hash_restart(cp) == -1)
-		cp->fault = FAULT_HASH;
+	if (hash_restart(cp) == -1) {
+		side_err(cp->src, cp, err);
+		return tm_err_set(err, TM_CAT_IO, "SHA-256 failed");
+	}
+	return 0;
 }
 
 /* Start the GET of the blob's bytes from tail on (authz for url's origin, or NULL). */
@@ -648,10 +651,6 @@ get_start(struct copy *cp, const char *url, const char *authz,
 	cp->get_done = cp->get_paused = cp->get_begun = 0;
 	cp->get_cc = CURLE_OK;
 	cp->get_from = cp->pos = cp->tail;
-	if (cp->fault == FAULT_HASH) {
-		side_err(cp->src, cp, err);
-		return tm_err_set(err, TM_CAT_IO, "SHA-256 failed");
-	}
 	if (http_prepare(cp->src, cp->src->easy, "GET", url, authz, &rq, &cp->get,
 	    hdrs, err) == -1)
 		return -1;
@@ -793,8 +792,8 @@ copy_run(struct copy *cp, struct tm_err *err)
 		}
 		waited = err->waited;
 		/* A broken GET resumes under the waiting upload; a broken upload asks. */
-		if (cp->dst_failed)
-			dst_resume(cp);
+		if (cp->dst_failed && dst_resume(cp, err) == -1)
+			break;
 	}
 	stop_all(cp);
 	if (rc != 0)
