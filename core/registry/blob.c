@@ -45,9 +45,12 @@
  */
 
 #define RING_SIZE	(2 * 1024 * 1024)	/* fetched, not yet sent */
-/* Sent and kept for a resumed upload: more than curl's and the kernel's
- * buffers hold in flight. */
-#define KEEP_SENT	(8 * 1024 * 1024)
+/*
+ * Sent and kept for a resumed upload: what curl's and the kernel's buffers
+ * usually hold in flight (our send buffer, up to 4 MiB on Linux, and the
+ * peer's receive buffer); more in flight costs a GET from the offset.
+ */
+#define KEEP_SENT	(14 * 1024 * 1024)
 /*
  * curl's receive and send buffers during a copy, and the ring space the
  * GET waits for before it resumes: 16 KiB pieces cost a pause, a wake-up
