@@ -555,7 +555,8 @@ put_end(struct copy *cp, struct tm_err *err)
 static int
 drive(struct copy *cp, struct tm_err *err)
 {
-	int	running, rc;
+	CURLcode	cc;
+	int		running, rc;
 
 	for (;;) {
 		if (curl_multi_perform(cp->multi, &running) != CURLM_OK) {
@@ -574,10 +575,18 @@ drive(struct copy *cp, struct tm_err *err)
 			stop_all(cp);
 			return -1;
 		}
-		/* Unpausing may call the callbacks at once: clear flags first. */
+		/*
+		 * Unpausing may call the callbacks at once: clear flags first.
+		 * A writer failing in there (the last byte hashed wrong) ends
+		 * the GET, which curl would otherwise leave hanging.
+		 */
 		if (cp->get_paused && cp->get_added && ring_free(cp) >= XFER_BUF) {
 			cp->get_paused = 0;
-			curl_easy_pause(cp->src->easy, CURLPAUSE_CONT);
+			if ((cc = curl_easy_pause(cp->src->easy, CURLPAUSE_CONT)) != CURLE_OK) {
+				cp->get_done = 1;
+				cp->get_cc = cc;
+				transfer_stop(cp, cp->src->easy, &cp->get_added);
+			}
 		}
 		if (cp->put_paused && cp->put_added &&
 		    (put_avail(cp) > 0 || cp->sent == cp->blob->size)) {
