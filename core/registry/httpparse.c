@@ -323,6 +323,79 @@ http_ratelimit(const char *value, long *remaining, long *window)
 	return 0;
 }
 
+/* A decimal byte position at *p, digits only, into *v; NULL when none. */
+static const char *
+byte_pos(const char *p, int64_t *v)
+{
+	int64_t	n = 0;
+
+	if (*p < '0' || *p > '9')
+		return NULL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (INT64_MAX - (*p - '0')) / 10)
+			return NULL;
+		n = n * 10 + (*p - '0');
+	}
+	*v = n;
+	return p;
+}
+
+/* "A-B" at p into a, b (a <= b); what follows, or NULL. */
+static const char *
+byte_span(const char *p, int64_t *a, int64_t *b)
+{
+	if ((p = byte_pos(p, a)) == NULL || *p != '-' ||
+	    (p = byte_pos(p + 1, b)) == NULL || *b < *a)
+		return NULL;
+	return p;
+}
+
+int
+http_content_range(const char *value, int64_t *first, int64_t *last,
+    int64_t *total)
+{
+	const char	*p;
+	int64_t		 a, b, t = -1;
+
+	*first = *last = *total = -1;
+	if (value == NULL)
+		return -1;
+	p = skip_ws(value);
+	if (strncasecmp(p, "bytes", 5) != 0 || (p[5] != ' ' && p[5] != '\t'))
+		return -1;
+	if ((p = byte_span(skip_ws(p + 5), &a, &b)) == NULL || *p != '/')
+		return -1;
+	if (p[1] == '*')
+		p += 2;
+	else if ((p = byte_pos(p + 1, &t)) == NULL || b >= t)
+		return -1;
+	if (*skip_ws(p) != '\0')
+		return -1;
+	*first = a;
+	*last = b;
+	*total = t;
+	return 0;
+}
+
+int
+http_upload_range(const char *value, int64_t *stored)
+{
+	const char	*p;
+	int64_t		 a, b;
+
+	*stored = -1;
+	if (value == NULL)
+		return -1;
+	p = skip_ws(value);
+	if (strncasecmp(p, "bytes=", 6) == 0)
+		p += 6;
+	if ((p = byte_span(p, &a, &b)) == NULL || a != 0 || *skip_ws(p) != '\0' ||
+	    b == INT64_MAX)
+		return -1;
+	*stored = b == 0 ? 0 : b + 1;
+	return 0;
+}
+
 /* Registry codes are identifiers: keep [A-Za-z0-9_] and replace the rest. */
 static void
 code_sanitize(char *dst, size_t n, const char *s)
@@ -517,6 +590,9 @@ resp_clear_headers(struct http_resp *r)
 	free(r->www_auth);
 	r->location = r->link = r->www_auth = NULL;
 	r->content_length = -1;
+	r->range_first = r->range_last = r->range_total = -1;
+	r->range_bad = 0;
+	r->upload_stored = -1;
 	r->content_type[0] = '\0';
 	r->digest[0] = '\0';
 	r->oci_subject[0] = '\0';
@@ -541,6 +617,8 @@ http_resp_reset(struct http_resp *r)
 	http_resp_free(r);
 	memset(r, 0, sizeof *r);
 	r->content_length = -1;
+	r->range_first = r->range_last = r->range_total = -1;
+	r->upload_stored = -1;
 	r->retry_after = -1;
 	r->rl_remaining = r->rl_window = -1;
 }
@@ -631,6 +709,16 @@ header_value(struct http_resp *r, const char *name, size_t nlen,
 		r->content_length = strtoll(tmp, &end, 10);
 		if (errno != 0 || *end != '\0' || r->content_length < 0)
 			r->content_length = -1;
+	} else if (name_is(name, nlen, "content-range")) {
+		copy_value(tmp, sizeof tmp, v, vlen);
+		r->range_bad = vlen >= sizeof tmp || http_content_range(tmp,
+		    &r->range_first, &r->range_last, &r->range_total) == -1;
+	} else if (name_is(name, nlen, "range")) {
+		copy_value(tmp, sizeof tmp, v, vlen);
+		if (vlen >= sizeof tmp)
+			r->upload_stored = -1;
+		else
+			http_upload_range(tmp, &r->upload_stored);
 	} else if (name_is(name, nlen, "retry-after")) {
 		copy_value(tmp, sizeof tmp, v, vlen);
 		r->retry_after = http_retry_after(tmp, time(NULL));

@@ -36,6 +36,11 @@ struct http_resp {
 	int		 header_overflow; /* headers past their bounds */
 	size_t		 header_bytes;
 	int64_t		 content_length; /* -1 unknown */
+	/* Content-Range of a 206: bytes FIRST-LAST/TOTAL (-1: none, or
+	 * TOTAL "*"); range_bad when one came and did not parse. */
+	int64_t		 range_first, range_last, range_total;
+	int		 range_bad;
+	int64_t		 upload_stored;	/* an upload's Range: bytes held; -1 */
 	char		 content_type[128];
 	char		 digest[TM_DIGEST_MAX + 1];	/* Docker-Content-Digest */
 	char		*location;
@@ -86,6 +91,17 @@ double	 http_retry_after(const char *value, time_t now);
 int	 http_error_body(const char *body, size_t len, char *code, size_t ncode,
 	    char *msg, size_t nmsg);
 int	 http_ratelimit(const char *value, long *remaining, long *window);
+/*
+ * http_content_range: "bytes FIRST-LAST/TOTAL" (TOTAL may be "*", then
+ * -1) with FIRST <= LAST < TOTAL.  http_upload_range: an upload status's
+ * "0-LAST" (also "bytes=0-LAST") into the bytes the registry holds,
+ * LAST + 1, except "0-0", which registries send for an empty upload as
+ * well as for one byte: 0 (start over).  Both return 0, or -1 when the
+ * value does not parse.
+ */
+int	 http_content_range(const char *value, int64_t *first, int64_t *last,
+	    int64_t *total);
+int	 http_upload_range(const char *value, int64_t *stored);
 
 #define AUTH_MAX_CHALLENGES	4
 

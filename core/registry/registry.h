@@ -174,8 +174,11 @@ int	reg_blob_mount(struct reg_conn *, const char *repo, const char *digest,
  * upload run side by side through a bounded buffer (one thread, curl multi).
  * SHA-256 is checked while streaming and the last bytes are held back until
  * it matches, so corrupt data is never committed (TM_CAT_DIGEST_MISMATCH,
- * side SOURCE).  A failure mid-way restarts with a fresh upload session,
- * within the retry budget.  Errors name the side that failed.
+ * side SOURCE).  A failure mid-way resumes, within the retry budget: a
+ * cut GET with Range from the bytes held, a cut upload (blobs of 8 MiB
+ * and more) from the offset the registry reports; where the registry
+ * cannot say, with a fresh upload session.  Errors name the side that
+ * failed.
  */
 int	reg_blob_copy(struct reg_conn *src, const char *src_repo,
 	    struct reg_conn *dst, const char *dst_repo,

@@ -1,7 +1,7 @@
 /*
  * Blob upload sessions: start one, the URL of the PUT that completes it,
- * and the DELETE that tidies one we abandon.  Shared by api.c and
- * blob.c.
+ * ask where one stands and close it after PATCHes (resumed copies), and
+ * the DELETE that tidies one we abandon.  Shared by api.c and blob.c.
  */
 #include "config.h"
 
@@ -91,6 +91,73 @@ reg_upload_put_url(const char *url, const char *digest)
 	free(q);
 	curl_url_cleanup(u);
 	return out;
+}
+
+char *
+reg_upload_next(const struct http_resp *r, const char *url)
+{
+	return r->location != NULL ? http_resolve(r->url != NULL ? r->url : url,
+	    r->location) : strdup(url);
+}
+
+int64_t
+reg_upload_status(struct reg_conn *c, const char *url, const char *repo,
+    const char *object, char **next, struct tm_err *err)
+{
+	struct http_req		rq = { .method = "GET", .url = url, .object = object };
+	struct http_resp	r;
+	char			*scope = reg_scope(repo, "pull,push");
+	int64_t			 stored = -1;
+
+	*next = NULL;
+	if (scope == NULL)
+		return http_oom(c, object, err);
+	rq.scope = scope;
+	if (http_do(c, &rq, &r, err) == 0) {
+		if (r.upload_stored < 0) {
+			http_err_begin(c, object, err);
+			err->http = r.status;
+			tm_err_set(err, TM_CAT_PROTOCOL, "upload status without a Range");
+		} else if ((*next = reg_upload_next(&r, url)) == NULL)
+			http_oom(c, object, err);
+		else
+			stored = r.upload_stored;
+	}
+	http_resp_free(&r);
+	free(scope);
+	return stored;
+}
+
+int
+reg_upload_finish(struct reg_conn *c, const char *url, const char *repo,
+    const char *digest, const char *object, struct tm_err *err)
+{
+	struct http_req		rq = { .method = "PUT", .object = object,
+				    .content_type = "application/octet-stream" };
+	struct http_resp	r;
+	char			*scope = reg_scope(repo, "pull,push");
+	char			*put = reg_upload_put_url(url, digest);
+	int			 rc = -1;
+
+	if (scope == NULL || put == NULL) {
+		free(scope);
+		free(put);
+		return http_oom(c, object, err);
+	}
+	rq.url = put;
+	rq.scope = scope;
+	if (http_do(c, &rq, &r, err) == 0) {
+		if (r.digest[0] != '\0' && strcmp(r.digest, digest) != 0) {
+			http_err_begin(c, object, err);
+			tm_err_set(err, TM_CAT_DIGEST_MISMATCH, "registry stored it as %s",
+			    r.digest);
+		} else
+			rc = 0;
+	}
+	http_resp_free(&r);
+	free(scope);
+	free(put);
+	return rc;
 }
 
 void

@@ -35,7 +35,7 @@ HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
        "te", "trailer", "trailers", "transfer-encoding", "upgrade", "expect", "host",
        "content-length", "proxy-connection"}
 ACTIONS = {"status", "retry_after", "reset", "corrupt", "delay", "respond",
-           "headers", "expire_tokens", "close"}
+           "headers", "expire_tokens", "close", "cut"}
 SERVICE = "tagmirror-proxy"
 V2_REPO = re.compile(r"^/v2/(.+?)/(manifests|blobs|tags)/")
 REFERRERS = re.compile(r"^/v2/(.+?)/referrers/(sha256:[0-9a-f]{64})$")
@@ -73,7 +73,7 @@ class Rule:
             v = spec.get(k)
             if v is not None and (not isinstance(v, int) or v < 0):
                 raise RuleError("%s must be a non-negative integer" % k)
-        for k in ("status", "seconds", "after_bytes", "offset", "count", "rate"):
+        for k in ("status", "seconds", "after_bytes", "offset", "count", "rate", "at"):
             v = spec.get(k)
             if k == "seconds" and self.action == "retry_after" and isinstance(v, str):
                 continue        # sent verbatim: an HTTP date
@@ -82,6 +82,18 @@ class Rule:
         for k in ("headers", "body_repeat"):
             if k in spec and not isinstance(spec[k], dict):
                 raise RuleError("%s must be an object" % k)
+        drop = spec.get("drop_headers", [])
+        if not isinstance(drop, list) or not all(isinstance(h, str) for h in drop):
+            raise RuleError("drop_headers must be a list of header names")
+        self.drop = {h.lower() for h in drop}
+        if self.action == "cut":
+            if not isinstance(spec.get("at"), int) or isinstance(spec.get("at"), bool) \
+                    or spec["at"] < 0:
+                raise RuleError("cut needs at: a byte offset")
+            if spec.get("body", "response") not in ("request", "response"):
+                raise RuleError("cut's body is request or response")
+            if not isinstance(spec.get("keep", False), bool):
+                raise RuleError("keep must be true or false")
         self.seen = 0
         self.hits = 0
 
@@ -125,6 +137,8 @@ class State:
         self.rules = []
         self.requests = 0
         self.log = collections.deque(maxlen=LOG_KEEP)
+        self.bytes_sent = self.bytes_received = 0     # bodies, to / from clients
+        self.uploads = {}       # upload path -> the registry's latest path?query
         self.tokens = {}        # token -> (grants set, expiry)
         self.logfile = None
         if opts.log:
@@ -139,6 +153,28 @@ class State:
             self.up_ctx = ssl.create_default_context(cafile=opts.upstream_cacert)
         self.base = None        # our own scheme://host:port, set once bound
 
+    def upload_state(self, target):
+        """The target to send: for an upload a keeping cut broke, with the
+        latest _state the registry handed out for it."""
+        u = urllib.parse.urlsplit(target)
+        with self.lock:
+            state = self.uploads.get(u.path)
+        if state is None:
+            return target
+        q = [(k, v) for k, v in urllib.parse.parse_qsl(u.query, keep_blank_values=True)
+             if k != "_state"] + [("_state", state)]
+        return u.path + "?" + urllib.parse.urlencode(q)
+
+    def upload_learn(self, target, location, start=False):
+        """Keep the _state in location (the registry's answer on target's
+        upload) when that upload is kept here, or from now on (start)."""
+        path = urllib.parse.urlsplit(target).path
+        lu = urllib.parse.urlsplit(location or "")
+        state = dict(urllib.parse.parse_qsl(lu.query)).get("_state")
+        with self.lock:
+            if lu.path == path and state and (start or path in self.uploads):
+                self.uploads[path] = state
+
     def pick(self, line):
         with self.lock:
             for r in self.rules:
@@ -146,17 +182,21 @@ class State:
                     return r
         return None
 
-    def record(self, method, path, status, nbytes):
+    def record(self, method, path, status, nbytes, nreceived):
         m, p = clean(method), clean(path)
         with self.lock:
             self.requests += 1
+            self.bytes_sent += nbytes
+            self.bytes_received += nreceived
             self.log.append([m, p, status])
             if self.logfile:
-                self.logfile.write("%s %s %d %d\n" % (m, p, status, nbytes))
+                self.logfile.write("%s %s %d %d %d\n" % (m, p, status, nbytes, nreceived))
 
     def stats(self):
         with self.lock:
             return {"requests": self.requests,
+                    "bytes_sent": self.bytes_sent,
+                    "bytes_received": self.bytes_received,
                     "by_rule": [r.hits for r in self.rules],
                     "seen_by_rule": [r.seen for r in self.rules],
                     "log": list(self.log)}
@@ -164,6 +204,7 @@ class State:
     def reset(self):
         with self.lock:
             self.requests = 0
+            self.bytes_sent = self.bytes_received = 0
             self.log.clear()
             for r in self.rules:
                 r.seen = r.hits = 0
@@ -245,6 +286,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_any(self):
         st = self.server.state
         self.sent = 0
+        self.received = 0
         self.status = 0
         self.body_done = False
         if self.path.startswith("/__proxy/"):
@@ -254,7 +296,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.serve()
         finally:
             if self.status:
-                st.record(self.command, self.path, self.status, self.sent)
+                st.record(self.command, self.path, self.status, self.sent, self.received)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_any
 
@@ -283,6 +325,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if not data:
                     raise Abort("client went away")
                 left -= len(data)
+                self.received += len(data)
                 yield data
 
     def chunked_body(self):
@@ -301,6 +344,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if not data:
                     raise Abort("client went away")
                 size -= len(data)
+                self.received += len(data)
                 yield data
             self.rfile.readline(8)
 
@@ -379,7 +423,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if st.opts.referrers_api and self.emulate_referrers(target):
             return
-        self.forward(target, rule)
+        self.forward(st.upload_state(target), rule)
 
     def act_before(self, rule):
         """Run the part of a rule that happens instead of, or before,
@@ -388,7 +432,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if a == "delay":
             time.sleep(float(s.get("seconds", 1)))
             return False
-        if a in ("reset", "corrupt", "headers"):
+        if a in ("reset", "corrupt", "headers", "cut"):
             return False
         if a == "expire_tokens":
             self.server.state.expire_tokens()
@@ -399,7 +443,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.drain()
         if a == "close":
             # Nothing is answered: the log says status 0.
-            self.server.state.record(self.command, self.path, 0, 0)
+            self.server.state.record(self.command, self.path, 0, 0, self.received)
             self.cut()
         if a == "status":
             status = int(s.get("status", 500))
@@ -593,10 +637,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.up.close()
             self.up = None
 
-    def send_upstream(self, target):
-        """Send the request (streaming its body); return the response."""
+    def body_upto(self, at):
+        """The request body up to byte at (None: all); sets self.cut_short
+        when the body went on past it."""
+        pos = 0
+        for piece in self.body_chunks():
+            if at is not None and pos + len(piece) >= at:
+                self.cut_short = True
+                if at > pos:
+                    yield piece[:at - pos]
+                return
+            pos += len(piece)
+            yield piece
+
+    def send_upstream(self, target, cut=None, drop=frozenset()):
+        """Send the request (streaming its body); return the response.
+        cut: a request cut's rule: only its first `at` body bytes go, as
+        the whole body when it keeps them, else the upstream is dropped
+        mid-body too (and None returned once the client is cut).  drop:
+        request headers not forwarded."""
         st = self.server.state
         kind = self.body_kind()
+        keep = cut is not None and cut.get("keep", False)
+        if keep and kind:
+            kind = "chunked"    # the body may end early, cleanly
+        at = cut["at"] if cut is not None else None
+        self.cut_short = False
         sent_body = False
         for attempt in (0, 1):
             up = self.upstream()
@@ -605,7 +671,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 up.putheader("Host", st.up_netloc)
                 for k, v in self.headers.items():
                     lk = k.lower()
-                    if lk in HOP or (lk == "authorization" and st.opts.bearer):
+                    if lk in HOP or lk in drop or (lk == "authorization" and st.opts.bearer):
                         continue
                     up.putheader(k, v)
                 if kind == "length":
@@ -613,12 +679,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 elif kind == "chunked":
                     up.putheader("Transfer-Encoding", "chunked")
                 up.endheaders()
-                for piece in self.body_chunks():
+                for piece in self.body_upto(at):
                     sent_body = True
                     if kind == "chunked":
                         up.send(b"%x\r\n%s\r\n" % (len(piece), piece))
                     else:
                         up.send(piece)
+                if self.cut_short and not keep:
+                    self.drop_upstream()
+                    self.cut_client()
                 if kind == "chunked":
                     up.send(b"0\r\n\r\n")
                 return up.getresponse()
@@ -636,13 +705,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return None
         return None
 
+    def cut_client(self):
+        """A request cut: the client gets no answer (the log says 0)."""
+        self.server.state.record(self.command, self.path, 0, 0, self.received)
+        self.cut()
+
     def forward(self, target, rule):
         st = self.server.state
-        resp = self.send_upstream(target)
-        if resp is None:
-            return
         s = rule.spec if rule else {}
         action = rule.action if rule else None
+        req_cut = s if action == "cut" and s.get("body") == "request" else None
+        resp = self.send_upstream(target, req_cut, rule.drop if rule else frozenset())
+        if resp is None:
+            return
+        st.upload_learn(target, resp.getheader("Location"), self.cut_short)
+        if self.cut_short:
+            resp.read()         # kept: the registry holds what came
+            self.cut_client()
         extra = s.get("headers") or {} if action == "headers" else {}
         override = {k.lower() for k in extra}
         self.begin(resp.status, resp.reason)
@@ -679,6 +758,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         cut_at = None
         if action == "reset":
             cut_at = int(s.get("after_bytes", (length or 0) // 2))
+        elif action == "cut" and s.get("body", "response") == "response":
+            cut_at = s["at"]
         flip_at, flips = None, 0
         if action == "corrupt":
             flip_at = int(s.get("offset", (length or 0) // 2))

@@ -72,6 +72,58 @@ get "$p_url/v2/lib/app/blobs/$big" >/dev/null
 isnt "$(cat "$TMPD/rc")" 0 "reset: curl reports a transfer error"
 is "$(wc -c <"$TMPD/body" | tr -d ' ')" 100000 "...after exactly after_bytes bytes of body"
 
+proxy_rules p '[{"match": "/blobs/sha256:", "action": "cut", "at": 123456, "times": 1}]'
+proxy_reset p
+get "$p_url/v2/lib/app/blobs/$big" >/dev/null
+isnt "$(cat "$TMPD/rc")" 0 "cut (response body): curl reports a transfer error"
+is "$(wc -c <"$TMPD/body" | tr -d ' ')" 123456 "...after exactly at bytes of body"
+like "$(tail -1 "$p_log")" "^GET /v2/lib/app/blobs/$big 200 123456 0\$" "...and the log counts them"
+is "$(get "$p_url/v2/lib/app/blobs/$big" -r 1000000-)" 206 "a Range GET passes through (times=1)"
+like "$(tail -1 "$p_log")" " 206 1000000 0\$" "...the log counting what it sent"
+like "$(proxy_stats p)" '"bytes_sent": 1123456, "bytes_received": 0' "stats total the body bytes each way"
+proxy_rules p '[{"match": "/blobs/sha256:", "action": "headers", "headers": {}, "drop_headers": ["range"]}]'
+is "$(get "$p_url/v2/lib/app/blobs/$big" -r 1000000-)" 200 "drop_headers: Range not forwarded, the whole blob answers"
+is "$(wc -c <"$TMPD/body" | tr -d ' ')" 2000000 "...all of it"
+
+# cut (request body): the first at bytes go upstream, the client is reset.
+# Without keep the registry sees a broken body: docker-registry then drops
+# the session, as its signed upload state no longer matches.
+up_post() { get "$p_url/v2/lib/cut/blobs/uploads/" -X POST >/dev/null; hdr Location; }
+patch() {	# URL FROM FILE: PATCH FILE as bytes FROM.. of the upload
+	get "$1" -X PATCH -H "$OCTET" -H "Content-Range: $2-$(($2 + $(wc -c <"$3") - 1))" \
+		--data-binary @"$3"
+}
+loc=$(up_post)
+proxy_rules p '[{"match": "^PATCH /v2/lib/cut/blobs/uploads/", "action": "cut", "body": "request",
+	"at": 1000000, "times": 1}]'
+patch "$loc" 0 "$TMPD/blob" >/dev/null
+like "$(cat "$TMPD/rc")" '^(52|55|56)$' "cut (request body): the client's upload breaks"
+like "$(tail -1 "$p_log")" '^PATCH /v2/lib/cut/blobs/uploads/[^ ]* 0 0 [0-9]+$' \
+	"...logged unanswered, with the bytes it read"
+ok "...at least at bytes of them" test "$(tail -1 "$p_log" | cut -d' ' -f5)" -ge 1000000
+is "$(get "$loc")" 404 "...and docker-registry cannot say where the upload stands"
+
+# With keep the cut bytes are the whole body upstream: the registry holds
+# them and the proxy keeps the upload's state, as a registry following
+# the distribution spec does, so the upload goes on from there.
+loc=$(up_post)
+proxy_rules p '[{"match": "^PATCH /v2/lib/cut/blobs/uploads/", "action": "cut", "body": "request",
+	"at": 1000000, "keep": true, "times": 1}]'
+patch "$loc" 0 "$TMPD/blob" >/dev/null
+isnt "$(cat "$TMPD/rc")" 0 "cut with keep: the client's upload breaks too"
+is "$(get "$loc")" 204 "...but its status answers (the old URL)"
+is "$(hdr Range)" 0-999999 "...with the bytes the registry holds"
+tail -c +1000001 "$TMPD/blob" >"$TMPD/rest"
+is "$(patch "$(hdr Location)" 1000000 "$TMPD/rest")" 202 "the rest goes up in a PATCH"
+is "$(hdr Range)" 0-2999999 "...making the whole blob"
+is "$(get "$(hdr Location)&digest=$bd" -X PUT)" 201 "the closing PUT commits it"
+is "$(curl -sS "$p_url/v2/lib/cut/blobs/$bd" | sha256sum | cut -d' ' -f1)" "${bd#sha256:}" \
+	"...intact"
+is "$(get "$p_url/__proxy/rules" -X PUT --data-binary '[{"action": "cut"}]')" 400 \
+	"a cut without at is refused (400)"
+is "$(get "$p_url/__proxy/rules" -X PUT --data-binary '[{"action": "cut", "at": 1, "body": "both"}]')" 400 \
+	"...and one with an unknown body"
+
 proxy_rules p '[{"match": "/v2/$", "action": "close"}]'
 get "$p_url/v2/" >/dev/null
 like "$(cat "$TMPD/rc")" '^(52|56)$' "close: the connection drops with no answer (curl error 52/56)"
@@ -125,7 +177,7 @@ get "$p_url/v2/lib/app/tags/list" >/dev/null
 is "$(proxy_count p '^GET /v2/lib/app/manifests/v1$')" 3 "proxy_count counts matching requests"
 is "$(proxy_count p '^GET ')" 4 "...and control requests are not counted"
 like "$(proxy_stats p)" '"requests": 4' "stats: requests since the reset"
-like "$(tail -1 "$p_log")" '^GET /v2/lib/app/tags/list 200 [0-9]+$' "--log: METHOD PATH STATUS BYTES"
+like "$(tail -1 "$p_log")" '^GET /v2/lib/app/tags/list 200 [0-9]+ 0$' "--log: METHOD PATH STATUS SENT RECEIVED"
 ok "--log keeps every request (the reset does not touch it)" \
 	test "$(grep -c '^GET /v2/lib/app/manifests/v1 ' "$p_log")" -gt 3
 

@@ -133,11 +133,58 @@ test_urls(void)
 	    "a path or another scheme is not");
 }
 
+/* Content-Range (a 206's) and an upload status's Range, hostile input included. */
+static void
+test_ranges(void)
+{
+	struct http_resp	r;
+	int64_t			a, b, t, n;
+
+	ok(http_content_range("bytes 100-199/200", &a, &b, &t) == 0 &&
+	    a == 100 && b == 199 && t == 200, "Content-Range: first, last, total");
+	ok(http_content_range("  BYTES\t0-0/*  ", &a, &b, &t) == 0 &&
+	    a == 0 && b == 0 && t == -1, "any case, spaces, an unknown total");
+	is_int(http_content_range("bytes 5-4/10", &a, &b, &t), -1, "last before first refused");
+	is_int(http_content_range("bytes 0-10/10", &a, &b, &t), -1, "last past the total refused");
+	is_int(http_content_range("bytes */10", &a, &b, &t), -1, "an unsatisfied range is no range");
+	is_int(http_content_range("bytes -5-9/10", &a, &b, &t), -1, "a sign refused");
+	is_int(http_content_range("bytes 0-9/10 junk", &a, &b, &t), -1, "trailing junk refused");
+	is_int(http_content_range("items 0-9/10", &a, &b, &t), -1, "another unit refused");
+	is_int(http_content_range("bytes 0-99999999999999999999/*", &a, &b, &t), -1,
+	    "an overflowing position refused");
+	ok(a == -1 && b == -1 && t == -1, "a refused value leaves -1 everywhere");
+	is_int(http_content_range(NULL, &a, &b, &t), -1, "no value");
+	ok(http_upload_range("0-1048575", &n) == 0 && n == 1048576, "upload Range 0-N: N+1 bytes held");
+	ok(http_upload_range("bytes=0-9", &n) == 0 && n == 10, "bytes=0-N as well");
+	ok(http_upload_range("0-0", &n) == 0 && n == 0, "0-0 (empty or one byte): start over");
+	is_int(http_upload_range("5-9", &n), -1, "a range not from 0 refused");
+	is_int(http_upload_range("0-", &n), -1, "no end refused");
+	is_int(http_upload_range("0-9223372036854775807", &n), -1, "an end with no successor refused");
+	ok(n == -1, "...leaving -1");
+
+	memset(&r, 0, sizeof r);
+	http_resp_reset(&r);
+	ok(r.range_first == -1 && r.upload_stored == -1 && !r.range_bad, "none yet");
+	line(&r, "HTTP/1.1 206 Partial Content\r\n");
+	line(&r, "Content-Range: bytes 7-9/10\r\n");
+	line(&r, "Range: 0-6\r\n");
+	ok(r.range_first == 7 && r.range_last == 9 && r.range_total == 10 && !r.range_bad,
+	    "the header sink reads Content-Range");
+	is_int(r.upload_stored, 7, "and an upload's Range");
+	line(&r, "Content-Range: bytes 9-7/10\r\n");
+	ok(r.range_bad && r.range_first == -1, "a bad Content-Range is flagged");
+	line(&r, "HTTP/1.1 200 OK\r\n");
+	ok(!r.range_bad && r.range_first == -1 && r.upload_stored == -1,
+	    "a new status line forgets them");
+	http_resp_free(&r);
+}
+
 int
 main(void)
 {
 	test_headers();
 	test_bounds();
 	test_urls();
+	test_ranges();
 	return tap_done();
 }
