@@ -98,6 +98,16 @@ lookup(struct blobset *s, const char *digest)
 	return NULL;
 }
 
+/* Failed this round: the claim shares the reason. */
+static void
+failed_as(const struct bs_entry *e, struct tm_err *err)
+{
+	if (e->err != NULL)
+		*err = *e->err;
+	else
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+}
+
 enum bs_claim
 blobset_claim(struct blobset *s, const char *digest, const atomic_int *cancel,
     struct tm_err *err)
@@ -111,12 +121,7 @@ blobset_claim(struct blobset *s, const char *digest, const atomic_int *cancel,
 	for (;;) {
 		if ((e = lookup(s, digest)) == NULL || e->state == BS_BAD) {
 			if (e != NULL && (cancel == NULL || !*cancel)) {
-				/* Failed this round: share the reason. */
-				if (e->err != NULL)
-					*err = *e->err;
-				else
-					tm_err_set(err, TM_CAT_IO,
-					    "out of memory");
+				failed_as(e, err);
 				rc = BS_FAILED;
 				break;
 			}
