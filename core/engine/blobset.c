@@ -104,8 +104,10 @@ failed_as(const struct bs_entry *e, struct tm_err *err)
 {
 	if (e->err != NULL)
 		*err = *e->err;
-	else
+	else {
+		tm_err_clear(err);
 		tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
 }
 
 enum bs_claim
