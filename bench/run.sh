@@ -1,5 +1,5 @@
 #!/bin/sh
-# tagmirror against skopeo sync and the floor copier (issue #6).
+# tagmirror against skopeo sync and the floor copier (issues #6 and #17).
 #
 #   sh bench/run.sh [--quick] [--runs N] [--scenario 1,2,3,4,5,6] [--jobs N]
 #                   [--rtt-ms MS] [--rate-mbit MBIT] [--wan-jobs 8,16,32]
