@@ -939,12 +939,13 @@ def md_table(head, rows):
     return "\n".join(out)
 
 
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
 def targets(stats, facts):
     """One line per target of issue #6: measured value and verdict."""
     lines = []
-
-    def verdict(ok):
-        return "**met**" if ok else "**missed**"
 
     s1 = stats.get("1", {})
     tm, sk, fl = (s1.get(t) for t in TOOLS)
@@ -1008,10 +1009,6 @@ def targets(stats, facts):
         lines.append("- scenario 4: matching 100,000 tags (target < 100 ms)%s: %s" % (
             " " + verdict(float(med_ms.group(1)) < 100) if med_ms else "", m))
     return lines
-
-
-def verdict(ok):
-    return "**met**" if ok else "**missed**"
 
 
 def wan_targets(stats, facts):
