@@ -15,6 +15,7 @@ import argparse
 import collections
 import concurrent.futures
 import fnmatch
+import hashlib
 import http.client
 import json
 import os
@@ -71,6 +72,23 @@ def head_digest(conn, repo, ref):
     r = conn.getresponse()
     r.read()
     return r.status, r.getheader("Docker-Content-Digest")
+
+
+def wait_until(seconds, cond, step=0.2):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(step)
+    return cond()
+
+
+def proc_cpu(pid, tid=None):
+    """User + system CPU seconds of a process (or of one of its threads)."""
+    path = "/proc/%d/stat" % pid if tid is None else "/proc/%d/task/%d/stat" % (pid, tid)
+    with open(path) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop_process(proc):
@@ -141,8 +159,10 @@ class Registry:
         return os.path.getsize(self.log)
 
     def requests(self, since):
-        """Counter of (method, kind) for the access-log lines after since."""
+        """(Counter of (method, kind), bytes of GET bodies served) for the
+        access-log lines after since."""
         c = collections.Counter()
+        served = 0
         with open(self.log, "rb") as f:
             f.seek(since)
             for raw in f:
@@ -163,34 +183,44 @@ class Registry:
                 else:
                     kind = "other"
                 c[(method, kind)] += 1
-        return c
+                if method == "GET" and kind in ("blob", "manifest"):
+                    served += int(m.group(4))
+        return c, served
 
     def stop(self):
         stop_process(self.proc)
         self.proc = None
 
 
-class DelayProxy:
-    """tests/bed/faultproxy.py in front of a registry, holding each request
-    for a while before passing it on: the round trip to a registry across a
-    network, which loopback does not have."""
+# Docker Hub's answer to a manifest request: the pull budget, which makes
+# a client that honours it spend GETs only where it must.
+HUB_RULES = [{"match": "/manifests/", "action": "headers",
+              "headers": {"RateLimit-Limit": "100000;w=21600",
+                          "RateLimit-Remaining": "99999;w=21600"}}]
 
-    def __init__(self, root, name, upstream, seconds, script):
+
+class Proxy:
+    """tests/bed/faultproxy.py in front of a registry: the network loopback
+    does not have.  Either rules (scenario 2's delay on every request) or a
+    WAN link (--rtt, --rate: scenario 5), or both."""
+
+    def __init__(self, root, name, upstream, script, rules=(), link=()):
         self.dir = os.path.join(root, name)
         os.makedirs(self.dir, exist_ok=True)
-        self.upstream, self.seconds, self.script = upstream, seconds, script
+        self.upstream, self.script = upstream, script
+        self.rules, self.link = list(rules), list(link)
         self.proc = None
         self.port = None
 
     def start(self):
         rules = os.path.join(self.dir, "rules.json")
         with open(rules, "w") as f:
-            json.dump([{"match": ".", "action": "delay", "seconds": self.seconds}], f)
+            json.dump(self.rules, f)
         port_file = os.path.join(self.dir, "port")
         out = open(os.path.join(self.dir, "log"), "ab")
         self.proc = subprocess.Popen([sys.executable, self.script, "--upstream",
                                       "http://" + self.upstream.addr, "--port-file",
-                                      port_file, "--rules", rules],
+                                      port_file, "--rules", rules] + self.link,
                                      stdout=out, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
         out.close()
@@ -201,7 +231,7 @@ class DelayProxy:
                     self.port = int(f.read())
                 return self
             time.sleep(0.05)
-        die("delay proxy did not start")
+        die("proxy did not start: %s" % self.dir)
 
     @property
     def addr(self):
@@ -218,6 +248,8 @@ class Result:
         self.wall = self.rss_kib = self.bytes = self.cpu = None
         self.src = collections.Counter()
         self.dst = collections.Counter()
+        self.served = 0         # GET body bytes the source served: data copied
+        self.main_cpu = None    # the TUI's main thread (scenario 6's TUI row)
         self.rc = None
         self.ok = True
         self.note = ""
@@ -227,6 +259,10 @@ class Result:
 
     def blob_requests(self):
         return sum(n for (m, k), n in (self.src + self.dst).items() if k in ("blob", "upload"))
+
+    def pulls(self):
+        """Manifest GETs at the source: what Docker Hub meters (HEADs are free)."""
+        return self.src[("GET", "manifest")]
 
     def tag_requests(self):
         """Requests that scale with the tags: all but listing and /v2/ probes."""
@@ -268,9 +304,9 @@ def measure(res, cmd, env, regs, logdir, stdin=None, timeout=3600):
     for f in (out, err) + ((fin,) if stdin else ()):
         f.close()
     if len(regs) >= 1:
-        res.src = regs[0].requests(marks[0][1])
+        res.src, res.served = regs[0].requests(marks[0][1])
     if len(regs) >= 2:
-        res.dst = regs[1].requests(marks[1][1])
+        res.dst = regs[1].requests(marks[1][1])[0]
     if res.rc != 0:
         res.ok = False
         with open(err_path, "rb") as f:
@@ -299,6 +335,7 @@ class Bench:
             self.env.pop(v, None)
         os.makedirs(self.env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
         self.seq = 0
+        self.templates = {}     # seed name -> (storage, report)
 
     # --- helpers -----------------------------------------------------------
 
@@ -309,25 +346,48 @@ class Bench:
         return d
 
     def seed(self, name, tags, repo, extra=()):
-        """Seeds a template storage once; returns (storage dir, seed report)."""
-        storage = os.path.join(self.root, "tpl-" + name)
-        os.makedirs(storage)
+        """A template storage seeded with tags; returns (storage dir, seed
+        report).  Seeded once per bench run, or once ever with --cache: the
+        registry's storage and seed.py's report are kept under a key made of
+        seed.py itself and its arguments, so a changed seeder re-seeds."""
         tagfile = os.path.join(self.root, "tpl-%s.tags" % name)
         with open(tagfile, "w") as f:
             f.write("".join(t + "\n" for t in tags))
-        report = os.path.join(self.root, "tpl-%s.seed" % name)
-        reg = Registry(self.root, "tpl-%s-reg" % name, storage).start()
+        argv = ["--repo", repo, "--tags-file", tagfile, "--jobs", "8"] + list(extra)
+        if name in self.templates:
+            return self.templates[name]
+        base = os.path.join(self.root, "tpl-" + name)
+        if self.a.cache:
+            h = hashlib.sha256()
+            with open(self.a.seed_py, "rb") as f:
+                h.update(f.read())
+            h.update(json.dumps([argv[:2] + argv[4:], tags]).encode())
+            base = os.path.join(self.a.cache, "%s-%s" % (name, h.hexdigest()[:16]))
+        storage, report = base + "/storage", base + "/seed.out"
+        if not os.path.exists(report):
+            self.seed_into(name, base, argv, len(tags))
+        else:
+            log("seed %s: %d tags from the cache %s" % (name, len(tags), base))
+        self.templates[name] = (storage, report)
+        return storage, report
+
+    def seed_into(self, name, base, argv, ntags):
+        tmp = base + ".tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        os.makedirs(tmp + "/storage")
+        reg = Registry(tmp, "reg", tmp + "/storage").start()
         t0 = time.monotonic()
         try:
             subprocess.run([sys.executable, self.a.seed_py, "--registry", reg.addr,
-                            "--repo", repo, "--tags-file", tagfile, "--out", report,
-                            "--jobs", "8"] + list(extra), check=True, env=self.env)
+                            "--out", tmp + "/seed.out"] + argv, check=True, env=self.env)
         except subprocess.CalledProcessError:
             die("seeding %s failed" % name)
         finally:
             reg.stop()
-        log("seeded %s: %d tags in %.1f s" % (name, len(tags), time.monotonic() - t0))
-        return storage, report
+        shutil.rmtree(tmp + "/reg", ignore_errors=True)
+        shutil.rmtree(base, ignore_errors=True)
+        os.replace(tmp, base)
+        log("seeded %s: %d tags in %.1f s" % (name, ntags, time.monotonic() - t0))
 
     def fresh_pair(self, template):
         """A source with a hard-linked copy of template, an empty destination."""
@@ -391,16 +451,20 @@ class Bench:
 
     # --- scenarios 1 and 2 ---------------------------------------------------
 
-    def python_like(self):
+    def python_tags(self):
+        """The python-like template: (storage, seed report, tag file, tags)."""
         with open(self.a.tags) as f:
             tags = [l.strip() for l in f if l.strip()]
         pats = self.a.expr.split(",")
         matched = [t for t in tags if any(fnmatch.fnmatchcase(t, p) for p in pats)]
         if self.a.quick:
             matched = matched[::4]
-        log("scenario 1/2: %d of %d tags match the seed expression" % (len(matched), len(tags)))
+        log("python-like: %d of %d tags match the seed expression" % (len(matched), len(tags)))
         tpl, report = self.seed("python", matched, "python")
-        tagfile = os.path.join(self.root, "tpl-python.tags")
+        return tpl, report, os.path.join(self.root, "tpl-python.tags"), matched
+
+    def python_like(self):
+        tpl, report, tagfile, matched = self.python_tags()
         self.facts["1"] = {"tags": len(matched)}
         warm = "2" in self.a.scenarios
         for run in range(self.a.runs):
@@ -432,7 +496,8 @@ class Bench:
         """Scenario 2 again, each request held delay_ms by a proxy on
         either side.  Requests are counted at the registries as before."""
         ms = self.a.delay_ms
-        px = [DelayProxy(d, "proxy-" + n, r, ms / 1000.0, self.a.faultproxy).start()
+        rules = [{"match": ".", "action": "delay", "seconds": ms / 1000.0}]
+        px = [Proxy(d, "proxy-" + n, r, self.a.faultproxy, rules).start()
               for n, r in (("src", src), ("dst", dst))]
         try:
             argv, stdin = self.copy_cmd(tool, px[0], px[1], self.a.expr, self.a.jobs,
@@ -446,6 +511,175 @@ class Bench:
         finally:
             for p in px:
                 p.stop()
+
+    # --- scenario 5: across a WAN ----------------------------------------------
+
+    def wan_link(self, d, src, dst):
+        """A proxy with the WAN link in front of each registry; the source
+        also answers like Docker Hub (a pull budget on manifests)."""
+        link = ["--rtt", str(self.a.rtt_ms), "--rate", str(self.a.rate_mbit)]
+        hub = HUB_RULES if self.a.hub else []
+        return [Proxy(d, "wan-src", src, self.a.faultproxy, hub, link).start(),
+                Proxy(d, "wan-dst", dst, self.a.faultproxy, [], link).start()]
+
+    def wan_tools(self, run):
+        """tagmirror once per --wan-jobs value, skopeo, the floor."""
+        ts = ["tagmirror-j%d" % j for j in self.a.wan_jobs] if self.have_tm else []
+        ts += ["skopeo", "floor"]
+        return ts if run % 2 == 0 else ts[::-1]
+
+    def wan_cmd(self, tool, src, dst, expr, tagfile, report_path):
+        jobs = self.a.floor_jobs
+        if tool.startswith("tagmirror-j"):
+            jobs = int(tool[len("tagmirror-j"):])
+        return self.copy_cmd(tool.split("-j")[0], src, dst, expr, jobs, tagfile, report_path)
+
+    def distinct_manifests(self, reg, repo, report):
+        """Manifests a copy into an empty destination needs: every distinct
+        tag digest and every child of an index, each once."""
+        c = http.client.HTTPConnection("127.0.0.1", reg.port, timeout=30)
+        seen = set()
+        with open(report) as f:
+            for line in f:
+                _, digest, mt = line.split()
+                if digest in seen:
+                    continue
+                seen.add(digest)
+                if mt.endswith("index.v1+json") or mt.endswith("list.v2+json"):
+                    c.request("GET", "/v2/%s/manifests/%s" % (repo, digest),
+                              headers={"Accept": mt})
+                    seen.update(m["digest"] for m in json.loads(c.getresponse().read())
+                                ["manifests"])
+        c.close()
+        return len(seen)
+
+    def wan(self):
+        tpl, report, tagfile, matched = self.python_tags()
+        self.facts["5"] = {"tags": len(matched)}
+        for run in range(self.a.runs):
+            for tool in self.wan_tools(run):
+                d, src, dst = self.fresh_pair(tpl)
+                px = []
+                try:
+                    if "distinct" not in self.facts["5"]:
+                        self.facts["5"]["distinct"] = self.distinct_manifests(
+                            src, "python", report)
+                    px = self.wan_link(d, src, dst)
+                    argv, stdin = self.wan_cmd(tool, px[0], px[1], self.a.expr, tagfile,
+                                               os.path.join(d, "report.json"))
+                    for sc in ("5-cold", "5-warm"):
+                        if sc == "5-warm" and tool == "floor":
+                            argv.insert(1, "-w")
+                        r = measure(Result(sc, tool, run), argv, self.env, [src, dst],
+                                    self.logs, stdin)
+                        self.verify(r, dst, "mirror/python", report)
+                        self.add(r)
+                finally:
+                    for p in px:
+                        p.stop()
+                    self.drop(d, [src, dst])
+        if self.a.rate_mbit > 0:
+            self.wan_big()
+
+    def wan_big(self):
+        """Large layers through the capped link: the fraction of the cap."""
+        ntags, mib = (2, 32) if self.a.quick else (4, 64)
+        tags = ["3.12.%d" % i for i in range(ntags)]
+        tpl, report = self.seed("wanbig%d-%d" % (mib, ntags), tags, "python",
+                                ["--big-layer", str(mib * MIB), "--multiarch-every", "0",
+                                 "--alias-every", "0", "--oci-every", "0"])
+        tagfile = os.path.join(self.root, "tpl-wanbig%d-%d.tags" % (mib, ntags))
+        total = sum(os.path.getsize(os.path.join(dp, f))
+                    for dp, _, fs in os.walk(os.path.join(tpl, "docker/registry/v2/blobs"))
+                    for f in fs if f == "data")
+        self.facts["5-big"] = {"tags": ntags, "blob_bytes": total, "mib": mib,
+                               "rate": self.a.rate_mbit * 1e6}
+        for run in range(self.a.runs):
+            for tool in self.wan_tools(run):
+                if tool.startswith("tagmirror-j") and tool != "tagmirror-j%d" % max(
+                        self.a.wan_jobs):
+                    continue
+                d, src, dst = self.fresh_pair(tpl)
+                px = []
+                try:
+                    px = self.wan_link(d, src, dst)
+                    argv, stdin = self.wan_cmd(tool, px[0], px[1], ",".join(tags), tagfile,
+                                               os.path.join(d, "report.json"))
+                    r = measure(Result("5-big", tool, run), argv, self.env, [src, dst],
+                                self.logs, stdin)
+                    self.verify(r, dst, "mirror/python", report)
+                    self.add(r)
+                finally:
+                    for p in px:
+                        p.stop()
+                    self.drop(d, [src, dst])
+
+    # --- scenario 6: scale -----------------------------------------------------
+
+    def scale(self):
+        """A synthetic repository of N tags (small images, shared base and
+        version layers, every 5th an alias, no indexes), cold and warm, and
+        N/10 for comparison; then N in the TUI, its CPU from /proc."""
+        big = self.a.scale
+        for n in (big // 10, big):
+            tags = ["3.12.%d" % i for i in range(n)]
+            tpl, report = self.seed("scale%d" % n, tags, "python",
+                                    ["--multiarch-every", "0", "--jobs", "8"])
+            self.facts["6-%d" % n] = {"tags": n}
+            for run in range(self.a.runs):
+                d, src, dst = self.fresh_pair(tpl)
+                try:
+                    argv, _ = self.copy_cmd("tagmirror", src, dst, "*", self.a.jobs, None,
+                                            os.path.join(d, "report.json"))
+                    for sc in ("6-%d-cold" % n, "6-%d-warm" % n):
+                        r = measure(Result(sc, "tagmirror", run), argv, self.env,
+                                    [src, dst], self.logs)
+                        self.verify(r, dst, "mirror/python", report)
+                        self.add(r)
+                    if n == big and run == 0 and self.a.tui:
+                        self.tui_cpu(tpl, report, n)
+                finally:
+                    self.drop(d, [src, dst])
+
+    def tui_cpu(self, tpl, report, n):
+        """The interactive program mirroring n tags in a tmux pane: its CPU
+        (user + system, /proc) over the run, the whole process and its main
+        thread (the screen loop; the engine's workers are other threads)."""
+        d, src, dst = self.fresh_pair(tpl)
+        sock = "tm-bench-%d" % os.getpid()
+        tmux = ["tmux", "-L", sock, "-f", "/dev/null"]
+        res = Result("6-%d-tui" % n, "tagmirror", 0)
+        try:
+            cmd = " ".join("'%s'" % a for a in [
+                self.a.tagmirror, src.addr + "/python", dst.addr + "/mirror/python",
+                "--tags", "*", "--jobs", str(self.a.jobs), "--src-tls-verify=false",
+                "--dest-tls-verify=false", "--state-dir", os.path.join(d, "state")])
+            subprocess.run(tmux + ["new-session", "-d", "-x", "120", "-y", "40",
+                                   "cd '%s' && exec %s 2>'%s/tui.err'" % (d, cmd, d)],
+                           check=True, env=self.env)
+            pane = lambda: subprocess.run(tmux + ["capture-pane", "-p", "-t", "0"],
+                                          capture_output=True, text=True).stdout
+            pid = int(subprocess.run(tmux + ["list-panes", "-t", "0", "-F", "#{pane_pid}"],
+                                     capture_output=True, text=True).stdout.split()[0])
+            if not wait_until(120, lambda: "Matched {0:,} of {0:,}".format(n) in pane()):
+                res.ok, res.note = False, "no preview: " + pane()[-300:]
+                return
+            cpu0, main0, t0 = proc_cpu(pid), proc_cpu(pid, pid), time.monotonic()
+            subprocess.run(tmux + ["send-keys", "-t", "0", "C-r"], check=True)
+            done = wait_until(3600, lambda: "Done: every matched tag" in pane()
+                              or "some tags failed" in pane(), step=0.5)
+            res.wall = time.monotonic() - t0
+            res.cpu, res.main_cpu = proc_cpu(pid) - cpu0, proc_cpu(pid, pid) - main0
+            with open("/proc/%d/status" % pid) as f:
+                res.rss_kib = int(re.search(r"VmHWM:\s*(\d+)", f.read()).group(1))
+            if not done or "Done: every matched tag" not in pane():
+                res.ok, res.note = False, "the run did not finish: " + pane()[-300:]
+            self.verify(res, dst, "mirror/python", report)
+        finally:
+            subprocess.run(tmux + ["kill-server"], capture_output=True)
+            self.drop(d, [src, dst])
+            res.bytes = 0
+            self.add(res)
 
     # --- scenario 3 ----------------------------------------------------------
 
@@ -477,7 +711,6 @@ class Bench:
                         self.add(r)
                     finally:
                         self.drop(d, [src, dst])
-            shutil.rmtree(tpl, ignore_errors=True)
 
     # --- scenario 4 ----------------------------------------------------------
 
@@ -557,7 +790,7 @@ class Bench:
                     reg.stop()
         self.match_bench()
 
-    # --- scenario 5: a set of 4 repositories ----------------------------------
+    # --- scenario 7: a set of 4 repositories ----------------------------------
 
     # Two on one base layer (one --seed), as an org's images often are.
     SET_REPOS = (("lib/a", 1), ("lib/b", 1), ("org/c", 2), ("org/d", 3))
@@ -579,7 +812,7 @@ class Bench:
             die("seeding the set failed")
         finally:
             reg.stop()
-        log("scenario 5: 4 repositories of %d tags seeded in %.1f s" % (
+        log("scenario 7: 4 repositories of %d tags seeded in %.1f s" % (
             len(tags), time.monotonic() - t0))
         return storage, reports
 
@@ -594,7 +827,7 @@ class Bench:
     def set_run(self):
         n = 10 if self.a.quick else 40
         tpl, reports = self.seed_set(["1.%d" % i for i in range(n)])
-        self.facts["5"] = {"tags": n * len(self.SET_REPOS)}
+        self.facts["7"] = {"tags": n * len(self.SET_REPOS)}
         for run in range(self.a.runs):
             order = ["tagmirror", "skopeo"] if self.have_tm else ["skopeo"]
             for tool in (order if run % 2 == 0 else order[::-1]):
@@ -604,7 +837,7 @@ class Bench:
                     with open(yml, "w") as f:
                         f.write("%s:\n  tls-verify: false\n  images:\n" % src.addr +
                                 "".join("    %s: []\n" % r for r, _ in self.SET_REPOS))
-                    r = measure(Result("5", tool, run),
+                    r = measure(Result("7", tool, run),
                                 self.set_cmd(tool, yml, dst, os.path.join(d, "report.json")),
                                 self.env, [src, dst], self.logs)
                     for repo, _ in self.SET_REPOS:
@@ -646,6 +879,10 @@ class Bench:
         if "4" in s:
             self.listing()
         if "5" in s:
+            self.wan()
+        if "6" in s:
+            self.scale()
+        if "7" in s:
             self.set_run()
 
 
@@ -676,8 +913,30 @@ SCEN_TITLE = {
     "1": "1 python-like cold",
     "2": "2 warm re-run",
     "4": "4 list/preview",
-    "5": "5 set of 4 repositories",
+    "5-cold": "5 WAN cold",
+    "5-warm": "5 WAN warm",
+    "5-big": "5 WAN large blobs",
+    "7": "7 set of 4 repositories",
 }
+
+
+def title(sc):
+    if sc in SCEN_TITLE:
+        return SCEN_TITLE[sc]
+    if sc.startswith("2-"):
+        return "2 warm, each request +%s" % sc.split("-")[1]
+    if sc.startswith("3-"):
+        return "3 large blobs %s" % sc.split("-")[1]
+    _, n, kind = sc.split("-")
+    return "6 scale %s tags %s" % ("{:,}".format(int(n)), kind)
+
+
+def is_tm(tool):
+    return tool.startswith("tagmirror")
+
+
+def per(x, div):
+    return "-" if not div else fmt_s(x / div)
 
 
 def summarise(results, facts):
@@ -685,12 +944,16 @@ def summarise(results, facts):
     by = collections.defaultdict(list)
     for r in results:
         by[(r.scenario, r.tool)].append(r)
-    order = sorted({r.scenario for r in results}, key=lambda s: (s.split("-")[0],
-                   int(re.sub(r"\D", "", s.split("-")[1]) if "-" in s else 0)))
+    order, tools = [], []
+    for r in results:
+        order += [r.scenario] if r.scenario not in order else []
+        tools += [r.tool] if r.tool not in tools else []
+    tools.sort(key=lambda t: (TOOLS.index(t.split("-j")[0]), len(t), t))
+    order.sort(key=lambda s: s.split("-")[0])     # stable: run order within one
     stats, rows = {}, []
     for sc in order:
         stats[sc] = {}
-        for tool in TOOLS:
+        for tool in tools:
             rs = by.get((sc, tool))
             if not rs:
                 continue
@@ -706,24 +969,25 @@ def summarise(results, facts):
                 "bytes": med([r.bytes for r in use]),
                 "rss": max(r.rss_kib for r in use),
                 "cpu": med([r.cpu for r in use]),
+                "served": med([r.served for r in use]),
+                "pulls": med([r.pulls() for r in use]),
+                "main_cpu": med([r.main_cpu for r in use if r.main_cpu is not None]),
                 "notes": sorted({r.note for r in rs if r.note}),
             }
             stats[sc][tool] = st
-        tm, sk, fl = (stats[sc].get(t) for t in TOOLS)
-        for tool in TOOLS:
+        sk, fl = stats[sc].get("skopeo"), stats[sc].get("floor")
+        for tool in tools:
             st = stats[sc].get(tool)
             if st is None:
                 continue
-            title = SCEN_TITLE.get(sc) or (
-                "2 warm, each request +%s" % sc.split("-")[1] if sc.startswith("2-")
-                else "3 large blobs %s" % sc.split("-")[1])
             rows.append([
-                title, tool,
+                title(sc), tool,
                 "%s (%s-%s)" % (fmt_s(st["wall"]), fmt_s(st["wmin"]), fmt_s(st["wmax"])),
-                "%d" % st["req"], fmt_bytes(st["bytes"]), "%.1f MiB" % (st["rss"] / 1024),
-                fmt_s(st["cpu"]),
-                fmt_ratio(st["wall"], sk and sk["wall"]) if tool == "tagmirror" else "",
-                fmt_ratio(st["wall"], fl and fl["wall"]) if tool == "tagmirror" else "",
+                "%d" % st["req"], "%d" % st["pulls"], fmt_bytes(st["bytes"]),
+                "%.1f MiB" % (st["rss"] / 1024), fmt_s(st["cpu"]),
+                per(st["cpu"], st["served"] / (1 << 30)), per(st["cpu"], st["req"] / 1000),
+                fmt_ratio(st["wall"], sk and sk["wall"]) if is_tm(tool) else "",
+                fmt_ratio(st["wall"], fl and fl["wall"]) if is_tm(tool) else "",
                 "%d/%d" % (st["n"] - st["failed"], st["n"]),
             ])
     return rows, stats
@@ -735,12 +999,13 @@ def md_table(head, rows):
     return "\n".join(out)
 
 
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
 def targets(stats, facts):
     """One line per target of issue #6: measured value and verdict."""
     lines = []
-
-    def verdict(ok):
-        return "**met**" if ok else "**missed**"
 
     s1 = stats.get("1", {})
     tm, sk, fl = (s1.get(t) for t in TOOLS)
@@ -797,19 +1062,90 @@ def targets(stats, facts):
                          facts["4"]["tags"], tm["wall"], fl["wall"], tm["wall"] / fl["wall"],
                          verdict(tm["wall"] / fl["wall"] <= 1.25), fmt_s(sk and sk["wall"]),
                          tm["req"]))
-    s5 = stats.get("5", {})
-    tm, sk = s5.get("tagmirror"), s5.get("skopeo")
+    s7 = stats.get("7", {})
+    tm, sk = s7.get("tagmirror"), s7.get("skopeo")
     if tm and sk:
-        lines.append("- scenario 5: a set of 4 repositories (%d tags) from one skopeo sync YAML: "
+        lines.append("- scenario 7: a set of 4 repositories (%d tags) from one skopeo sync YAML: "
                      "tagmirror sync --src yaml %.1fx faster than skopeo sync --src yaml; "
                      "%d blob requests (GETs and uploads) against %d" % (
-                         facts["5"]["tags"], sk["wall"] / tm["wall"], tm["blobreq"],
+                         facts["7"]["tags"], sk["wall"] / tm["wall"], tm["blobreq"],
                          sk["blobreq"]))
+    lines += wan_targets(stats, facts) + scale_targets(stats, facts)
     if "4" in facts:
         m = facts["4"].get("match", "-")
         med_ms = re.search(r"median ([\d.]+) ms", m)
         lines.append("- scenario 4: matching 100,000 tags (target < 100 ms)%s: %s" % (
             " " + verdict(float(med_ms.group(1)) < 100) if med_ms else "", m))
+    return lines
+
+
+def wan_targets(stats, facts):
+    """Issue #17's targets across the WAN link (scenario 5)."""
+    lines = []
+    cold, warm = stats.get("5-cold", {}), stats.get("5-warm", {})
+    sk, fl, wsk = cold.get("skopeo"), cold.get("floor"), warm.get("skopeo")
+    want = facts.get("5", {}).get("distinct")
+    for tool in (t for t in cold if is_tm(t)):
+        tm, wtm = cold[tool], warm.get(tool)
+        if sk and fl:
+            lines.append("- scenario 5 cold, %s: %.1fx faster than skopeo sync (target >= 8x) "
+                         "%s; %.2fx the floor (target <= 1.05) %s" % (
+                             tool, sk["wall"] / tm["wall"], verdict(sk["wall"] / tm["wall"] >= 8),
+                             tm["wall"] / fl["wall"], verdict(tm["wall"] / fl["wall"] <= 1.05)))
+        if wtm and wsk:
+            lines.append("- scenario 5 warm, %s: %.1fx faster than skopeo sync (target >= 30x) "
+                         "%s" % (tool, wsk["wall"] / wtm["wall"],
+                                 verdict(wsk["wall"] / wtm["wall"] >= 30)))
+        if want and wtm:
+            lines.append("- pull budget, %s: %d manifest GETs cold for %d distinct manifests "
+                         "the destination lacks %s, %d warm (target 0) %s; skopeo %s cold, "
+                         "%s warm" % (
+                             tool, tm["pulls"], want, verdict(tm["pulls"] <= want),
+                             wtm["pulls"], verdict(wtm["pulls"] == 0),
+                             sk and "%d" % sk["pulls"], wsk and "%d" % wsk["pulls"]))
+    big = stats.get("5-big", {})
+    if big and "5-big" in facts:
+        cap = facts["5-big"]["rate"]
+        for tool, st in big.items():
+            frac = facts["5-big"]["blob_bytes"] * 8 / st["wall"] / cap
+            lines.append("- scenario 5 large blobs, %s: %.0f Mbit/s of the %.0f Mbit/s cap: "
+                         "%.0f%%%s" % (tool, frac * cap / 1e6, cap / 1e6, 100 * frac,
+                                       " (target >= 95%%) %s" % verdict(frac >= 0.95)
+                                       if is_tm(tool) else ""))
+    return lines
+
+
+def scale_targets(stats, facts):
+    """Issue #17's targets at scale (scenario 6)."""
+    lines = []
+    ns = sorted(int(k.split("-")[1]) for k in facts if k.startswith("6-"))
+    if len(ns) == 2:
+        small, big = ns
+        for kind in ("cold", "warm"):
+            a = stats.get("6-%d-%s" % (small, kind), {}).get("tagmirror")
+            b = stats.get("6-%d-%s" % (big, kind), {}).get("tagmirror")
+            if a and b:
+                ratio = (b["wall"] / big) / (a["wall"] / small)
+                lines.append("- scenario 6 %s: %.2f ms per tag at %d tags, %.2f ms at %d: "
+                             "%.2fx (target <= 1.2x) %s; CPU %.2f ms per tag against %.2f" % (
+                                 kind, 1000 * b["wall"] / big, big, 1000 * a["wall"] / small,
+                                 small, ratio, verdict(ratio <= 1.2), 1000 * b["cpu"] / big,
+                                 1000 * a["cpu"] / small))
+        rss = max((stats.get("6-%d-%s" % (big, k), {}).get("tagmirror") or {"rss": 0})["rss"]
+                  for k in ("cold", "warm", "tui"))
+        if rss:
+            lines.append("- scenario 6: peak RSS at %d tags %.1f MiB (target < 64 MiB) %s" % (
+                big, rss / 1024, verdict(rss < 64 * 1024)))
+        tui = stats.get("6-%d-tui" % big, {}).get("tagmirror")
+        cold = stats.get("6-%d-cold" % big, {}).get("tagmirror")
+        if tui and tui["main_cpu"] is not None:
+            own = tui["main_cpu"] / tui["wall"]
+            lines.append("- scenario 6: the TUI mirroring %d tags: its screen thread used "
+                         "%.1f%% of a core (target < 10%%) %s; the whole process %.2f s of "
+                         "CPU in %.1f s%s" % (
+                             big, 100 * own, verdict(own < 0.10), tui["cpu"], tui["wall"],
+                             "; the headless run %.2f s in %.1f s" % (cold["cpu"], cold["wall"])
+                             if cold else ""))
     return lines
 
 
@@ -843,8 +1179,9 @@ def loadavg():
 
 def render(a, results, facts, started, load0):
     rows, stats = summarise(results, facts)
-    head = ["scenario", "tool", "wall s, median (min-max)", "requests", "bytes moved",
-            "peak RSS", "CPU s", "tm/skopeo", "tm/floor", "ok runs"]
+    head = ["scenario", "tool", "wall s, median (min-max)", "requests", "manifest GETs",
+            "bytes moved", "peak RSS", "CPU s", "CPU s/GiB", "CPU s/1k req", "tm/skopeo",
+            "tm/floor", "ok runs"]
     tmv = "?"
     try:
         tmv = subprocess.run([a.tagmirror, "--version"], capture_output=True, text=True,
@@ -863,16 +1200,18 @@ def render(a, results, facts, started, load0):
         pass
     lines = [
         "Measured %s with `%s` (%d runs each, alternating, medians; "
-        "jobs %d for scenarios 1-2, 16 for 3; %s)." % (
+        "jobs %d for scenarios 1-2 and 6, 16 for 3; scenario 5: link %g ms round trip, "
+        "%g Mbit/s each way per registry, tagmirror jobs %s, floor jobs %d%s; %s)." % (
             time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
             " ".join(["sh bench/run.sh"] + a.argv),
-            a.runs, a.jobs,
+            a.runs, a.jobs, a.rtt_ms, a.rate_mbit, ",".join(map(str, a.wan_jobs)),
+            a.floor_jobs, ", source announcing a pull budget" if a.hub else "",
             "own network namespace: bytes are exact" if os.environ.get("BENCH_NETNS") == "1"
             else "shared loopback: bytes include other traffic"),
         "",
         "- tagmirror: %s, tree %s" % (tmv, commit),
         "- load average (1, 5, 15 min) at start: %s; at end: %s" % (load0, loadavg()),
-    ] + machine() + ["", md_table(head, rows), "", "Targets of issue #6:", ""]
+    ] + machine() + ["", md_table(head, rows), "", "Targets of issues #6 and #17:", ""]
     lines += targets(stats, facts) or ["- (no target measurable in this run)"]
     notes = sorted({"%s %s: %s" % (r.scenario, r.tool, r.note) for r in results if r.note})
     if notes:
@@ -900,10 +1239,22 @@ def main(argv):
     p = argparse.ArgumentParser(prog="bench/run.sh")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--runs", type=int)
-    p.add_argument("--scenario", default="1,2,3,4,5")
+    p.add_argument("--scenario", default="1,2,3,4,5,6,7")
     p.add_argument("--jobs", type=int, default=8)
     p.add_argument("--delay-ms", type=int, default=20,
                    help="scenario 2 again with each request held this long (0: skip)")
+    p.add_argument("--rtt-ms", type=float, default=50,
+                   help="scenario 5: round trip per request and connection")
+    p.add_argument("--rate-mbit", type=float, default=200,
+                   help="scenario 5: bandwidth per registry and direction (0: none)")
+    p.add_argument("--wan-jobs", help="scenario 5: tagmirror's --jobs, a list (8,16,32)")
+    p.add_argument("--floor-jobs", type=int, default=16, help="scenario 5: the floor's")
+    p.add_argument("--no-hub", dest="hub", action="store_false",
+                   help="scenario 5: the source does not announce a pull budget")
+    p.add_argument("--scale", type=int, help="scenario 6: tags (10000; 2000 with --quick)")
+    p.add_argument("--no-tui", dest="tui", action="store_false",
+                   help="scenario 6: skip the run in the TUI")
+    p.add_argument("--cache", default="", help="keep seeded templates here across runs")
     p.add_argument("--results", help="write the table into this RESULTS.md")
     p.add_argument("--work", required=True)
     p.add_argument("--srcdir", required=True)
@@ -917,8 +1268,14 @@ def main(argv):
     a.argv = a.argv.split()
     a.runs = a.runs or (1 if a.quick else 5)
     a.scenarios = set(a.scenario.split(","))
-    if not a.scenarios <= {"1", "2", "3", "4", "5"} or a.runs < 1:
-        p.error("--scenario takes a list of 1,2,3,4,5; --runs a positive number")
+    if not a.scenarios <= set("1234567") or a.runs < 1:
+        p.error("--scenario takes a list of 1,2,3,4,5,6,7; --runs a positive number")
+    try:
+        a.wan_jobs = [int(j) for j in (a.wan_jobs or ("16" if a.quick else "8,16,32"))
+                      .split(",")]
+    except ValueError:
+        p.error("--wan-jobs takes a list of numbers")
+    a.scale = a.scale or (2000 if a.quick else 10000)
     a.seed_py = os.path.join(a.srcdir, "tests", "bed", "seed.py")
     a.faultproxy = os.path.join(a.srcdir, "tests", "bed", "faultproxy.py")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -1,13 +1,15 @@
 #!/bin/sh
-# tagmirror against skopeo sync and the floor copier (issue #6).
+# tagmirror against skopeo sync and the floor copier (issues #6 and #17).
 #
-#   sh bench/run.sh [--quick] [--runs N] [--scenario 1,2,3,4,5] [--jobs N]
-#                   [--results FILE]
+#   sh bench/run.sh [--quick] [--runs N] [--scenario 1,2,3,4,5,6,7] [--jobs N]
+#                   [--rtt-ms MS] [--rate-mbit MBIT] [--wan-jobs 8,16,32]
+#                   [--scale N] [--no-tui] [--cache DIR] [--results FILE]
 #
 # Installs what is missing (setup.sh), builds tagmirror and bench/floor.c,
 # then runs bench/bench.py inside a private network namespace, so the
 # loopback byte counters see only the bench's own traffic.  Every registry
 # listens on 127.0.0.1 with storage under one temp dir removed at exit.
+# Seeded templates are kept in $XDG_CACHE_HOME/tagmirror-bench (--cache).
 # A full run writes its table into bench/RESULTS.md; --quick only prints.
 # Not part of `make check`.  See bench/README.md.
 set -eu
@@ -17,16 +19,19 @@ cd "$top"
 orig="$*"
 quick=0
 results=""
+cache=""
 for a in "$@"; do
 	case "$a" in
 	--quick) quick=1 ;;
 	--results|--results=*) results=given ;;
+	--cache|--cache=*) cache=given ;;
 	-h|--help)
-		sed -n '2,12s/^# \{0,1\}//p' "$0"
+		sed -n '2,15s/^# \{0,1\}//p' "$0"
 		exit 0 ;;
 	esac
 done
 [ $quick = 0 ] && [ -z "$results" ] && set -- "$@" --results "$top/bench/RESULTS.md"
+[ -z "$cache" ] && set -- "$@" --cache "${XDG_CACHE_HOME:-$HOME/.cache}/tagmirror-bench"
 
 if [ "${BENCH_NO_SETUP:-}" != 1 ]; then
 	sh ./setup.sh

@@ -26,11 +26,17 @@ struct run {
 	size_t			 rb_done;
 	size_t			 rb_restore, rb_remove;	/* what it set out to do */
 	struct tm_err		 run_err, rb_err;
-	/* speed: sampled every half second */
+	/*
+	 * Speed, sampled every half second: per tag only for the tags in
+	 * flight (hot: those an event named since, kept while copying), so
+	 * a sample costs the jobs running, not the whole list.
+	 */
 	double			 t_sample, rate, paused_until;
 	int64_t			 b_sample;
 	double			*tag_rate;
 	int64_t			*tag_bytes;
+	unsigned char		*is_hot;
+	size_t			*hot, nhot;
 	size_t			 ntrack;
 	char			 report[4096];
 	char			 report_err[512];
@@ -100,6 +106,8 @@ run_free(struct run *r)
 		evq_free(r->q);
 	free(r->tag_rate);
 	free(r->tag_bytes);
+	free(r->is_hot);
+	free(r->hot);
 	free(r);
 }
 
@@ -143,8 +151,10 @@ run_rollback_info(const struct run *r, struct mirror_rollback_info *rb)
 static void
 track(struct run *r, size_t n)
 {
-	double	*nr;
-	int64_t	*nb;
+	double		*nr;
+	int64_t		*nb;
+	unsigned char	*nf;
+	size_t		*nh;
 
 	if (n <= r->ntrack)
 		return;
@@ -154,9 +164,27 @@ track(struct run *r, size_t n)
 	if ((nb = realloc(r->tag_bytes, n * sizeof *nb)) == NULL)
 		return;
 	r->tag_bytes = nb;
+	if ((nf = realloc(r->is_hot, n)) == NULL)
+		return;
+	r->is_hot = nf;
+	if ((nh = realloc(r->hot, n * sizeof *nh)) == NULL)
+		return;
+	r->hot = nh;
 	memset(nr + r->ntrack, 0, (n - r->ntrack) * sizeof *nr);
 	memset(nb + r->ntrack, 0, (n - r->ntrack) * sizeof *nb);
+	memset(nf + r->ntrack, 0, n - r->ntrack);
 	r->ntrack = n;
+}
+
+/* Tag i is in flight: sample its speed from the next tick on. */
+static void
+heat(struct run *r, size_t i)
+{
+	track(r, i + 1);
+	if (i >= r->ntrack || r->is_hot[i])
+		return;
+	r->is_hot[i] = 1;
+	r->hot[r->nhot++] = i;
 }
 
 int
@@ -220,7 +248,9 @@ run_events(struct run *r)
 				break;
 			case MEV_TAG:
 			case MEV_PROGRESS:
-				track(r, ev[i].tag + 1);
+				if (ev[i].state == TAG_COPYING ||
+				    ev[i].state == TAG_PUSHING)
+					heat(r, ev[i].tag);
 				break;
 			case MEV_PAUSED:
 				r->paused_until = ev[i].wait > 0 ?
@@ -253,30 +283,47 @@ smooth(double old, double inst, double keep)
 	return old == 0 ? inst : keep * old + (1 - keep) * inst;
 }
 
+/*
+ * The hot tags' speeds; a tag no longer in flight leaves the list with
+ * speed 0.  A retry starts its bytes again: no negative sample.
+ */
+static void
+sample_tags(struct run *r, double dt)
+{
+	struct mirror_tag_info	 ti;
+	size_t			 k, keep = 0, i;
+	int64_t			 d;
+
+	for (k = 0; k < r->nhot; k++) {
+		i = r->hot[k];
+		if (mirror_tag_info(r->m, i, &ti) == -1)
+			ti.state = TAG_QUEUED;
+		d = ti.bytes_done - r->tag_bytes[i];
+		r->tag_bytes[i] = ti.bytes_done;
+		if (ti.state != TAG_COPYING && ti.state != TAG_PUSHING) {
+			r->tag_rate[i] = 0;
+			r->is_hot[i] = 0;
+			continue;
+		}
+		r->tag_rate[i] = smooth(r->tag_rate[i],
+		    (double)(d > 0 ? d : 0) / dt, 0.6);
+		r->hot[keep++] = i;
+	}
+	r->nhot = keep;
+}
+
 int
 run_tick(struct run *r)
 {
 	struct mirror_totals	 t;
-	struct mirror_tag_info	 ti;
 	double			 now = tm_now(), dt = now - r->t_sample;
-	size_t			 i;
 
 	if (r->phase != RP_RUNNING || dt < 0.5)
 		return 0;
 	mirror_totals(r->m, &t);
 	r->rate = smooth(r->rate, (double)(t.bytes_done - r->b_sample) / dt, 0.7);
 	r->b_sample = t.bytes_done;
-	track(r, t.tags);
-	for (i = 0; i < r->ntrack && i < t.tags; i++) {
-		if (mirror_tag_info(r->m, i, &ti) == -1)
-			break;
-		if (ti.state != TAG_COPYING && ti.state != TAG_PUSHING)
-			r->tag_rate[i] = 0;
-		else
-			r->tag_rate[i] = smooth(r->tag_rate[i],
-			    (double)(ti.bytes_done - r->tag_bytes[i]) / dt, 0.6);
-		r->tag_bytes[i] = ti.bytes_done;
-	}
+	sample_tags(r, dt);
 	r->t_sample = now;
 	return D_DRAW;
 }

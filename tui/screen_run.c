@@ -23,11 +23,30 @@ static struct {
 	struct filter	 f;
 } rs;
 
+/* Whether tag i passes the filters (asked only while one is set). */
+static int
+shown(const struct run *r, size_t i)
+{
+	struct mirror_tag_info	ti;
+
+	if (run_tag_info(r, i, &ti) == -1)
+		return 0;
+	if (rs.failed_only && ti.state != TAG_FAILED &&
+	    ti.state != TAG_CONFLICT && ti.state != TAG_RETRYING)
+		return 0;
+	return filter_keeps(&rs.f, ti.name);
+}
+
+/*
+ * Unfiltered, every tag is shown and no tag is asked about: the rows on
+ * screen are, when drawn.  A draw then costs what the screen holds, not
+ * the whole list (10,000 tags: 10,000 copies under the engine's lock).
+ */
 static void
 collect(const struct run *r)
 {
-	struct mirror_tag_info	ti;
-	size_t			n = run_tag_count(r), i, *nv;
+	size_t	n = run_tag_count(r), i, *nv;
+	int	filtered = rs.failed_only || filter_on(&rs.f);
 
 	if (n > rs.cap) {
 		if ((nv = realloc(rs.vis, n * sizeof *nv)) == NULL)
@@ -36,16 +55,9 @@ collect(const struct run *r)
 		rs.cap = n;
 	}
 	rs.nvis = 0;
-	for (i = 0; i < n; i++) {
-		if (run_tag_info(r, i, &ti) == -1)
-			break;
-		if (rs.failed_only && ti.state != TAG_FAILED &&
-		    ti.state != TAG_CONFLICT && ti.state != TAG_RETRYING)
-			continue;
-		if (!filter_keeps(&rs.f, ti.name))
-			continue;
-		rs.vis[rs.nvis++] = i;
-	}
+	for (i = 0; i < n; i++)
+		if (!filtered || shown(r, i))
+			rs.vis[rs.nvis++] = i;
 	if (rs.sel >= rs.nvis)
 		rs.sel = rs.nvis > 0 ? rs.nvis - 1 : 0;
 }

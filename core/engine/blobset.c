@@ -20,14 +20,19 @@
 
 enum bs_state { BS_PENDING, BS_OK, BS_BAD };
 
+/*
+ * One per blob and manifest of the run (3 a tag at 10,000 small tags):
+ * what only some entries need is allocated apart, so an entry is its key
+ * and a few words, not a 700-byte error and a media type each.
+ */
 struct bs_entry {
 	struct bs_entry	*next;
 	enum bs_state	 state;
-	struct tm_err	 err;		/* when BS_BAD */
-	char		 digest[BS_KEY_MAX + 1];
+	struct tm_err	*err;		/* when BS_BAD; NULL: out of memory */
 	char		*data;		/* blobset_keep */
+	char		*type;		/* with data */
 	size_t		 len;
-	char		 type[128];
+	char		 digest[BS_KEY_MAX + 1];
 };
 
 struct blobset {
@@ -61,7 +66,9 @@ blobset_free(struct blobset *s)
 	for (i = 0; i < BS_BUCKETS; i++)
 		for (e = s->bucket[i]; e != NULL; e = next) {
 			next = e->next;
+			free(e->err);
 			free(e->data);
+			free(e->type);
 			free(e);
 		}
 	pthread_cond_destroy(&s->changed);
@@ -91,6 +98,18 @@ lookup(struct blobset *s, const char *digest)
 	return NULL;
 }
 
+/* Failed this round: the claim shares the reason. */
+static void
+failed_as(const struct bs_entry *e, struct tm_err *err)
+{
+	if (e->err != NULL)
+		*err = *e->err;
+	else {
+		tm_err_clear(err);
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+	}
+}
+
 enum bs_claim
 blobset_claim(struct blobset *s, const char *digest, const atomic_int *cancel,
     struct tm_err *err)
@@ -104,8 +123,7 @@ blobset_claim(struct blobset *s, const char *digest, const atomic_int *cancel,
 	for (;;) {
 		if ((e = lookup(s, digest)) == NULL || e->state == BS_BAD) {
 			if (e != NULL && (cancel == NULL || !*cancel)) {
-				/* Failed this round: share the reason. */
-				*err = e->err;
+				failed_as(e, err);
 				rc = BS_FAILED;
 				break;
 			}
@@ -165,7 +183,8 @@ blobset_finish(struct blobset *s, const char *digest, const struct tm_err *err)
 			s->done++;
 		} else {
 			e->state = BS_BAD;
-			e->err = *err;
+			if ((e->err = malloc(sizeof *e->err)) != NULL)
+				*e->err = *err;
 		}
 	}
 	pthread_cond_broadcast(&s->changed);
@@ -184,7 +203,9 @@ blobset_forget_failures(struct blobset *s)
 			if (e->state == BS_BAD) {
 				*pp = e->next;
 				s->data_total -= e->len;
+				free(e->err);
 				free(e->data);
+				free(e->type);
 				free(e);
 			} else
 				pp = &e->next;
@@ -212,11 +233,15 @@ blobset_keep(struct blobset *s, const char *key, const void *data, size_t len,
 	pthread_mutex_lock(&s->lock);
 	if ((e = lookup(s, key)) != NULL && e->data == NULL &&
 	    s->data_total + len <= BS_DATA_MAX &&
-	    (e->data = malloc(len > 0 ? len : 1)) != NULL) {
-		memcpy(e->data, data, len);
-		e->len = len;
-		snprintf(e->type, sizeof e->type, "%s", type);
-		s->data_total += len;
+	    (e->type = strdup(type)) != NULL) {
+		if ((e->data = malloc(len > 0 ? len : 1)) == NULL) {
+			free(e->type);
+			e->type = NULL;
+		} else {
+			memcpy(e->data, data, len);
+			e->len = len;
+			s->data_total += len;
+		}
 	}
 	pthread_mutex_unlock(&s->lock);
 }

@@ -50,6 +50,47 @@ class RuleError(Exception):
     pass
 
 
+class Bucket:
+    """A token bucket shared by every connection: one direction of a link
+    of rate bytes/s.  Each piece reserves its transmission time on a
+    virtual clock; idle time earns at most BURST seconds of credit."""
+
+    BURST = 0.02
+
+    def __init__(self, rate):
+        self.rate = rate
+        self.lock = threading.Lock()
+        self.clock = 0.0
+
+    def take(self, n):
+        with self.lock:
+            now = time.monotonic()
+            self.clock = max(self.clock, now - self.BURST) + n / self.rate
+            wait = self.clock - now
+        if wait > 0:
+            time.sleep(wait)
+
+
+class Link:
+    """The network between client and registry (--rtt, --rate): a round
+    trip per request and per new connection (the TCP handshake), and a
+    bandwidth cap per direction shared by all connections."""
+
+    def __init__(self, rtt_ms, rate_mbit):
+        self.rtt = rtt_ms / 1000.0
+        rate = rate_mbit * 1e6 / 8
+        self.up = Bucket(rate) if rate > 0 else None
+        self.down = Bucket(rate) if rate > 0 else None
+
+    def round_trip(self):
+        if self.rtt > 0:
+            time.sleep(self.rtt)
+
+    def send(self, bucket, n):
+        if bucket is not None and n:
+            bucket.take(n)
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, "%s: error: %s\n" % (self.prog, message))
@@ -152,6 +193,7 @@ class State:
         if u.scheme == "https":
             self.up_ctx = ssl.create_default_context(cafile=opts.upstream_cacert)
         self.base = None        # our own scheme://host:port, set once bound
+        self.link = Link(opts.rtt, opts.rate)
 
     def upload_state(self, target):
         """The target to send: for an upload a keeping cut broke, with the
@@ -277,6 +319,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def handle(self):
         try:
+            self.server.state.link.round_trip()
             super().handle()
         except (OSError, ValueError, Abort, http.client.HTTPException):
             pass
@@ -293,6 +336,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.control()
             return
         try:
+            st.link.round_trip()
             self.serve()
         finally:
             if self.status:
@@ -681,6 +725,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 up.endheaders()
                 for piece in self.body_upto(at):
                     sent_body = True
+                    st.link.send(st.link.up, len(piece))
                     if kind == "chunked":
                         up.send(b"%x\r\n%s\r\n" % (len(piece), piece))
                     else:
@@ -800,6 +845,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def frame(self, piece, chunked):
         if not piece:
             return
+        link = self.server.state.link
+        link.send(link.down, len(piece))
         if chunked:
             self.write(b"%x\r\n%s\r\n" % (len(piece), piece))
         else:
@@ -863,7 +910,13 @@ def parse_args(argv):
                    help="emulate the OCI 1.1 referrers API, PAGE entries a page")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
+    p.add_argument("--rtt", type=float, default=0, metavar="MS",
+                   help="add a round trip of MS ms to every request and new connection")
+    p.add_argument("--rate", type=float, default=0, metavar="MBIT",
+                   help="cap body bytes to MBIT Mbit/s per direction, shared (0: no cap)")
     a = p.parse_args(argv)
+    if a.rtt < 0 or a.rate < 0:
+        p.error("--rtt and --rate take a number >= 0")
     if bool(a.tls_cert) != bool(a.tls_key):
         p.error("--tls-cert and --tls-key go together")
     if a.bearer_user is not None and not a.bearer_password_env:

@@ -255,8 +255,36 @@ proxy_start dead "http://127.0.0.1:1"
 is "$(get "$dead_url/v2/")" 502 "an unreachable upstream is a 502"
 like "$(cat "$TMPD/body")" '"code": "UNAVAILABLE"' "...with a registry-style error"
 
+# --- a WAN link: --rtt MS and --rate MBIT -------------------------------------------
+# Only lower bounds: sleeps make them exact, load can only add time.
+proxy_start w "$up_url" --rtt 150 --rate 40
+ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'; }
+t=$(ms "$(curl -s -o /dev/null -w '%{time_total}' "$w_url/v2/")")
+ok "--rtt: a request on a new connection waits the handshake and its round trip ($t ms >= 300)" \
+	test "$t" -ge 300
+t=$(ms "$(curl -s -o /dev/null -o /dev/null -w '%{time_total}\n' "$w_url/v2/" "$w_url/v2/" | tail -1)")
+ok "...a second request on the kept-alive connection one round trip ($t ms >= 150)" test "$t" -ge 150
+ok "...and not the handshake again ($t ms < 300)" test "$t" -lt 300
+# 40 Mbit/s = 5 MB/s: the 2 MB layer takes 0.4 s less 20 ms of burst.
+t=$(ms "$(curl -sS -o "$TMPD/wan" -w '%{time_starttransfer} %{time_total}' "$w_url/v2/lib/app/blobs/$big" |
+	awk '{ print $2 - $1 }')")
+ok "--rate: a 2 MB body at 40 Mbit/s takes $t ms (>= 370)" test "$t" -ge 370
+is "sha256:$(sha256sum <"$TMPD/wan" | cut -d' ' -f1)" "$big" "...and arrives intact"
+t0=$(date +%s%N)
+curl -sS -o /dev/null "$w_url/v2/lib/app/blobs/$big" & w1=$!
+curl -sS -o /dev/null "$w_url/v2/lib/app/blobs/$big"
+wait "$w1"
+t=$(( ($(date +%s%N) - t0) / 1000000 ))
+ok "...two at once share the cap: 4 MB in $t ms (>= 1000 with the round trips)" test "$t" -ge 1000
+get "$w_url/v2/lib/app/blobs/uploads/" -X POST >/dev/null
+t=$(ms "$(curl -s -o /dev/null -w '%{time_total}' -X PUT -H "$OCTET" --data-binary @"$TMPD/blob" \
+	"$(hdr Location)&digest=$bd")")
+ok "...uploads are capped too: 3 MB in $t ms (>= 880)" test "$t" -ge 880
+nok "a negative --rtt is refused" tm_python "$TM_BED/faultproxy.py" --upstream "$up_url" \
+	--port-file "$TMPD/neg.port" --rtt -1
+
 # --- quiet, no secrets, clean stop ------------------------------------------------
-is "$(cat "$p_dir/stderr" "$b_dir/stderr" "$c_dir/stderr" "$t_dir/stderr")" "" \
+is "$(cat "$p_dir/stderr" "$b_dir/stderr" "$c_dir/stderr" "$t_dir/stderr" "$w_dir/stderr")" "" \
 	"the proxies wrote nothing to stderr"
 assert_no_secret "$TMPD"/proxy-*/ "$TMPD/pushed.err"
 gone() { ! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1" | cut -c1)" = Z ]; }
