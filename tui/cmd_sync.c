@@ -84,7 +84,7 @@ struct run {
 	size_t			 njobs, capjobs;
 	struct mirror_share	*share;
 	cJSON			*report;	/* the "mirrors" array */
-	int			 worst;		/* rank, see rank() */
+	int			 worst;		/* mirror_status_severity() */
 	sigset_t		 sigs;
 	int			 cancelled;
 };
@@ -166,24 +166,6 @@ parse(struct opts *o, int argc, char **argv)
 	o->file = pos[0];
 	o->dest = o->skopeo ? pos[1] : NULL;
 	return 0;
-}
-
-/* Severity: the exit status is the worst mirror's. */
-static int
-rank(enum mirror_status s)
-{
-	switch (s) {
-	case MIRROR_SUCCESS:
-		return 0;
-	case MIRROR_ROLLED_BACK:
-		return 1;
-	case MIRROR_PARTIAL:
-		return 2;
-	case MIRROR_CANCELLED:
-		return 4;
-	default:
-		return 3;
-	}
 }
 
 static int
@@ -434,8 +416,8 @@ not_run(struct run *r, struct job *j, enum mirror_status st,
 	printf("%s -> %s: %s: %s\n", j->src != NULL ? j->src : "?",
 	    j->dst != NULL ? j->dst : "?", mirror_status_name(st), reason);
 	section(j, mirror_status_name(st), err, NULL);
-	if (rank(st) > r->worst)
-		r->worst = rank(st);
+	if (mirror_status_severity(st) > r->worst)
+		r->worst = mirror_status_severity(st);
 }
 
 /* The summary line, the failed tags, the section. */
@@ -465,8 +447,8 @@ record(struct run *r, struct job *j, struct mirror *m, enum mirror_status st)
 	    text != NULL ? cJSON_Parse(text) : NULL);
 	free(text);
 	mirror_snapshot_free(&snap);
-	if (rank(st) > r->worst)
-		r->worst = rank(st);
+	if (mirror_status_severity(st) > r->worst)
+		r->worst = mirror_status_severity(st);
 }
 
 /* Start job j's mirror on the share: 1 it runs, 0 it never will. */

@@ -24,6 +24,17 @@ struct entry {
 	int		 marked;
 	struct preview	*pv;
 	struct run	*run;
+	struct mirror_share *share;	/* of its run's set run, NULL before */
+};
+
+/*
+ * The mirrors started together run as one set run (mirror_share.h): one
+ * pool over them all, fair, one set journal, cross-repository mounts.  A
+ * set run ends (its journal's end record) once none of them is busy.
+ */
+struct set_run {
+	struct mirror_share	*share;
+	int			 ended;
 };
 
 /* The set's defaults (docs/mirrorset.md); strings owned. */
@@ -37,6 +48,8 @@ struct mirrors {
 	struct set_defaults		 d;
 	struct entry			*e;
 	size_t				 n, cap;
+	struct set_run			*runs;
+	size_t				 nruns;
 };
 
 static char *
@@ -117,12 +130,72 @@ entries_free(struct mirrors *s)
 	s->n = s->cap = 0;
 }
 
+/* A new set run's share, kept until the model goes.  NULL with err. */
+static struct mirror_share *
+set_run_new(struct mirrors *s, struct tm_err *err)
+{
+	struct set_run	*v;
+	unsigned	 jobs = (unsigned)(s->d.jobs > 0 ? s->d.jobs : s->base->jobs);
+
+	if ((v = reallocarray(s->runs, s->nruns + 1, sizeof *v)) == NULL) {
+		tm_err_set(err, TM_CAT_IO, "out of memory");
+		return NULL;
+	}
+	s->runs = v;
+	if ((v[s->nruns].share = mirror_share_new(jobs, s->base->state_dir,
+	    err)) == NULL)
+		return NULL;
+	v[s->nruns].ended = 0;
+	return v[s->nruns++].share;
+}
+
+/* End the set runs none of whose mirrors is busy (all: even those), with
+ * their worst mirror's status. */
+static void
+set_runs_end(struct mirrors *s, int all)
+{
+	struct run_view		v;
+	struct tm_err		err;
+	enum mirror_status	worst;
+	size_t			k, i;
+	int			busy;
+
+	for (k = 0; k < s->nruns; k++) {
+		if (s->runs[k].ended)
+			continue;
+		worst = MIRROR_SUCCESS;
+		busy = 0;
+		for (i = 0; i < s->n; i++) {
+			if (s->e[i].share != s->runs[k].share || s->e[i].run == NULL)
+				continue;
+			busy |= run_busy(s->e[i].run);
+			run_view(s->e[i].run, &v);
+			if (mirror_status_severity(v.status) >
+			    mirror_status_severity(worst))
+				worst = v.status;
+		}
+		if (busy && !all)
+			continue;
+		/* A set journal that cannot be ended reads as interrupted: the
+		 * next start offers to roll it back, which is safe. */
+		mirror_share_end(s->runs[k].share, worst, &err);
+		s->runs[k].ended = 1;
+	}
+}
+
 void
 mirrors_free(struct mirrors *s)
 {
+	size_t	k;
+
 	if (s == NULL)
 		return;
+	set_runs_end(s, 1);
 	entries_free(s);
+	/* After every member: a share outlives its mirrors. */
+	for (k = 0; k < s->nruns; k++)
+		mirror_share_free(s->runs[k].share);
+	free(s->runs);
 	defaults_free(&s->d);
 	free(s);
 }
@@ -145,10 +218,7 @@ src_opts(const struct mirrors *s, const struct entry *e, struct reg_opts *o)
 		o->auth_file = s->d.auth_file;
 }
 
-/*
- * Everything a run of mirror e is given, in this one place: the engine's
- * shared pool (mirror_opts.share), once there, is one assignment here.
- */
+/* Everything a run of mirror e is given, in this one place. */
 static void
 fill_opts(const struct mirrors *s, const struct entry *e,
     struct mirror_opts *mo)
@@ -169,6 +239,7 @@ fill_opts(const struct mirrors *s, const struct entry *e,
 		mo->dst_reg.cert_dir = s->d.dst_cert_dir;
 	if (s->d.auth_file != NULL)
 		mo->dst_reg.auth_file = s->d.auth_file;
+	mo->share = e->share;
 }
 
 static void
@@ -364,10 +435,11 @@ report_for(size_t i, char *buf, size_t n)
 int
 mirrors_start(struct mirrors *s, struct tm_err *err)
 {
-	struct mirror_opts	mo;
-	char			report[4096];
-	size_t			i, all = mirrors_marked(s) == 0;
-	int			started = 0;
+	struct mirror_opts	 mo;
+	struct mirror_share	*share = NULL;
+	char			 report[4096];
+	size_t			 i, all = mirrors_marked(s) == 0;
+	int			 started = 0;
 
 	tm_err_clear(err);
 	for (i = 0; i < s->n; i++) {
@@ -377,8 +449,11 @@ mirrors_start(struct mirrors *s, struct tm_err *err)
 			continue;
 		if (entry_check(e, i, err) == -1)
 			return -1;
+		if (share == NULL && (share = set_run_new(s, err)) == NULL)
+			return -1;
 		run_keep(e->run);
 		run_free(e->run);
+		e->share = share;
 		fill_opts(s, e, &mo);
 		if ((e->run = run_start(&mo, report_for(i, report,
 		    sizeof report), err)) == NULL)
@@ -428,6 +503,7 @@ mirrors_tick(struct mirrors *s, const struct run *skip)
 	for (i = 0; i < s->n; i++)
 		if (s->e[i].run != NULL && s->e[i].run != skip)
 			dirty |= run_tick(s->e[i].run);
+	set_runs_end(s, 0);
 	return dirty;
 }
 
@@ -529,6 +605,7 @@ mirrors_load(struct mirrors *s, const char *path, size_t *skipped,
 		    "active: load another set when it is over");
 	if ((set = mirrorset_load(path, NULL, err)) == NULL)
 		return -1;
+	set_runs_end(s, 1);
 	entries_free(s);
 	defaults_take(s, mirrorset_defaults(set));
 	for (i = 0; rc == 0 && i < mirrorset_count(set); i++)

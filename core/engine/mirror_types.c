@@ -32,6 +32,23 @@ mirror_status_name(enum mirror_status s)
 	return status_names[s];
 }
 
+int
+mirror_status_severity(enum mirror_status s)
+{
+	switch (s) {
+	case MIRROR_SUCCESS:
+		return 0;
+	case MIRROR_ROLLED_BACK:
+		return 1;
+	case MIRROR_PARTIAL:
+		return 2;
+	case MIRROR_CANCELLED:
+		return 4;
+	default:
+		return 3;
+	}
+}
+
 const char *
 tag_state_name(enum tag_state s)
 {

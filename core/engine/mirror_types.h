@@ -220,6 +220,12 @@ struct mirror_snapshot {
 
 /* The status's name: "SUCCESS", "PARTIAL_MIRROR" ... */
 const char	*mirror_status_name(enum mirror_status);
+/*
+ * How bad a status is, for a set whose status is its worst mirror's:
+ * 0 SUCCESS, 1 ROLLED_BACK, 2 PARTIAL_MIRROR, 3 FAIL (and any other),
+ * 4 CANCELLED.
+ */
+int		 mirror_status_severity(enum mirror_status);
 /* A tag state's word in the report ("up_to_date"), on the CLI's result
  * lines ("up-to-date") and for people ("up to date").  Static strings. */
 const char	*tag_state_name(enum tag_state);

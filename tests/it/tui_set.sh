@@ -143,6 +143,11 @@ wait_for 20 has_reports
 is "$(rep 1) $(rep 2) $(rep 3)" "SUCCESS ROLLED_BACK PARTIAL_MIRROR" \
 	"a report per mirror, each with its own outcome"
 ok "skopeo inspects a's copy" skopeo inspect --tls-verify=false "docker://$dst_addr/app/a:2.0"
+# The three ran as one set run: one pool, one set journal naming each.
+sj=$(grep -l '^tagmirror-set-journal 1$' "$XDG_STATE_HOME"/tagmirror/*.journal 2>/dev/null)
+is "$(printf '%s\n' "$sj" | grep -c .)" 1 "one set journal for the set run"
+is "$(grep -c '^member ' "$sj" 2>/dev/null)" 3 "  naming the 3 mirrors' journals"
+is "$(tail -1 "$sj" 2>/dev/null)" "end PARTIAL_MIRROR" "  ended once none ran, with the worst mirror's status"
 
 keys '?'
 ok "? lists the mirrors screen's keys" wait_screen 20 "Mirrors \\(a set of mirrors\\) \\(this screen\\)"
