@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "mirrorset.h"
+#include "strv.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -977,7 +978,7 @@ mirrorset_expand(const struct ms_mirror *m, const struct reg_opts *src,
 	if (a.oom)
 		rc = tm_err_set(err, TM_CAT_IO, "out of memory");
 	if (rc == -1) {
-		mirrorset_names_free(a.v, a.n);
+		tm_strv_free(a.v, a.n);
 		return -1;
 	}
 	*repos = a.v;
@@ -985,12 +986,3 @@ mirrorset_expand(const struct ms_mirror *m, const struct reg_opts *src,
 	return 0;
 }
 
-void
-mirrorset_names_free(char **names, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}

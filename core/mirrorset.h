@@ -90,7 +90,7 @@ int		 mirrorset_ns_match(const struct ms_mirror *, const char *repo);
 
 /*
  * The repositories namespace mirror m stands for, as "host/repo"
- * (malloc'd array of malloc'd strings, mirrorset_names_free),
+ * (malloc'd array of malloc'd strings, tm_strv_free),
  * in catalog (or list) order: its explicit list, else the source
  * registry's /v2/_catalog (src: its options), each kept when
  * mirrorset_ns_match says so.  At most MS_REPOS_MAX.  0, or -1 with err
@@ -99,7 +99,6 @@ int		 mirrorset_ns_match(const struct ms_mirror *, const char *repo);
 struct reg_opts;
 int		 mirrorset_expand(const struct ms_mirror *, const struct reg_opts *src,
 		    char ***repos, size_t *n, struct tm_err *);
-void		 mirrorset_names_free(char **names, size_t n);
 
 /*
  * The shard (0 .. n-1) of a mirror: the first 8 bytes of SHA-256 of its

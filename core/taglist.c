@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "taglist.h"
+#include "strv.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -33,16 +34,6 @@ struct taglist {
 	int		 started;
 	struct tm_err	 err;		/* the worker's, read after it */
 };
-
-static void
-names_free(char **names, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
 
 static struct taglist *
 taglist_new(const char *ref, const struct reg_opts *opts, struct evq *q,
@@ -219,7 +210,7 @@ taglist_snapshot(struct taglist *tl, char ***names)
 			if ((v[i] = strdup(tl->names[i])) == NULL)
 				break;
 		if (i < n) {
-			names_free(v, i);
+			tm_strv_free(v, i);
 			v = NULL;
 		}
 	}
@@ -254,12 +245,6 @@ taglist_rejected(struct taglist *tl)
 }
 
 void
-taglist_names_free(char **names, size_t n)
-{
-	names_free(names, n);
-}
-
-void
 taglist_free(struct taglist *tl)
 {
 	if (tl == NULL)
@@ -268,7 +253,7 @@ taglist_free(struct taglist *tl)
 		atomic_store(&tl->cancel, 1);
 		pthread_join(tl->thread, NULL);
 	}
-	names_free(tl->names, tl->n);
+	tm_strv_free(tl->names, tl->n);
 	registry_free(tl->reg);
 	pthread_mutex_destroy(&tl->lock);
 	free(tl);

@@ -43,7 +43,7 @@ struct taglist	*taglist_fetch(const char *ref, const struct reg_opts *,
 		    struct tm_err *);
 /*
  * Copy of the names listed so far, in the registry's order (malloc'd array
- * of malloc'd strings, freed with taglist_names_free); 0 and NULL when out
+ * of malloc'd strings, freed with tm_strv_free); 0 and NULL when out
  * of memory.  Any thread.
  */
 size_t		 taglist_snapshot(struct taglist *, char ***names);
@@ -52,7 +52,6 @@ size_t		 taglist_snapshot(struct taglist *, char ***names);
  * that is over, so 50,000 names are not copied once more.  Any thread.
  */
 size_t		 taglist_take(struct taglist *, char ***names);
-void		 taglist_names_free(char **names, size_t n);
 /* Names the registry sent that are not valid tags (skipped).  Any thread. */
 size_t		 taglist_rejected(struct taglist *);
 /*

@@ -28,6 +28,7 @@
 #include "ref.h"
 #include "tagexpr.h"
 #include "taglist.h"
+#include "strv.h"
 
 #define PREVIEW_SHOWN	20	/* tags printed per repository */
 
@@ -290,7 +291,7 @@ mirror_jobs(struct run *r, size_t mi)
 		    m->match != NULL ? m->match : "*");
 	for (i = 0; i < n && rc == 0; i++)
 		rc = repo_job(r, mi, names[i]);
-	mirrorset_names_free(names, n);
+	tm_strv_free(names, n);
 	return rc;
 }
 
@@ -346,7 +347,7 @@ preview_job(struct run *r, const struct job *j)
 			printf("  warning: the expression selects no tag\n");
 		tagexpr_result_free(&res);
 	}
-	taglist_names_free(names, n);
+	tm_strv_free(names, n);
 	tagexpr_free(te);
 }
 

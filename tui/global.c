@@ -16,6 +16,7 @@
 #include "model_run.h"
 #include "screen_mirrors.h"
 #include "screens.h"
+#include "strv.h"
 
 static int
 quit_answer(struct app *a, int choice, const char *text)
@@ -110,7 +111,7 @@ theme_pick(struct app *a)
 		if (strcmp(names[i], theme_current_name()) == 0)
 			sel = i;
 	dialog_pick(a, "Colour theme", names, n, sel, theme_picked);
-	theme_list_free(names, n);
+	tm_strv_free(names, n);
 }
 
 int

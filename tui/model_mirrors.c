@@ -16,6 +16,7 @@
 #include "mirrorset.h"
 #include "mirrorset_write.h"
 #include "paths.h"
+#include "strv.h"
 
 struct entry {
 	char		*src, *dst, *tags;
@@ -587,7 +588,7 @@ load_mirror(struct mirrors *s, const struct mirrorset *set,
 		return -1;
 	for (j = 0; rc == 0 && j < n; j++)
 		rc = load_repo(s, set, m, names[j], err);
-	mirrorset_names_free(names, n);
+	tm_strv_free(names, n);
 	return rc;
 }
 

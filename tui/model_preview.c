@@ -11,6 +11,7 @@
 #include "evq.h"
 #include "tagexpr.h"
 #include "taglist.h"
+#include "strv.h"
 
 /* One background listing with the strings it was started with. */
 struct listing {
@@ -103,7 +104,7 @@ preview_new(void)
 static void
 names_clear(struct preview *pv)
 {
-	taglist_names_free(pv->names, pv->n);
+	tm_strv_free(pv->names, pv->n);
 	pv->names = NULL;
 	pv->n = 0;
 	if (pv->have_res)

@@ -20,6 +20,7 @@
 #include "paths.h"
 #include "saved.h"
 #include "screens.h"
+#include "strv.h"
 
 #define EDIT_NONE	(-1)
 #define EDIT_NEW	(-2)
@@ -436,16 +437,13 @@ static void
 load_pick(struct app *a)
 {
 	char	**names;
-	size_t	  n, i;
+	size_t	  n;
 
-	if ((n = saved_set_list(&names)) == 0) {
+	if ((n = saved_set_list(&names)) == 0)
 		app_msg(a, EL_WARN, "No saved sets yet: Ctrl-S saves this one");
-		return;
-	}
-	dialog_pick(a, "Load a saved set", names, n, 0, load_done);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	else
+		dialog_pick(a, "Load a saved set", names, n, 0, load_done);
+	tm_strv_free(names, n);
 }
 
 /* Editing keys: add, edit, remove, reorder, mark. */

@@ -17,6 +17,7 @@
 #include "model_run.h"
 #include "saved.h"
 #include "screen_preview.h"
+#include "strv.h"
 
 enum field_kind {
 	FK_TEXT,
@@ -446,16 +447,13 @@ static void
 load_pick(struct app *a)
 {
 	char	**names;
-	size_t	  n, i;
+	size_t	  n;
 
-	if ((n = saved_list(&names)) == 0) {
+	if ((n = saved_list(&names)) == 0)
 		app_msg(a, EL_WARN, "No saved mirrors yet: Ctrl-S saves this one");
-		return;
-	}
-	dialog_pick(a, "Load a saved mirror", names, n, 0, load_done);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	else
+		dialog_pick(a, "Load a saved mirror", names, n, 0, load_done);
+	tm_strv_free(names, n);
 }
 
 /* Pasted line breaks separate expression items; elsewhere they vanish. */

@@ -393,16 +393,6 @@ theme_list(char ***names)
 	return n;
 }
 
-void
-theme_list_free(char **names, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 char *
 theme_remembered(void)
 {

@@ -80,9 +80,8 @@ void		 theme_use(struct theme *t);
 attr_t		 th(enum theme_el el);
 const char	*theme_current_name(void);
 
-/* Theme names available (sorted, "default" first).  Caller frees. */
+/* Theme names available (sorted, "default" first); tm_strv_free them. */
 size_t		 theme_list(char ***names);
-void		 theme_list_free(char **names, size_t n);
 
 /* The remembered choice ($XDG_CONFIG_HOME/tagmirror/tui.conf) or NULL. */
 char		*theme_remembered(void);

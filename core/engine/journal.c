@@ -23,6 +23,7 @@
 #include "base64.h"
 #include "fsutil.h"
 #include "manifest.h"
+#include "strv.h"
 
 #define JOURNAL_MAGIC	"tagmirror-journal 1"
 #define JOURNAL_SUFFIX	".journal"
@@ -1012,8 +1013,6 @@ journal_find(const char *dir, int unfinished, char *buf, size_t n,
 		snprintf(buf, n, "%s", path);
 		found = 1;
 	}
-	for (i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
+	tm_strv_free(names, count);
 	return found;
 }

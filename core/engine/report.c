@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "fsutil.h"
+#include "strv.h"
 
 /* The one-word result of a tag in a report (docs/report.md). */
 static const char *
@@ -257,11 +258,7 @@ dup_field(const cJSON *root, const char *key)
 void
 mirror_report_tags_free(char **tags, size_t n, struct mirror_report_run *run)
 {
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(tags[i]);
-	free(tags);
+	tm_strv_free(tags, n);
 	if (run != NULL) {
 		free(run->source);
 		free(run->destination);

@@ -23,6 +23,7 @@
 #include "init.h"
 #include "registry.h"
 #include "taglist.h"
+#include "strv.h"
 
 static int
 blocking(const char *ref, const struct reg_opts *o)
@@ -40,7 +41,7 @@ blocking(const char *ref, const struct reg_opts *o)
 	n = taglist_snapshot(tl, &names);
 	for (i = 0; i < n; i++)
 		puts(names[i]);
-	taglist_names_free(names, n);
+	tm_strv_free(names, n);
 	taglist_free(tl);
 	return 0;
 }
@@ -90,7 +91,7 @@ background(const char *ref, const struct reg_opts *o, int stop)
 				    ev[i].rejected);
 				n = taglist_snapshot(tl, &names);
 				printf("snapshot %zu\n", n);
-				taglist_names_free(names, n);
+				tm_strv_free(names, n);
 				rc = 0;
 				break;
 			case TL_FAILED:
