@@ -659,6 +659,35 @@ name_is(const char *name, size_t nlen, const char *want)
 	return nlen == strlen(want) && strncasecmp(name, want, nlen) == 0;
 }
 
+/* The media type of a Content-Type, parameters and blanks cut. */
+static void
+content_type_value(struct http_resp *r, const char *v, size_t vlen)
+{
+	const char	*semi = memchr(v, ';', vlen);
+	char		 raw[sizeof r->content_type];
+
+	if (semi != NULL)
+		vlen = (size_t)(semi - v);
+	while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+		vlen--;
+	if (vlen < sizeof r->content_type) {
+		copy_value(raw, sizeof raw, v, vlen);
+		tm_sanitize(r->content_type, sizeof r->content_type, raw);
+	}
+}
+
+/* A header holding a digest (Docker-Content-Digest, OCI-Subject): kept
+ * only when valid. */
+static void
+digest_value(char dst[TM_DIGEST_MAX + 1], const char *v, size_t vlen)
+{
+	if (vlen > TM_DIGEST_MAX)
+		return;
+	copy_value(dst, TM_DIGEST_MAX + 1, v, vlen);
+	if (!tm_digest_valid(dst))
+		dst[0] = '\0';
+}
+
 static void
 header_value(struct http_resp *r, const char *name, size_t nlen,
     const char *v, size_t vlen)
@@ -676,32 +705,13 @@ header_value(struct http_resp *r, const char *name, size_t nlen,
 	} else if (name_is(name, nlen, "www-authenticate")) {
 		if (header_join(&r->www_auth, v, vlen) == -1)
 			r->header_overflow = 1;
-	} else if (name_is(name, nlen, "content-type")) {
-		const char	*semi = memchr(v, ';', vlen);
-
-		if (semi != NULL)
-			vlen = (size_t)(semi - v);
-		while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-			vlen--;
-		if (vlen < sizeof r->content_type) {
-			char	raw[sizeof r->content_type];
-
-			copy_value(raw, sizeof raw, v, vlen);
-			tm_sanitize(r->content_type, sizeof r->content_type, raw);
-		}
-	} else if (name_is(name, nlen, "docker-content-digest")) {
-		if (vlen <= TM_DIGEST_MAX) {
-			copy_value(r->digest, sizeof r->digest, v, vlen);
-			if (!tm_digest_valid(r->digest))
-				r->digest[0] = '\0';
-		}
-	} else if (name_is(name, nlen, "oci-subject")) {
-		if (vlen <= TM_DIGEST_MAX) {
-			copy_value(r->oci_subject, sizeof r->oci_subject, v, vlen);
-			if (!tm_digest_valid(r->oci_subject))
-				r->oci_subject[0] = '\0';
-		}
-	} else if (name_is(name, nlen, "content-length")) {
+	} else if (name_is(name, nlen, "content-type"))
+		content_type_value(r, v, vlen);
+	else if (name_is(name, nlen, "docker-content-digest"))
+		digest_value(r->digest, v, vlen);
+	else if (name_is(name, nlen, "oci-subject"))
+		digest_value(r->oci_subject, v, vlen);
+	else if (name_is(name, nlen, "content-length")) {
 		char	*end;
 
 		copy_value(tmp, sizeof tmp, v, vlen);
