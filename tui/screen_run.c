@@ -69,16 +69,18 @@ collect(const struct run *r)
 static void
 draw_totals(const struct run_view *v)
 {
-	char	moved[32], total[32], rate[32], eta[32], el[32];
+	char	placed[32], total[32], rate[32], eta[32], el[32];
 	size_t	over;
 	double	bps = v->rate;
-	int64_t	left = v->tot.bytes_total - v->tot.bytes_done;
+	/* A blob already in the destination is in place without moving:
+	 * the bar fills with what is in place, the rate with what moved. */
+	int64_t	left = v->tot.bytes_total - v->tot.bytes_placed;
 
 	over = v->tot.done + v->tot.uptodate + v->tot.failed + v->tot.deleted +
 	    v->tot.conflicts;
 	if (v->phase != RP_RUNNING && v->tot.elapsed > 0)
 		bps = (double)v->tot.bytes_done / v->tot.elapsed;
-	fmt_bytes(moved, sizeof moved, v->tot.bytes_done);
+	fmt_bytes(placed, sizeof placed, v->tot.bytes_placed);
 	fmt_bytes(total, sizeof total, v->tot.bytes_total);
 	fmt_bytes(rate, sizeof rate, (int64_t)bps);
 	fmt_duration(el, sizeof el, v->tot.elapsed);
@@ -87,12 +89,12 @@ draw_totals(const struct run_view *v)
 	else
 		snprintf(eta, sizeof eta, "-");
 	if (v->tot.bytes_total > 0)
-		draw_bar(2, 1, COLS / 5, v->tot.bytes_done, v->tot.bytes_total);
+		draw_bar(2, 1, COLS / 5, v->tot.bytes_placed, v->tot.bytes_total);
 	else
 		draw_bar(2, 1, COLS / 5, (int64_t)over, (int64_t)v->tot.tags);
 	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
 	    "%zu/%zu tags  %s/%s  %s/s  ETA %s  elapsed %s", over,
-	    v->tot.tags, moved, total, rate, eta, el);
+	    v->tot.tags, placed, total, rate, eta, el);
 }
 
 static void

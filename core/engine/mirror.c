@@ -747,6 +747,7 @@ totals_locked(const struct mirror *m, struct mirror_totals *t)
 		if (x->action == TAG_ACT_DELETE)
 			t->stale++;
 		t->bytes_total += x->bytes_total;
+		t->bytes_placed += x->bytes_done;
 		switch (x->state) {
 		case TAG_QUEUED:
 		case TAG_RETRYING:

@@ -176,6 +176,10 @@ struct mirror_totals {
 	/* Tags a cancel stopped, and tags never attempted because a
 	 * registry refused every request (run_err says which). */
 	size_t			cancelled, skipped;
+	/* Of bytes_total, the bytes of the tags' blobs in place (streamed,
+	 * mounted or already there): what a progress bar fills with, where
+	 * bytes_done counts only what was streamed. */
+	int64_t			bytes_placed;
 };
 
 /* The outcome of a rollback (automatic, decided, or from a journal). */
