@@ -1,111 +1,193 @@
 /*
  * The mirror set writer: defaults and mirrors as YAML that the reader
- * (core/mirrorset.c) takes back unchanged, every scalar double-quoted so
- * that no value (a "yes", a "#", a ": ") changes meaning.
+ * (core/mirrorset.c) takes back unchanged, emitted by libyaml (the same
+ * library that reads it), every string double-quoted so that no value (a
+ * "yes", a "#", a ": ") changes meaning.
  */
 #include "config.h"
 
 #include "mirrorset_write.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <yaml.h>
 
 #include "fsutil.h"
 
-/* A YAML double-quoted scalar: '"', '\\' and control bytes escaped. */
-static void
-put_str(FILE *f, const char *s)
-{
-	const unsigned char	*p;
+struct out {
+	yaml_emitter_t	e;
+	int		failed;
+};
 
-	fputc('"', f);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
+static void
+emit(struct out *o, yaml_event_t *ev)
+{
+	if (!o->failed && !yaml_emitter_emit(&o->e, ev))
+		o->failed = 1;
 }
 
+/* A scalar: strings double-quoted, numbers and booleans plain. */
 static void
-put_key(FILE *f, const char *indent, const char *key, const char *val)
+scalar(struct out *o, const char *s, int quoted)
+{
+	yaml_event_t	ev;
+
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
+	    (yaml_char_t *)(uintptr_t)s, (int)strlen(s), !quoted, quoted,
+	    quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE)) {
+		o->failed = 1;
+		return;
+	}
+	emit(o, &ev);
+}
+
+/* key: "val", left out when val is NULL. */
+static void
+put_str(struct out *o, const char *key, const char *val)
 {
 	if (val == NULL)
 		return;
-	fprintf(f, "%s%s: ", indent, key);
-	put_str(f, val);
-	fputc('\n', f);
-}
-
-static const char *
-yes_no(int v)
-{
-	return v ? "true" : "false";
+	scalar(o, key, 0);
+	scalar(o, val, 1);
 }
 
 static void
-put_defaults(FILE *f, const struct ms_defaults *d)
+put_bool(struct out *o, const char *key, int v)
 {
-	fputs("defaults:\n", f);
-	put_key(f, "  ", "registry", d->registry);
-	if (d->jobs > 0)
-		fprintf(f, "  jobs: %d\n", d->jobs);
-	put_key(f, "  ", "platforms", d->platforms);
+	scalar(o, key, 0);
+	scalar(o, v ? "true" : "false", 0);
+}
+
+/* MAPPING or SEQUENCE start (1) or end (0), block style. */
+static void
+nest(struct out *o, int mapping, int start)
+{
+	yaml_event_t	ev;
+	int		ok;
+
+	if (mapping && start)
+		ok = yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+		    YAML_BLOCK_MAPPING_STYLE);
+	else if (start)
+		ok = yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+		    YAML_BLOCK_SEQUENCE_STYLE);
+	else
+		ok = mapping ? yaml_mapping_end_event_initialize(&ev) :
+		    yaml_sequence_end_event_initialize(&ev);
+	if (!ok)
+		o->failed = 1;
+	else
+		emit(o, &ev);
+}
+
+static void
+put_defaults(struct out *o, const struct ms_defaults *d)
+{
+	char	jobs[24];
+
+	scalar(o, "defaults", 0);
+	nest(o, 1, 1);
+	put_str(o, "registry", d->registry);
+	if (d->jobs > 0) {
+		snprintf(jobs, sizeof jobs, "%d", d->jobs);
+		scalar(o, "jobs", 0);
+		scalar(o, jobs, 0);
+	}
+	put_str(o, "platforms", d->platforms);
 	if (d->rollback >= 0)
-		fprintf(f, "  rollback: %s\n", yes_no(d->rollback));
-	fprintf(f, "  delete-stale: %s\n", yes_no(d->delete_stale));
-	fprintf(f, "  source-tls-verify: %s\n", yes_no(d->src_tls_verify));
-	put_key(f, "  ", "source-cert-dir", d->src_cert_dir);
-	fprintf(f, "  tls-verify: %s\n", yes_no(d->dst_tls_verify));
-	put_key(f, "  ", "cert-dir", d->dst_cert_dir);
-	put_key(f, "  ", "auth-file", d->auth_file);
+		put_bool(o, "rollback", d->rollback);
+	put_bool(o, "delete-stale", d->delete_stale);
+	put_bool(o, "source-tls-verify", d->src_tls_verify);
+	put_str(o, "source-cert-dir", d->src_cert_dir);
+	put_bool(o, "tls-verify", d->dst_tls_verify);
+	put_str(o, "cert-dir", d->dst_cert_dir);
+	put_str(o, "auth-file", d->auth_file);
+	nest(o, 1, 0);
 }
 
 static void
-put_mirror(FILE *f, const struct ms_mirror *m)
+put_mirror(struct out *o, const struct ms_mirror *m)
 {
 	size_t	i;
 
-	/* The first key carries the sequence's dash. */
-	put_key(f, "  - ", m->source != NULL ? "source" : "namespace",
-	    m->source != NULL ? m->source : m->ns);
-	if (m->source == NULL) {
-		put_key(f, "    ", "repositories", m->match);
-		if (m->nrepos > 0)
-			fputs("    list:\n", f);
-		for (i = 0; i < m->nrepos; i++) {
-			fputs("      - ", f);
-			put_str(f, m->repos[i]);
-			fputc('\n', f);
+	nest(o, 1, 1);
+	if (m->source != NULL)
+		put_str(o, "source", m->source);
+	else {
+		put_str(o, "namespace", m->ns);
+		put_str(o, "repositories", m->match);
+		if (m->nrepos > 0) {
+			scalar(o, "list", 0);
+			nest(o, 0, 1);
+			for (i = 0; i < m->nrepos; i++)
+				scalar(o, m->repos[i], 1);
+			nest(o, 0, 0);
 		}
 	}
-	put_key(f, "    ", "destination", m->dest);
-	put_key(f, "    ", "tags", m->tags);
-	put_key(f, "    ", "platforms", m->platforms);
+	put_str(o, "destination", m->dest);
+	put_str(o, "tags", m->tags);
+	put_str(o, "platforms", m->platforms);
 	if (m->src_tls_verify >= 0)
-		fprintf(f, "    source-tls-verify: %s\n",
-		    yes_no(m->src_tls_verify));
-	put_key(f, "    ", "source-cert-dir", m->src_cert_dir);
+		put_bool(o, "source-tls-verify", m->src_tls_verify);
+	put_str(o, "source-cert-dir", m->src_cert_dir);
+	nest(o, 1, 0);
+}
+
+/* Stream and document start (1) or end (0). */
+static void
+frame(struct out *o, int start)
+{
+	yaml_event_t	ev;
+
+	if (start ? !yaml_stream_start_event_initialize(&ev,
+	    YAML_UTF8_ENCODING) : !yaml_document_end_event_initialize(&ev, 1)) {
+		o->failed = 1;
+		return;
+	}
+	emit(o, &ev);
+	if (start ? !yaml_document_start_event_initialize(&ev, NULL, NULL,
+	    NULL, 1) : !yaml_stream_end_event_initialize(&ev)) {
+		o->failed = 1;
+		return;
+	}
+	emit(o, &ev);
 }
 
 int
 mirrorset_print(FILE *f, const struct ms_defaults *d,
     const struct ms_mirror *m, size_t n)
 {
-	size_t	i;
+	struct out	o = { .failed = 0 };
+	size_t		i;
 
-	fputs("# tagmirror mirror set (docs/mirrorset.md); no secrets here:\n"
-	    "# credentials come from the auth files.\nversion: 1\n", f);
-	put_defaults(f, d);
-	fputs(n > 0 ? "mirrors:\n" : "mirrors: []\n", f);
+	if (!yaml_emitter_initialize(&o.e)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	yaml_emitter_set_output_file(&o.e, f);
+	yaml_emitter_set_unicode(&o.e, 1);
+	frame(&o, 1);
+	nest(&o, 1, 1);
+	scalar(&o, "version", 0);
+	scalar(&o, "1", 0);
+	put_defaults(&o, d);
+	scalar(&o, "mirrors", 0);
+	nest(&o, 0, 1);
 	for (i = 0; i < n; i++)
-		put_mirror(f, &m[i]);
-	if (ferror(f)) {
-		if (errno == 0)
-			errno = EIO;
+		put_mirror(&o, &m[i]);
+	nest(&o, 0, 0);
+	nest(&o, 1, 0);
+	frame(&o, 0);
+	if (!o.failed && !yaml_emitter_flush(&o.e))
+		o.failed = 1;
+	yaml_emitter_delete(&o.e);
+	if (o.failed || ferror(f)) {
+		/* libyaml refuses what is no UTF-8; stdio says its own. */
+		if (!ferror(f) || errno == 0)
+			errno = EINVAL;
 		return -1;
 	}
 	return 0;
