@@ -6,6 +6,10 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/tui.lib"
 need docker-registry
+# The picker lists the theme files: give them from the sources, where a
+# build in another directory (make distcheck) has none beside the binary.
+mkdir -p "$XDG_CONFIG_HOME/tagmirror/themes"
+cp "$top_srcdir"/themes/*.theme "$XDG_CONFIG_HOME/tagmirror/themes/" || bail "no theme files"
 
 # highlighted: the runs of text drawn in the default theme's "search"
 # colours (black on yellow), one a line.
