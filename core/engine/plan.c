@@ -76,10 +76,11 @@ nat_idx_cmp(const void *a, const void *b, void *ud)
 	return tm_natcmp(v[*(const size_t *)a], v[*(const size_t *)b]);
 }
 
+/* n may be 0 with sorted NULL (a listing without such names). */
 static int
 contains(const char *const *sorted, size_t n, const char *s)
 {
-	return bsearch(&s, sorted, n, sizeof *sorted, str_cmp) != NULL;
+	return n > 0 && bsearch(&s, sorted, n, sizeof *sorted, str_cmp) != NULL;
 }
 
 void
