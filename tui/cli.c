@@ -682,6 +682,27 @@ cli_trace_end(struct cli *c)
 	return 0;
 }
 
+int
+cli_exit_code(enum mirror_status s)
+{
+	switch (s) {
+	case MIRROR_SUCCESS:
+		return 0;
+	case MIRROR_FAIL:
+		return 2;
+	case MIRROR_PARTIAL:
+		return 3;
+	case MIRROR_ROLLED_BACK:
+		return 4;
+	case MIRROR_CANCELLED:
+		return 5;
+	case MIRROR_NOTHING_SELECTED:
+		return 6;
+	default:
+		return 2;
+	}
+}
+
 void
 cli_json_str(FILE *f, const char *s)
 {

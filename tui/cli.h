@@ -65,6 +65,8 @@ int	cli_tm_error(const char *what, const struct tm_err *);
 int	cli_trace_start(struct cli *);
 int	cli_trace_end(struct cli *);
 
+/* The exit status of a run that ended so (the man page's EXIT STATUS). */
+int	cli_exit_code(enum mirror_status);
 /* JSON Lines pieces: a string (sanitized, escaped), an error or null. */
 void	cli_json_str(FILE *, const char *);
 void	cli_json_err(FILE *, const struct tm_err *);

@@ -425,27 +425,6 @@ json_summary(struct out *o, const struct cli *c, enum mirror_status st,
 	puts("}");
 }
 
-static int
-exit_code(enum mirror_status s)
-{
-	switch (s) {
-	case MIRROR_SUCCESS:
-		return 0;
-	case MIRROR_FAIL:
-		return 2;
-	case MIRROR_PARTIAL:
-		return 3;
-	case MIRROR_ROLLED_BACK:
-		return 4;
-	case MIRROR_CANCELLED:
-		return 5;
-	case MIRROR_NOTHING_SELECTED:
-		return 6;
-	default:
-		return 2;
-	}
-}
-
 /*
  * The UI loop: events as they come, signals as cancels.  SIGINT and
  * SIGTERM are blocked in every thread and picked up here, so a worker is
@@ -552,7 +531,7 @@ print_outcome(struct out *o, const struct cli *c, enum mirror_status st)
 	if (o->dry_run || !o->json)
 		print_tags(o);
 	if (o->json)
-		json_summary(o, c, st, exit_code(st));
+		json_summary(o, c, st, cli_exit_code(st));
 	else {
 		print_summary(o, st);
 		print_rollback(o);
@@ -591,7 +570,7 @@ run(struct out *o, const struct cli *c, struct evq *q)
 		st = mirror_wait(o->m);
 		drain(o, q);
 		print_outcome(o, c, st);
-		rc = exit_code(st);
+		rc = cli_exit_code(st);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;

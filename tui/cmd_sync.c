@@ -169,14 +169,6 @@ parse(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-static int
-exit_code(int worst)
-{
-	static const int	codes[] = { 0, 4, 3, 2, 5 };
-
-	return codes[worst];
-}
-
 static enum mirror_status
 rank_status(int worst)
 {
@@ -191,6 +183,14 @@ static const char *
 rank_name(int worst)
 {
 	return mirror_status_name(rank_status(worst));
+}
+
+/* The set's status is its worst mirror's. */
+static void
+worse(struct run *r, enum mirror_status st)
+{
+	if (mirror_status_severity(st) > r->worst)
+		r->worst = mirror_status_severity(st);
 }
 
 /* Mirrors running at once: one per worker of the pool, at most. */
@@ -333,7 +333,7 @@ preview_job(struct run *r, const struct job *j)
 		tagexpr_free(te);
 		tm_err_format(&err, reason, sizeof reason);
 		printf("  warning: %s\n", reason);
-		r->worst = r->worst < 3 ? 3 : r->worst;
+		worse(r, MIRROR_FAIL);
 		return;
 	}
 	n = taglist_take(tl, &names);
@@ -368,7 +368,7 @@ preview(struct run *r)
 		if (j->dst == NULL) {
 			tm_err_format(&j->err, reason, sizeof reason);
 			printf("  %s: warning: %s\n", j->src, reason);
-			r->worst = r->worst < 3 ? 3 : r->worst;
+			worse(r, MIRROR_FAIL);
 			continue;
 		}
 		printf("  %s -> %s\n", j->src, j->dst);
@@ -417,8 +417,7 @@ not_run(struct run *r, struct job *j, enum mirror_status st,
 	printf("%s -> %s: %s: %s\n", j->src != NULL ? j->src : "?",
 	    j->dst != NULL ? j->dst : "?", mirror_status_name(st), reason);
 	section(j, mirror_status_name(st), err, NULL);
-	if (mirror_status_severity(st) > r->worst)
-		r->worst = mirror_status_severity(st);
+	worse(r, st);
 }
 
 /* The summary line, the failed tags, the section. */
@@ -448,8 +447,7 @@ record(struct run *r, struct job *j, struct mirror *m, enum mirror_status st)
 	    text != NULL ? cJSON_Parse(text) : NULL);
 	free(text);
 	mirror_snapshot_free(&snap);
-	if (mirror_status_severity(st) > r->worst)
-		r->worst = mirror_status_severity(st);
+	worse(r, st);
 }
 
 /* Start job j's mirror on the share: 1 it runs, 0 it never will. */
@@ -606,7 +604,7 @@ run_all(struct run *r)
 
 	if (r->o->preview) {
 		preview(r);
-		return r->worst >= 3 ? 2 : 0;
+		return r->worst >= mirror_status_severity(MIRROR_FAIL) ? 2 : 0;
 	}
 	if ((r->share = mirror_share_new(d->jobs > 0 ? (unsigned)d->jobs : 8,
 	    r->o->state_dir, &err)) == NULL)
@@ -629,7 +627,7 @@ run_all(struct run *r)
 	if ((sj = mirror_share_journal(r->share)) != NULL && r->worst > 0)
 		fprintf(stderr, "tagmirror: set journal %s (undo with: "
 		    "tagmirror rollback %s)\n", sj, sj);
-	rc = exit_code(r->worst);
+	rc = cli_exit_code(rank_status(r->worst));
 	if (r->o->report != NULL && write_report(r, r->report) != 0 && rc == 0)
 		rc = 1;
 	mirror_share_free(r->share);
