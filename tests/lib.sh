@@ -262,6 +262,42 @@ tm_python_path() {
 }
 tm_python() { tm_python_path; "$TM_PYTHON" "$@"; }
 
+# The manifest types a test asks a registry for.
+MT_ALL='application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json'
+
+# listing ADDR REPO: "TAG DIGEST" per tag, sorted, nothing for no tags: a
+# registry's state to compare before and after.  Read back with python's
+# http.client over one connection, independent of tagmirror's client.
+listing() {
+	python3 - "$1" "$2" "$MT_ALL" <<'PY'
+import http.client, json, sys
+addr, repo, accept = sys.argv[1:4]
+c = http.client.HTTPConnection(addr, timeout=30)
+c.request("GET", "/v2/%s/tags/list?n=10000" % repo)
+r = c.getresponse()
+body = r.read()
+tags = (json.loads(body).get("tags") or []) if r.status == 200 else []
+for t in sorted(tags):
+    c.request("HEAD", "/v2/%s/manifests/%s" % (repo, t), headers={"Accept": accept})
+    h = c.getresponse()
+    h.read()
+    if h.status == 200:
+        print(t, h.getheader("Docker-Content-Digest"))
+PY
+}
+
+# repo_tags ADDR REPO: the tag names, sorted, on one line.
+repo_tags() {
+	curl -sf "http://$1/v2/$2/tags/list?n=10000" | python3 -c '
+import json, sys
+print(" ".join(sorted(json.load(sys.stdin).get("tags") or [])))'
+}
+
+# has_tags ADDR REPO N: the registry at ADDR lists at least N tags in REPO:
+# a background run's progress seen from outside (a human run prints its
+# tag lines only at the end).
+has_tags() { [ "$(repo_tags "$1" "$2" 2>/dev/null | wc -w)" -ge "$3" ]; }
+
 # _bed_name ADDR: the NAME of the registry or proxy started here whose
 # ${NAME}_addr is ADDR (empty when none).
 _bed_name() {

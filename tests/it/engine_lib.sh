@@ -10,37 +10,6 @@ fi
 need jq skopeo
 [ -x "$REGTOOL" ] || bail "tests/tools/regtool is not built"
 
-# listing ADDR REPO: "TAG DIGEST" per tag, sorted; nothing for no tags.
-# Read back with python's http.client, independent of tagmirror's client.
-listing() {
-	python3 - "$1" "$2" <<'PY'
-import http.client, json, sys
-addr, repo = sys.argv[1], sys.argv[2]
-accept = ", ".join(["application/vnd.oci.image.index.v1+json",
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.docker.distribution.manifest.v2+json"])
-c = http.client.HTTPConnection(addr, timeout=30)
-c.request("GET", "/v2/%s/tags/list?n=10000" % repo)
-r = c.getresponse()
-body = r.read()
-tags = (json.loads(body).get("tags") or []) if r.status == 200 else []
-for t in sorted(tags):
-    c.request("HEAD", "/v2/%s/manifests/%s" % (repo, t), headers={"Accept": accept})
-    h = c.getresponse()
-    h.read()
-    if h.status == 200:
-        print(t, h.getheader("Docker-Content-Digest"))
-PY
-}
-
-# has_tags ADDR REPO N: the registry at ADDR lists at least N tags in REPO:
-# a background run's progress seen from outside (a human run prints its
-# tag lines only at the end).
-has_tags() {
-	[ "$(curl -s "http://$1/v2/$2/tags/list" | jq '.tags | length' 2>/dev/null)" -ge "$3" ] 2>/dev/null
-}
-
 # seeded FILE [TAG...]: "TAG DIGEST" lines of a seed output, sorted,
 # leaving out the TAGs given.
 seeded() {

@@ -17,7 +17,7 @@ demo_run() {
 	wait_screen 60 "Matched [0-9]+ of 40" || bail "no demo form at ${w}x$h"
 	dst=$(screen | sed -n 's|^ Destination  *\(127\.0\.0\.1:[0-9]*\)/demo/app.*|\1|p')
 	[ -n "$dst" ] || bail "no destination on the form"
-	pre=$(repo_state "$dst" demo/app)
+	pre=$(listing "$dst" demo/app)
 	keys C-r
 }
 
@@ -25,7 +25,7 @@ for size in "80 24" "60 20"; do
 	set -- $size
 	demo_run "$1" "$2"
 	ok "${1}x$2: the prompt" wait_screen 90 "What now\?"
-	before=$(repo_state "$dst" demo/app)
+	before=$(listing "$dst" demo/app)
 	# What a rollback would do: tags there before and changed, tags new.
 	restore=$(printf '%s\n' "$pre" | while read -r t d; do
 		[ -n "$t" ] && ! printf '%s\n' "$before" | grep -qx "$t $d" && echo "$t"
@@ -48,7 +48,7 @@ for size in "80 24" "60 20"; do
 	like "$(screen)" " $remove tags? the run created deleted" "and the tags deleted ($remove)"
 	like "$(screen)" "\[ Yes, roll back \].*\[ No, go back \]" \
 		"both buttons readable"
-	is "$(repo_state "$dst" demo/app)" "$before" \
+	is "$(listing "$dst" demo/app)" "$before" \
 		"${1}x$2: r alone changed nothing"
 	keys n
 	ok "${1}x$2: no: still undecided" wait_screen 10 "What now\?"
@@ -69,7 +69,7 @@ ok "60x20: y rolls back" wait_screen 60 "Rolled back: the destination"
 like "$(screen | sed -n 1p)" "rolled back" "the title says rolled back"
 like "$(screen | tr -s ' \n' ' ')" "Rolled back $((restore + remove)) of $((restore + remove)) changed tags in [^ ]*: $restore to put back, $remove to delete; 0 conflicts, 0 failed\." \
 	"the counts after the rollback, wrapped whole"
-is "$(repo_state "$dst" demo/app)" "$pre" "the destination is as before the run"
+is "$(listing "$dst" demo/app)" "$pre" "the destination is as before the run"
 keys q
 is "$(tui_exit 20)" 0 "quit after the rollback"
 like "$(cat "$TMPD/tui.err")" "ended as ROLLED_BACK" "the outcome printed on exit"

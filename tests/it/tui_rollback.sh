@@ -14,7 +14,7 @@ seed "$up_addr" app/x "$TMPD/up" --tags 1.0,1.1,2.0,2.1,2.2,3.0 \
 # The destination already has older builds of some tags, and one of its own.
 seed "$dst_addr" app/x "$TMPD/dst" --tags 1.0,1.1,2.0,old-1 --variant old \
 	--alias-every 0 --multiarch-every 0 >/dev/null || bail "seed dst"
-before=$(repo_state "$dst_addr" app/x)
+before=$(listing "$dst_addr" app/x)
 [ "$(echo "$before" | wc -l)" = 4 ] || bail "destination not seeded: $before"
 # The tag that fails in the last run: its manifest, by tag or by digest
 # (a failing blob could already be in the destination from the runs
@@ -37,7 +37,7 @@ ok "the next start offers the interrupted run" \
 like "$(screen)" "It changed [1-9][0-9]* tags? there" "saying what it changed"
 keys r
 ok "rolled back from the journal" wait_screen 60 "interrupted run is rolled back"
-is "$(repo_state "$dst_addr" app/x)" "$before" \
+is "$(listing "$dst_addr" app/x)" "$before" \
 	"after kill -9 and roll back the destination is exactly as before"
 
 keys C-r
@@ -56,7 +56,7 @@ keys r
 ok "r asks first" wait_screen 20 "Roll back the run\?"
 keys y
 ok "y rolls back" wait_screen 60 "Rolled back: the destination is as it was"
-is "$(repo_state "$dst_addr" app/x)" "$before" \
+is "$(listing "$dst_addr" app/x)" "$before" \
 	"after cancel and roll back the destination is exactly as before"
 
 # A partial run, rolled back from the prompt.
@@ -66,13 +66,13 @@ keys e
 ok "e goes back to the form" wait_screen 20 "set up a mirror"
 keys C-r
 ok "partial failure: the prompt" wait_screen 90 "some tags failed"
-prompt=$(repo_state "$dst_addr" app/x)
+prompt=$(listing "$dst_addr" app/x)
 keys r
 ok "r asks first" wait_screen 20 "Roll back the run\?"
-is "$(repo_state "$dst_addr" app/x)" "$prompt" "r alone changes nothing"
+is "$(listing "$dst_addr" app/x)" "$prompt" "r alone changes nothing"
 keys y
 ok "y rolls back" wait_screen 60 "Rolled back: the destination is as it was"
-is "$(repo_state "$dst_addr" app/x)" "$before" \
+is "$(listing "$dst_addr" app/x)" "$before" \
 	"after a partial run and roll back the destination is exactly as before"
 like "$(cat "$TMPD/report.json" 2>/dev/null)" '"final_status":[[:space:]]*"ROLLED_BACK"' \
 	"the report says ROLLED_BACK"

@@ -31,7 +31,7 @@ proxy_rules src "[{\"match\": \"^GET /v2/app/b/blobs/$bad_b\", \"action\": \"sta
 # c's destination holds an older 1.0 that the rollback must put back.
 seed "$dst_addr" app/c "$TMPD/sd" --tags 1.0 --alias-every 0 \
 	--multiarch-every 0 --seed 7 >/dev/null || bail "seed dst failed"
-before_c=$(repo_state "$dst_addr" app/c)
+before_c=$(listing "$dst_addr" app/c)
 
 # add SRC DST TAGS: a on the mirrors screen, the form, Ctrl-N back.
 add() {
@@ -135,7 +135,7 @@ is "$(repo_tags "$dst_addr" app/a)" "1.0 1.1 2.0" "a's destination is whole"
 is "$(skopeo list-tags --tls-verify=false "docker://$dst_addr/app/c" 2>/dev/null |
 	python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["Tags"])))')" \
 	"1.0" "skopeo: c kept its copied tag"
-isnt "$(repo_state "$dst_addr" app/c)" "$before_c" "c's 1.0 is the new copy (kept)"
+isnt "$(listing "$dst_addr" app/c)" "$before_c" "c's 1.0 is the new copy (kept)"
 rep() {	# N: the final status in mirror N's report
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["final_status"])' \
 		"$XDG_STATE_HOME"/tagmirror/reports/set-*-mirror"$1".json 2>&1
