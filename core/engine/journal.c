@@ -363,11 +363,10 @@ journal_close(struct journal *j)
 	free(j);
 }
 
-/* A record that carries manifest bytes: before and survivor. */
-static int
-put_bytes(struct journal *j, const char *kind, const char *tag,
-    const char *digest, const char *mt, const void *bytes, size_t len,
-    struct tm_err *err)
+/* The tag's manifest before the run, whole: what rollback puts back. */
+int
+journal_before(struct journal *j, const char *tag, const char *digest,
+    const char *mt, const void *bytes, size_t len, struct tm_err *err)
 {
 	char	*b64 = NULL;
 	int	 rc, with = digest != NULL && *digest != '\0';
@@ -381,26 +380,10 @@ put_bytes(struct journal *j, const char *kind, const char *tag,
 	}
 	if (with && (b64 = tm_b64_encode(bytes, len)) == NULL)
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
-	rc = PUT(j, strcmp(kind, "survivor") == 0, err, kind, tag,
-	    with ? digest : NULL, with ? mt : NULL, b64);
+	rc = PUT(j, 0, err, "before", tag, with ? digest : NULL,
+	    with ? mt : NULL, b64);
 	free(b64);
 	return rc;
-}
-
-int
-journal_before(struct journal *j, const char *tag, const char *digest,
-    const char *mt, const void *bytes, size_t len, struct tm_err *err)
-{
-	return put_bytes(j, "before", tag, digest, mt, bytes, len, err);
-}
-
-int
-journal_survivor(struct journal *j, const char *tag, const char *digest,
-    const char *mt, const void *bytes, size_t len, struct tm_err *err)
-{
-	if (digest == NULL || *digest == '\0')
-		return tm_err_set(err, TM_CAT_PROTOCOL, "journal: survivor without digest");
-	return put_bytes(j, "survivor", tag, digest, mt, bytes, len, err);
 }
 
 int

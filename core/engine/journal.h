@@ -15,8 +15,9 @@
  *   intent TAG DIGEST        fsync'd before the tag is PUT at DIGEST
  *   done TAG DIGEST          the PUT answered 2xx
  *   unset TAG DIGEST         fsync'd before a stale tag (at DIGEST) is removed
- *   survivor TAG DIGEST MEDIATYPE BASE64   fsync'd before a delete by
- *                            digest that takes TAG along; it is re-PUT after
+ *   survivor TAG DIGEST MEDIATYPE BASE64   written by versions before the
+ *                            throwaway re-point, before a delete by digest that
+ *                            took TAG along; still read, so rollback re-PUTs it
  *   artifact DIGEST          fsync'd before a referrer (signature, SBOM...)
  *                            the destination lacked is PUT by digest;
  *                            rollback deletes it again
@@ -74,7 +75,7 @@ void		 journal_close(struct journal *);
 
 /*
  * Records.  Every call is one line; the ones that precede a change to the
- * destination (ready, intent, unset, survivor, rollback, end) are fsync'd
+ * destination (ready, intent, unset, artifact, rollback, end) are fsync'd
  * before they return.  digest NULL or "" is written as "-".  0 or -1 (err
  * TM_CAT_IO names the file).
  */
@@ -87,9 +88,6 @@ int	journal_intent(struct journal *, const char *tag, const char *digest,
 int	journal_done(struct journal *, const char *tag, const char *digest,
 	    struct tm_err *);
 int	journal_unset(struct journal *, const char *tag, const char *digest,
-	    struct tm_err *);
-int	journal_survivor(struct journal *, const char *tag, const char *digest,
-	    const char *media_type, const void *bytes, size_t len,
 	    struct tm_err *);
 int	journal_artifact(struct journal *, const char *digest, struct tm_err *);
 int	journal_rollback(struct journal *, struct tm_err *);

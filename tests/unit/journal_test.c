@@ -23,6 +23,27 @@ static char	dir[512];
 static const char	m1[] = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}";
 static const char	m2[] = "{\"schemaVersion\":2}";
 
+/*
+ * Versions before the throwaway re-point wrote a survivor record (a tag
+ * re-tagged after a delete by digest); rollback still replays one found
+ * in an old journal, so the test writes it as they did.  The journal is
+ * O_APPEND, so a line added between its records lands in order.
+ */
+static int
+old_survivor(const char *path, const char *tag, const char *digest,
+    const char *mt, const char *manifest)
+{
+	char	*b64 = tm_b64_encode(manifest, strlen(manifest));
+	FILE	*f = fopen(path, "a");
+	int	 rc = b64 != NULL && f != NULL &&
+	    fprintf(f, "survivor %s %s %s %s\n", tag, digest, mt, b64) > 0 ? 0 : -1;
+
+	if (f != NULL && fclose(f) == EOF)
+		rc = -1;
+	free(b64);
+	return rc;
+}
+
 static void
 test_write_read(void)
 {
@@ -54,7 +75,7 @@ test_write_read(void)
 	rc |= journal_intent(j, "new", newd, &err);
 	rc |= journal_unset(j, "stale", d2, &err);
 	rc |= journal_done(j, "stale", NULL, &err);
-	rc |= journal_survivor(j, "alias", d2, MT_DOCKER_V2, m2, strlen(m2), &err);
+	rc |= old_survivor(path, "alias", d2, MT_DOCKER_V2, m2);
 	rc |= journal_artifact(j, d1, &err);
 	rc |= journal_artifact(j, d2, &err);
 	rc |= journal_artifact(j, d1, &err);
