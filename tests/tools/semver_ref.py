@@ -35,6 +35,9 @@ def pre_ok(pre):
                for p in pre.split("."))
 
 
+# Cached: every pattern asks again about the same few thousand tags, and
+# a Version is never changed once made.
+@functools.lru_cache(maxsize=None)
 def parse_version(s):
     m = VERSION.match(s)
     if not m:
@@ -255,6 +258,14 @@ def newest_first(a, b):
     return c or natcmp(nb, na) or cmp(ib, ia)
 
 
+@functools.lru_cache(maxsize=None)
+def newest_rank(names):
+    """Each name's place in newest-first order: one order serves every
+    latest: item, whatever its glob keeps."""
+    order = sorted(enumerate(names), key=functools.cmp_to_key(newest_first))
+    return {i: r for r, (i, _) in enumerate(order)}
+
+
 def select(expr, names):
     items = [Item(t.strip(WS)) for t in expr.split(",") if t.strip(WS)]
     if not items:
@@ -270,7 +281,8 @@ def select(expr, names):
         if it.kind == "latest":
             cand = [(i, n) for i, n in enumerate(names)
                     if i not in gone and fnmatch.fnmatchcase(n, it.pat)]
-            cand.sort(key=functools.cmp_to_key(newest_first))
+            rank = newest_rank(names)
+            cand.sort(key=lambda c: rank[c[0]])
             chosen.update(i for i, _ in cand[:it.latest])
     return sorted(chosen - gone)
 
@@ -287,7 +299,7 @@ def select_range(rng, names):
 
 def main():
     mode, names, exprs, out = sys.argv[1:5]
-    names = lines(names)
+    names = tuple(lines(names))
     pick = select if mode == "expr" else select_range
     rows = []
     for e in lines(exprs):
