@@ -206,6 +206,14 @@ typedef int	 artifact_copy_fn(struct worker *, size_t i,
 int		 referrers_copy(struct worker *, size_t i,
 		    const struct reg_manifest *s, artifact_copy_fn *copy,
 		    struct tm_err *);
+/*
+ * The same walk copying nothing (refcount.c, the preview): how many
+ * artefacts a run would bring with s (a GET, or an image's HEAD), into
+ * *count.  It reads only w->src, m->src.repo, m->opts.referrer_types,
+ * the source's sha256-* listing and m->src_no_referrers_api.  0 or -1.
+ */
+int		 referrers_count(struct worker *, const struct reg_manifest *s,
+		    int *count, struct tm_err *);
 
 /*
  * preflight.c: the preflight's registries (mirror_new), then before a

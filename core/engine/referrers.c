@@ -7,6 +7,7 @@
  * answer) gets the fallback index tag, merged, never replaced.  Every
  * artefact the destination lacked and every tag changed is journaled, so
  * rollback removes exactly those and puts an index back as it was.
+ * The same walk without a copy function only counts (the preview's).
  */
 #include "config.h"
 
@@ -49,7 +50,7 @@ static const struct ref_word words[] = {
 struct rctx {
 	struct worker		*w;
 	size_t			 i;
-	artifact_copy_fn	*copy;
+	artifact_copy_fn	*copy;		/* NULL: count only */
 	int			 count;
 };
 
@@ -213,9 +214,10 @@ cosign_tags(struct rctx *x, const char *subject, int depth, struct tm_err *err)
 			    s.media_type);
 			d.size = (int64_t)s.len;
 		}
-		r = r == -1 || x->copy(x->w, x->i, &d, err) == -1 ||
+		r = r == -1 || (x->copy != NULL &&
+		    (x->copy(x->w, x->i, &d, err) == -1 ||
 		    (had = dst_tag(x->w, tag, &prev, err)) == -1 ||
-		    put_tag(x->w, tag, &prev, had, &s, err) == -1 ? -1 : 0;
+		    put_tag(x->w, tag, &prev, had, &s, err) == -1)) ? -1 : 0;
 		reg_manifest_free(&prev);
 		if (r == 0)
 			x->count++;
@@ -313,20 +315,20 @@ referrers_of(struct rctx *x, const char *subject, int depth,
 		snprintf(d.media_type, sizeof d.media_type, "%s",
 		    l.items[k].media_type);
 		d.size = l.items[k].size;
-		if (x->copy(x->w, x->i, &d, err) == -1) {
+		if (x->copy != NULL && x->copy(x->w, x->i, &d, err) == -1) {
 			rc = failed_artefact(err, l.items[k].artifact_type[0] ?
 			    l.items[k].artifact_type : "referrer", d.digest,
 			    subject);
 			break;
 		}
 		/* An answer with OCI-Subject: the registry keeps the list. */
-		api |= reg_conn_put_subject(x->w->dst);
+		api |= x->copy != NULL && reg_conn_put_subject(x->w->dst);
 		copied.items[copied.n++] = l.items[k];
 		x->count++;
 		if (depth < REF_DEPTH)
 			rc = subject_copy(x, d.digest, depth + 1, err);
 	}
-	if (rc == 0 && copied.n > 0 && !api)
+	if (rc == 0 && copied.n > 0 && !api && x->copy != NULL)
 		rc = fallback_index(x, subject, &copied, err);
 	reg_referrers_free(&copied);
 	reg_referrers_free(&l);
@@ -376,29 +378,63 @@ subject_once(struct rctx *x, const char *digest, struct tm_err *err)
 	return rc;
 }
 
+/* Copying, each subject once per run; counting, each on its own. */
+static int
+subject(struct rctx *x, const char *digest, struct tm_err *err)
+{
+	return x->copy != NULL ? subject_once(x, digest, err) :
+	    subject_copy(x, digest, 1, err);
+}
+
+/*
+ * The walk over s's digests: its own when whole (an index cut down by
+ * --arch is a new digest, nothing refers to it), and an index's
+ * children.  An image's HEAD (no bytes) is one subject, parsed never.
+ */
+static int
+walk(struct rctx *x, const struct reg_manifest *s, int whole,
+    struct tm_err *err)
+{
+	struct mf_parsed	 p;
+	size_t			 k;
+	int			 rc = 0;
+
+	memset(&p, 0, sizeof p);
+	if ((s->bytes != NULL || mf_is_index_type(s->media_type)) &&
+	    mf_parse(s->bytes, s->len, s->media_type, &p, err) == -1)
+		return -1;
+	if (whole)
+		rc = subject(x, s->digest, err);
+	for (k = 0; rc == 0 && p.kind == MF_INDEX && k < p.n; k++)
+		rc = subject(x, p.items[k].digest, err);
+	mf_free(&p);
+	return rc;
+}
+
 int
 referrers_copy(struct worker *w, size_t i, const struct reg_manifest *s,
     artifact_copy_fn *copy, struct tm_err *err)
 {
-	struct mirror		*m = w->m;
-	struct mf_parsed	 p;
-	struct rctx		 x = { w, i, copy, 0 };
-	size_t			 k;
-	int			 rc = 0;
+	struct mirror	*m = w->m;
+	struct rctx	 x = { w, i, copy, 0 };
+	int		 rc;
 
 	if (m->opts.no_referrers)
 		return 0;
-	memset(&p, 0, sizeof p);
-	if (mf_parse(s->bytes, s->len, s->media_type, &p, err) == -1)
-		return -1;
-	/* An index cut down by --arch is a new digest: nothing refers to it. */
-	if (strcmp(s->digest, m->tags[i].i.src_digest) == 0)
-		rc = subject_once(&x, s->digest, err);
-	for (k = 0; rc == 0 && p.kind == MF_INDEX && k < p.n; k++)
-		rc = subject_once(&x, p.items[k].digest, err);
-	mf_free(&p);
+	rc = walk(&x, s, strcmp(s->digest, m->tags[i].i.src_digest) == 0, err);
 	pthread_mutex_lock(&m->lock);
 	m->tags[i].i.referrers = x.count;
 	pthread_mutex_unlock(&m->lock);
+	return rc;
+}
+
+int
+referrers_count(struct worker *w, const struct reg_manifest *s, int *count,
+    struct tm_err *err)
+{
+	struct rctx	x = { w, 0, NULL, 0 };
+	int		rc = walk(&x, s, 1, err);
+
+	*count = x.count;
 	return rc;
 }

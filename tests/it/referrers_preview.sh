@@ -1,0 +1,74 @@
+# Referrer counts in the preview (issue 16): `tagmirror preview` counts,
+# per selected tag, the referrers and cosign artefacts a run would bring,
+# by the run's own walk.  Against distribution 2.8 (the tag schema) and
+# through the fault proxy's referrers API, the preview's count per tag
+# equals what `run --json` then reports per tag, --referrer-types
+# included; --no-referrers sends no HEAD and no referrers request; the
+# API costs one GET per digest.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/engine_lib.sh"
+
+registry_start up
+registry_start down
+# a: an image, b: a multi-arch index (its first child has artefacts too),
+# c: an image; then z, an image with none.
+seed "$up_addr" lib/app "$TMPD/up" --tags a,b,c --multiarch-every 2 --oci-every 0 \
+	--alias-every 0 --referrers "$TMPD/refs" >/dev/null || bail "seed up"
+seed "$up_addr" lib/app "$TMPD/z" --tags z --seed 7 --multiarch-every 0 >/dev/null ||
+	bail "seed z"
+proxy_start tags "$up_url"
+proxy_start api "$up_url" --referrers-api 10
+
+# counts JSONL: "TAG N" per tag line, sorted.
+counts() {
+	printf '%s\n' "$1" | jq -r 'select(.type == "tag") | "\(.tag) \(.referrers)"' |
+		LC_ALL=C sort
+}
+
+# --- the tag schema (no API): the preview's counts are the run's --------
+tmrun preview "$tags_addr/lib/app" --tags 'a,b,c,z' --json
+is "$rc" 0 "preview: exit 0"
+pv=$(counts "$out")
+is "$(printf '%s\n' "$pv" | awk '$2 > 0' | wc -l)" 3 "a, b and c have referrers"
+is "$(printf '%s\n' "$pv" | awk '$1 == "z" { print $2 }')" 0 "z has none"
+is "$(printf '%s\n' "$out" | tail -1 | jq -r .referrers)" \
+	"$(printf '%s\n' "$pv" | awk '{ n += $2 } END { print n }')" "the summary sums them"
+tmrun run "$tags_addr/lib/app" "$down_addr/tags/app" --tags 'a,b,c,z' --json
+is "$rc" 0 "the run: SUCCESS"
+is "$(counts "$out")" "$pv" "the run copies per tag what the preview counted"
+
+# --- --referrer-types: the same filter -------------------------------------
+tmrun preview "$tags_addr/lib/app" --tags 'a,b' --json --referrer-types signature
+pv=$(counts "$out")
+tmrun run "$tags_addr/lib/app" "$down_addr/sig/app" --tags 'a,b' --json \
+	--referrer-types signature
+is "$(counts "$out")" "$pv" "signatures only: the preview's counts are the run's"
+like "$pv" "^a 1$" "a: its one .sig"
+
+# --- the referrers API: one GET per digest -----------------------------------
+proxy_reset api
+tmrun preview "$api_addr/lib/app" --tags 'a,c' --json
+pv=$(counts "$out")
+a=$(awk '$1 == "a" { print $2 }' "$TMPD/up")
+is "$(proxy_count api "^GET /v2/lib/app/referrers/$a")" 1 "a's digest: one referrers GET"
+is "$(proxy_count api "^GET /v2/lib/app/manifests/sha256-")" 2 \
+	"the tag schema's index never asked; each .sig read once (a and c)"
+tmrun run "$api_addr/lib/app" "$down_addr/api/app" --tags 'a,c' --json
+is "$(counts "$out")" "$pv" "through the API too, the preview's counts are the run's"
+
+# --- --no-referrers: the listing only ---------------------------------------
+proxy_reset tags
+tmrun preview "$tags_addr/lib/app" --tags 'a,b,c,z' --json --no-referrers
+is "$rc" 0 "--no-referrers: exit 0"
+is "$(proxy_count tags '^HEAD ')" 0 "no HEAD"
+is "$(proxy_count tags '/referrers/|/manifests/')" 0 "no referrers or manifest request"
+is "$(printf '%s\n' "$out" | jq -r 'select(.type == "tag") | has("referrers")' | sort -u)" \
+	false "no count on the tag lines"
+
+# --- the human form: counts on stderr, stdout stays names ------------------
+tmrun preview "$tags_addr/lib/app" --tags 'a,z'
+is "$out" "a
+z" "stdout holds the tag names only"
+like "$err" "^# [0-9]+ referrers would come with 1 of 2 tags" "the sum on a '#' line"
+like "$err" "^#   a +[0-9]+$" "a's count on its own line"
+done_testing
