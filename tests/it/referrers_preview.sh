@@ -4,9 +4,11 @@
 # through the fault proxy's referrers API, the preview's count per tag
 # equals what `run --json` then reports per tag, --referrer-types
 # included; --no-referrers sends no HEAD and no referrers request; the
-# API costs one GET per digest.
+# API costs one GET per digest; the TUI's preview (tmux, 80x24) shows
+# the same counts beside the tags, and none with --no-referrers.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/engine_lib.sh"
+. "$top_srcdir/tests/it/tui.lib"
 
 registry_start up
 registry_start down
@@ -71,4 +73,38 @@ is "$out" "a
 z" "stdout holds the tag names only"
 like "$err" "^# [0-9]+ referrers would come with 1 of 2 tags" "the sum on a '#' line"
 like "$err" "^#   a +[0-9]+$" "a's count on its own line"
+
+# --- the TUI: "+N" beside each tag, counted in the background -------------
+tmrun preview "$tags_addr/lib/app" --tags 'a,b,c,z' --json
+want=$(counts "$out" | awk '$2 > 0 { printf "%s +%s\n", $1, $2 }')
+# shown: "TAG +N" for each grid cell with a count, sorted.
+shown() {
+	screen | grep -oE '(^| )[abcz] +\+[0-9]+' | sed 's/^ //; s/  */ /' | LC_ALL=C sort
+}
+tui_start 80 24
+wait_screen 30 "set up a mirror" || bail "the TUI did not start"
+type_text "$tags_addr/lib/app"
+keys Tab
+type_text "127.0.0.1:9/lib/app"
+keys Tab
+type_text "a,b,c,z"
+shown_all() { [ "$(shown)" = "$want" ]; }
+wait_for 30 shown_all
+is "$(shown)" "$want" "the TUI's counts appear, the headless preview's"
+is "$(printf '%s\n' "$want" | wc -l)" 3 "  (a, b and c have some)"
+like "$(screen)" "\+N referrers" "the status line says what +N is"
+keys C-c
+is "$(tui_exit 10)" 0 "Ctrl-C quits"
+tui_start 80 24 --no-referrers
+wait_screen 30 "set up a mirror" || bail "the TUI did not start"
+proxy_reset tags
+type_text "$tags_addr/lib/app"
+keys Tab Tab
+type_text "a,b,c,z"
+wait_screen 30 "Matched 4 of" || bail "no match"
+sleep 1
+is "$(shown)" "" "--no-referrers: no count shown"
+is "$(proxy_count tags '^HEAD |/referrers/|/manifests/')" 0 "and none asked"
+keys C-c
+tui_exit 10 >/dev/null
 done_testing
