@@ -67,6 +67,18 @@ is "$(proxy_count tags '/referrers/|/manifests/')" 0 "no referrers or manifest r
 is "$(printf '%s\n' "$out" | jq -r 'select(.type == "tag") | has("referrers")' | sort -u)" \
 	false "no count on the tag lines"
 
+# --- a tag that cannot be counted: named, the others counted -------------
+proxy_rules tags '[{"match": "^HEAD /v2/lib/app/manifests/c$", "action": "status",
+	"status": 404, "code": "MANIFEST_UNKNOWN", "message": "manifest unknown"}]'
+tmrun preview "$tags_addr/lib/app" --tags 'a,c' --json
+is "$rc" 0 "a tag not counted is no failure of the preview"
+is "$(printf '%s\n' "$out" | jq -r 'select(.tag == "c") | "\(.referrers) \(.referrers_error)"')" \
+	"null the tag is gone from the source" "c: null, and why"
+is "$(printf '%s\n' "$out" | jq -r 'select(.tag == "a") | .referrers')" 3 "a still counted"
+tmrun preview "$tags_addr/lib/app" --tags 'c'
+like "$err" "^#   c +not counted: the tag is gone" "the human form says it too"
+proxy_rules tags '[]'
+
 # --- the human form: counts on stderr, stdout stays names ------------------
 tmrun preview "$tags_addr/lib/app" --tags 'a,z'
 is "$out" "a
