@@ -55,7 +55,10 @@ keep_refs(struct mirror *m, const char *const *names, size_t nn)
 	return 0;
 }
 
-/* Tag k's count: a HEAD, a GET for an index, then the walk.  0 or -1. */
+/*
+ * Tag k's count: a HEAD, a GET for an index, then the walk; nothing at
+ * all once the source has neither the API nor a sha256-* tag.  0 or -1.
+ */
 static int
 count_tag(struct worker *w, const char *tag, int *count, struct tm_err *err)
 {
@@ -64,6 +67,9 @@ count_tag(struct worker *w, const char *tag, int *count, struct tm_err *err)
 	int			 r;
 
 	memset(&g, 0, sizeof g);
+	/* No API and no sha256-* tag: nothing refers to anything, unasked. */
+	if (atomic_load(&m->src_no_referrers_api) && m->nsrc_refs == 0)
+		return *count = 0, 0;
 	if ((r = reg_manifest_head(w->src, m->src.repo, tag, &h, err)) != 1)
 		return r == 0 ? tm_err_set(err, TM_CAT_PROTOCOL, "the tag is "
 		    "gone from the source") : -1;

@@ -5,7 +5,8 @@
  * listing already holds say which sha256-* tags exist, so each tag costs
  * a HEAD (a GET for an index, whose children count too), plus one
  * referrers API GET per digest while the source answers it (its first
- * 404 turns the API off for the count), plus a GET per artefact found.
+ * 404 turns the API off for the count), plus a GET per artefact found;
+ * once the API is off, a source without sha256-* tags costs nothing more.
  * Counted on REFCOUNT_JOBS threads at once, in the background.
  */
 #ifndef TM_REFCOUNT_H

@@ -58,6 +58,17 @@ is "$(proxy_count api "^GET /v2/lib/app/manifests/sha256-")" 2 \
 tmrun run "$api_addr/lib/app" "$down_addr/api/app" --tags 'a,c' --json
 is "$(counts "$out")" "$pv" "through the API too, the preview's counts are the run's"
 
+# --- no API, no artefact tag: at most one probe per connection ------------
+seed "$up_addr" lib/bare "$TMPD/bare" --tags 1,2,3,4,5,6,7,8,9,10,11,12 \
+	--multiarch-every 0 >/dev/null || bail "seed bare"
+proxy_reset tags
+tmrun preview "$tags_addr/lib/bare" --tags '*' --json
+is "$(counts "$out" | awk '{ print $2 }' | sort -u)" 0 "12 tags, none with referrers"
+heads=$(proxy_count tags '^HEAD ')
+probes=$(proxy_count tags '/referrers/')
+ok "after the API's 404, no HEAD more than one per connection ($heads)" test "$heads" -le 4
+ok "  nor a referrers request ($probes)" test "$probes" -le 4
+
 # --- --no-referrers: the listing only ---------------------------------------
 proxy_reset tags
 tmrun preview "$tags_addr/lib/app" --tags 'a,b,c,z' --json --no-referrers
