@@ -207,6 +207,15 @@ int		 referrers_copy(struct worker *, size_t i,
 		    const struct reg_manifest *s, artifact_copy_fn *copy,
 		    struct tm_err *);
 /*
+ * referrers.c, called by copy_tag for tag i found up to date: the same
+ * walk, over the digests (the destination's manifest, one GET) of which
+ * the source lists an artefact tag the destination's listing lacks, so
+ * that artefacts added upstream since arrive.  No request at all while
+ * the two listings agree on the sha256-* tags.  0, or -1 as above.
+ */
+int		 referrers_late(struct worker *, size_t i,
+		    artifact_copy_fn *copy, struct tm_err *);
+/*
  * The same walk copying nothing (refcount.c, the preview): how many
  * artefacts a run would bring with s (a GET, or an image's HEAD), into
  * *count.  It reads only w->src, m->src.repo, m->opts.referrer_types,

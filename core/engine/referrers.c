@@ -52,6 +52,7 @@ struct rctx {
 	size_t			 i;
 	artifact_copy_fn	*copy;		/* NULL: count only */
 	int			 count;
+	int			 late;		/* an up-to-date tag's */
 };
 
 /* 1 when the comma-separated list holds item exactly. */
@@ -378,10 +379,48 @@ subject_once(struct rctx *x, const char *digest, struct tm_err *err)
 	return rc;
 }
 
-/* Copying, each subject once per run; counting, each on its own. */
+/* A tag the source lists and the destination's listing lacks. */
+static int
+lacked(const struct mirror *m, const char *tag)
+{
+	return plan_listed(m, TM_SIDE_SOURCE, tag) == 1 &&
+	    plan_listed(m, TM_SIDE_DEST, tag) == 0;
+}
+
+/*
+ * An up-to-date tag's subject is walked again only when the source lists
+ * one of its wanted artefact tags (its fallback index, a cosign tag) that
+ * the destination lacks: the listings tell, without a request.
+ */
+static int
+subject_new(const struct mirror *m, const char *digest)
+{
+	char	base[TM_TAG_MAX + 1], tag[TM_TAG_MAX + 1];
+	size_t	k;
+
+	reg_referrers_tag(digest, base);
+	if (lacked(m, base))
+		return 1;
+	for (k = 0; k < NWORDS; k++) {
+		if (m->opts.referrer_types != NULL &&
+		    !in_list(m->opts.referrer_types, words[k].word))
+			continue;
+		snprintf(tag, sizeof tag, "%.100s.%s", base, words[k].suffix);
+		if (lacked(m, tag))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Copying, each subject once per run (an up-to-date tag's only when it
+ * has new artefact tags); counting, each on its own.
+ */
 static int
 subject(struct rctx *x, const char *digest, struct tm_err *err)
 {
+	if (x->late && !subject_new(x->w->m, digest))
+		return 0;
 	return x->copy != NULL ? subject_once(x, digest, err) :
 	    subject_copy(x, digest, 1, err);
 }
@@ -416,7 +455,7 @@ referrers_copy(struct worker *w, size_t i, const struct reg_manifest *s,
     artifact_copy_fn *copy, struct tm_err *err)
 {
 	struct mirror	*m = w->m;
-	struct rctx	 x = { w, i, copy, 0 };
+	struct rctx	 x = { w, i, copy, 0, 0 };
 	int		 rc;
 
 	if (m->opts.no_referrers)
@@ -428,11 +467,50 @@ referrers_copy(struct worker *w, size_t i, const struct reg_manifest *s,
 	return rc;
 }
 
+/* Some sha256-* tag the source lists and the destination lacks. */
+static int
+any_new(const struct mirror *m)
+{
+	size_t	k;
+
+	for (k = 0; k < m->nsrc_refs; k++)
+		if (plan_listed(m, TM_SIDE_DEST, m->src_refs[k]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+referrers_late(struct worker *w, size_t i, artifact_copy_fn *copy,
+    struct tm_err *err)
+{
+	struct mirror		*m = w->m;
+	struct mtag		*t = &m->tags[i];
+	struct reg_manifest	 d = { 0 };
+	struct rctx		 x = { w, i, copy, 0, 1 };
+	int			 rc;
+
+	if (m->opts.no_referrers || !any_new(m))
+		return 0;
+	/* Its children, as the destination holds them (--arch's cut too). */
+	if (reg_manifest_get(w->dst, m->dst.repo, t->i.dst_digest, &d,
+	    err) == -1)
+		return -1;
+	rc = walk(&x, &d, strcmp(d.digest, t->i.src_digest) == 0, err);
+	reg_manifest_free(&d);
+	pthread_mutex_lock(&m->lock);
+	t->i.referrers = x.count;
+	/* Announced up to date already: a later line with the count holds. */
+	if (rc == 0 && x.count > 0)
+		engine_emit_tag(m, i, MEV_TAG);
+	pthread_mutex_unlock(&m->lock);
+	return rc;
+}
+
 int
 referrers_count(struct worker *w, const struct reg_manifest *s, int *count,
     struct tm_err *err)
 {
-	struct rctx	x = { w, 0, NULL, 0 };
+	struct rctx	x = { w, 0, NULL, 0, 0 };
 	int		rc = walk(&x, s, 1, err);
 
 	*count = x.count;
