@@ -2,9 +2,10 @@
 # next run although the tag is up to date: a cosign .sig, an SBOM in the
 # fallback index (merged into the one the destination keeps at that
 # digest), the SBOM's signature, for a tag's digest and an index's
-# child.  Rollback of that run removes exactly them and puts the index
-# back; runs whose listings agree send not one request more than a warm
-# run without artefacts.
+# child.  One that cannot be read fails its tag.  Rollback of such a run
+# removes exactly what it added and puts the index back; runs whose
+# listings agree send not one request more than a warm run without
+# artefacts.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/engine_lib.sh"
 
@@ -72,6 +73,22 @@ tmrun run "$src" "$dst" --tags a,b --no-referrers
 is "$rc" 0 "--no-referrers: SUCCESS"
 is "$(listing "$down_addr" lib/app)" "$before" "--no-referrers: no artefact copied"
 is "$(requests)" "$warm" "--no-referrers: not one request more than a warm run"
+
+# --- a late artefact that cannot be copied fails its tag ----------------------
+a_sig=$(awk -v s="$a_digest" '$1 == s && $2 == "sig" { print $3 }' "$TMPD/refs")
+proxy_rules hub '[{"match": "^GET /v2/lib/app/manifests/'"$a_sig"'$", "times": 100,
+	"action": "status", "status": 500, "code": "UNKNOWN", "message": "broken"}]'
+tmrun run "$src" "$dst" --tags a,b --retries 0 --retry-times 0 --report "$TMPD/rf.json" --json
+is "$(printf '%s\n' "$out" | jq -rs '[.[] | select(.tag == "a")][-1].state')" failed \
+	"its last --json line says failed"
+is "$rc" 3 "a's signature unreadable: PARTIAL_MIRROR"
+jq_is "$TMPD/rf.json" '.tags[] | select(.tag == "a") | [.result, .error.object] | join(" ")' \
+	"failed signature $a_index.sig" "a fails, the report names its signature"
+proxy_rules hub '[]'
+tmrun rollback --last --yes
+is "$rc" 0 "that run's rollback: SUCCESS"
+is "$(listing "$down_addr" lib/app)" "$before" "what it brought (b's, a's SBOM) removed again"
+is "$(raw "$down_addr" lib/app "$a_index")" "$theirs_digest" "their index back"
 
 # --- the late artefacts arrive ------------------------------------------------
 tmrun run "$src" "$dst" --tags a,b --json --report "$TMPD/r2.json"
