@@ -37,6 +37,8 @@ requests() { echo "$(proxy_count hub .) $(proxy_count dn .)"; }
 
 tmrun run "$src" "$dst" --tags a,b
 is "$rc" 0 "first mirror: SUCCESS"
+tmrun run "$src" "$dn_addr/sig/app" --tags a,b
+is "$rc" 0 "first mirror of a second copy: SUCCESS"
 
 # Their fallback index at a's digest in the destination (as in
 # referrers_copy.sh), listing a manifest of theirs.
@@ -73,6 +75,16 @@ tmrun run "$src" "$dst" --tags a,b --no-referrers
 is "$rc" 0 "--no-referrers: SUCCESS"
 is "$(listing "$down_addr" lib/app)" "$before" "--no-referrers: no artefact copied"
 is "$(requests)" "$warm" "--no-referrers: not one request more than a warm run"
+
+# --- --referrer-types: only the wanted kinds, the others on a later run --------
+tmrun run "$src" "$dn_addr/sig/app" --tags a,b --referrer-types signature
+is "$rc" 0 "--referrer-types signature: SUCCESS"
+is "$(listing "$down_addr" sig/app | awk '$1 ~ /^sha256-/ { print $1 }' | tr '\n' ' ')" \
+	"$(awk '$2 == "sig" { print $4 }' "$TMPD/refs" | LC_ALL=C sort | tr '\n' ' ')" \
+	"only the .sig tags came"
+tmrun run "$src" "$dn_addr/sig/app" --tags a,b
+is "$rc" 0 "then without it: SUCCESS"
+is "$(present "$down_addr" sig/app)" "$want" "the SBOMs and their signatures came too"
 
 # --- a late artefact that cannot be copied fails its tag ----------------------
 a_sig=$(awk -v s="$a_digest" '$1 == s && $2 == "sig" { print $3 }' "$TMPD/refs")
