@@ -7,7 +7,9 @@
  * answer) gets the fallback index tag, merged, never replaced.  Every
  * artefact the destination lacked and every tag changed is journaled, so
  * rollback removes exactly those and puts an index back as it was.
- * The same walk without a copy function only counts (the preview's).
+ * The same walk without a copy function only counts (the preview's).  A
+ * tag found up to date walks again only the digests whose artefact tags
+ * the source lists and the destination lacks: added upstream since.
  */
 #include "config.h"
 
