@@ -41,7 +41,7 @@ struct ctx {
 	struct tm_err		*err;
 };
 
-enum vkind { V_STR, V_BOOL, V_JOBS, V_LIST, V_NODE };
+enum vkind { V_STR, V_BOOL, V_JOBS, V_LIST, V_TYPES, V_NODE };
 
 /* One key of a mapping: its value goes to base + off. */
 struct key {
@@ -63,6 +63,8 @@ static const struct key default_keys[] = {
 	{ "tls-verify", V_BOOL, offsetof(struct ms_defaults, dst_tls_verify) },
 	{ "cert-dir", V_STR, offsetof(struct ms_defaults, dst_cert_dir) },
 	{ "auth-file", V_STR, offsetof(struct ms_defaults, auth_file) },
+	{ "referrers", V_BOOL, offsetof(struct ms_defaults, referrers) },
+	{ "referrer-types", V_TYPES, offsetof(struct ms_defaults, referrer_types) },
 };
 
 /* Indexes below name these entries: keep the order. */
@@ -77,6 +79,8 @@ static const struct key mirror_keys[] = {
 	{ "platforms", V_STR, offsetof(struct ms_mirror, platforms) },
 	{ "source-tls-verify", V_BOOL, offsetof(struct ms_mirror, src_tls_verify) },
 	{ "source-cert-dir", V_STR, offsetof(struct ms_mirror, src_cert_dir) },
+	{ "referrers", V_BOOL, offsetof(struct ms_mirror, referrers) },
+	{ "referrer-types", V_TYPES, offsetof(struct ms_mirror, referrer_types) },
 };
 
 /* Keys that would hold a secret: refused, never read. */
@@ -221,6 +225,62 @@ name_list(struct ctx *c, const yaml_node_t *n, struct ms_mirror *m)
 	return 0;
 }
 
+/* One item of referrer-types (len bytes at s): no blank, not empty. */
+static int
+type_item(struct ctx *c, const yaml_node_t *n, const char *s, size_t len)
+{
+	char	item[128];
+
+	snprintf(item, sizeof item, "%.*s", (int)len, s);
+	if (len == 0 || len >= sizeof item || strpbrk(item, ", \t") != NULL)
+		return node_err(c, n, "referrer-types: '%s' is no artifactType "
+		    "nor signature, attestation or sbom", item);
+	return 0;
+}
+
+/*
+ * referrer-types as --referrer-types takes it, "a,b", or a list of
+ * items: kept as "a,b" either way, so the engine reads one spelling.
+ */
+static int
+type_list(struct ctx *c, const yaml_node_t *n, const char **out)
+{
+	yaml_node_item_t	*it;
+	const char		*s;
+	char			*j;
+	size_t			 len = 1, k;
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		if ((s = scalar(c, n, "referrer-types")) == NULL)
+			return -1;
+		do {
+			k = strcspn(s, ",");
+			if (type_item(c, n, s, k) == -1)
+				return -1;
+			s += k;
+		} while (*s++ == ',');
+		return (*out = scalar(c, n, "referrer-types")) == NULL ? -1 : 0;
+	}
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		if ((s = scalar(c, node(c, *it), "referrer-types")) == NULL ||
+		    type_item(c, node(c, *it), s, strlen(s)) == -1)
+			return -1;
+		len += strlen(s) + 1;
+	}
+	if (len == 1)
+		return node_err(c, n, "%s: an empty list (referrers: false "
+		    "copies none)", "referrer-types");
+	if ((j = keep(c, calloc(len, 1))) == NULL)
+		return oom(c);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		if (*j != '\0')
+			strcat(j, ",");
+		strcat(j, (const char *)node(c, *it)->data.scalar.value);
+	}
+	*out = j;
+	return 0;
+}
+
 /* One value by its key's kind into base. */
 static int
 set_value(struct ctx *c, const struct key *k, const yaml_node_t *v, void *base)
@@ -237,6 +297,8 @@ set_value(struct ctx *c, const struct key *k, const yaml_node_t *v, void *base)
 		return jobs(c, v, k->name, (int *)(void *)at);
 	case V_LIST:
 		return name_list(c, v, base);
+	case V_TYPES:
+		return type_list(c, v, (const char **)(void *)at);
 	case V_NODE:
 		return 0;	/* the caller reads it from seen[] */
 	}
@@ -419,7 +481,7 @@ check_tags(struct ctx *c, const yaml_node_t *at, const char *expr)
 	return 0;
 }
 
-/* Append a mirror (zeroed, src_tls_verify -1) and return it. */
+/* Append a mirror (zeroed, src_tls_verify and referrers -1) and return it. */
 static struct ms_mirror *
 add_mirror(struct ctx *c, const yaml_node_t *at)
 {
@@ -440,7 +502,7 @@ add_mirror(struct ctx *c, const yaml_node_t *at)
 	}
 	v = &s->m[s->n++];
 	memset(v, 0, sizeof *v);
-	v->src_tls_verify = -1;
+	v->src_tls_verify = v->referrers = -1;
 	v->line = (int)at->start_mark.line + 1;
 	v->col = (int)at->start_mark.column + 1;
 	return v;
@@ -817,6 +879,7 @@ mirrorset_parse(const char *text, size_t len, const char *name,
 	}
 	c.set->d.rollback = -1;
 	c.set->d.src_tls_verify = c.set->d.dst_tls_verify = 1;
+	c.set->d.referrers = 1;
 	if ((rc = prepass(&c, text, len)) == 0 &&
 	    (rc = load_doc(&c, text, len)) == 0) {
 		rc = (skopeo_dest != NULL ? skopeo : native)(&c,

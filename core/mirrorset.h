@@ -31,6 +31,8 @@ struct ms_defaults {
 	int		 src_tls_verify, dst_tls_verify;	/* 1 by default */
 	const char	*src_cert_dir, *dst_cert_dir;	/* NULL: none */
 	const char	*auth_file;	/* credentials by reference; NULL: the usual files */
+	int		 referrers;	/* 1 by default: signatures travel */
+	const char	*referrer_types;	/* "a,b" (a list joined); NULL: all */
 };
 
 /*
@@ -49,6 +51,8 @@ struct ms_mirror {
 	const char		*platforms;	/* NULL: the default's */
 	int			 src_tls_verify;	/* -1: the default's */
 	const char		*src_cert_dir;	/* NULL: the default's */
+	int			 referrers;	/* -1: the default's */
+	const char		*referrer_types;	/* NULL: the default's */
 	int			 line, col;	/* where it is written, 1-based */
 };
 

@@ -105,6 +105,9 @@ put_defaults(struct out *o, const struct ms_defaults *d)
 	put_bool(o, "tls-verify", d->dst_tls_verify);
 	put_str(o, "cert-dir", d->dst_cert_dir);
 	put_str(o, "auth-file", d->auth_file);
+	if (!d->referrers)
+		put_bool(o, "referrers", 0);
+	put_str(o, "referrer-types", d->referrer_types);
 	nest(o, 1, 0);
 }
 
@@ -133,6 +136,9 @@ put_mirror(struct out *o, const struct ms_mirror *m)
 	if (m->src_tls_verify >= 0)
 		put_bool(o, "source-tls-verify", m->src_tls_verify);
 	put_str(o, "source-cert-dir", m->src_cert_dir);
+	if (m->referrers >= 0)
+		put_bool(o, "referrers", m->referrers);
+	put_str(o, "referrer-types", m->referrer_types);
 	nest(o, 1, 0);
 }
 

@@ -15,10 +15,10 @@
 
 /*
  * The set as YAML on f: d's keys that differ from an absent key, then
- * the n mirrors (a source or a namespace each; NULL strings and
- * src_tls_verify -1 are left out).  Every string is double-quoted and
- * escaped (libyaml's emitter).  0, or -1 with errno: EINVAL when a
- * string is not UTF-8, else stdio's.
+ * the n mirrors (a source or a namespace each; NULL strings,
+ * src_tls_verify and referrers -1 are left out).  Every string is
+ * double-quoted and escaped (libyaml's emitter).  0, or -1 with errno:
+ * EINVAL when a string is not UTF-8, else stdio's.
  */
 int	mirrorset_print(FILE *f, const struct ms_defaults *d,
 	    const struct ms_mirror *m, size_t n);

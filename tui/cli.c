@@ -69,8 +69,8 @@ enum {
 	X("no-rollback", no_argument, OPT_NO_ROLLBACK, C_RUN)		\
 	X("arch", required_argument, OPT_ARCH, C_RUN)			\
 	X("delete-stale", no_argument, OPT_DELETE_STALE, C_RUN)		\
-	X("no-referrers", no_argument, OPT_NO_REFERRERS, C_RUN)		\
-	X("referrer-types", required_argument, OPT_REFERRER_TYPES, C_RUN) \
+	X("no-referrers", no_argument, OPT_NO_REFERRERS, C_SRC)		\
+	X("referrer-types", required_argument, OPT_REFERRER_TYPES, C_SRC) \
 	X("retries", required_argument, OPT_RETRIES, CLI_RUN)		\
 	X("dry-run", no_argument, OPT_DRY_RUN, CLI_RUN)			\
 	X("report", required_argument, OPT_REPORT, C_RUN)		\

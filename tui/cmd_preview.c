@@ -1,11 +1,13 @@
 /*
  * `tagmirror preview`: the tags an expression selects, printed as text or
- * JSON.  Listing and matching are the preview model's, as in the TUI.
+ * JSON, with the referrers a run would bring per tag (core's refcount).
+ * Listing and matching are the preview model's, as in the TUI.
  */
 #include "config.h"
 
 #include "commands.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "model_preview.h"
 #include "nameset.h"
 #include "ref.h"
+#include "refcount.h"
 
 #define PREVIEW_ATTEMPTS	3	/* per request */
 #define PREVIEW_RETRY_CAP	5.0	/* longest wait, seconds */
@@ -28,6 +31,9 @@ static const char usage[] =
 "prints the tags it selects in natural version order (3.9 before 3.10)\n"
 "on stdout, and on stderr, on lines starting with '#', how many tags each\n"
 "item matched.\n"
+"Each selected tag of a registry is looked at (a HEAD, a GET for an\n"
+"index) to count the referrers and cosign artefacts a run would copy with\n"
+"it (the run's --no-referrers and --referrer-types apply).\n"
 "Nothing is copied.\n"
 "\n"
 "EXPR is a comma-separated list of items, as in a Quay mirror rule:\n"
@@ -49,6 +55,9 @@ static const char usage[] =
 "                             stdin) instead of listing a registry\n"
 "  --json                     JSON Lines: a line per tag, then a summary\n"
 "  -q, --quiet                no '#' lines (warnings still on stderr)\n"
+"  --no-referrers             count no referrers: no request but the listing\n"
+"  --referrer-types LIST      count only these artifactTypes, or signature,\n"
+"                             attestation, sbom (as run)\n"
 "  -v, --verbose              a line per request on stderr (no secrets)\n"
 "  --log FILE                 those request lines into FILE (mode 0600)\n"
 "  --src-username USER, --src-password PASS\n"
@@ -79,6 +88,7 @@ struct preview_out {
 	const struct tagexpr_result	*res;
 	struct match_warning		*warn;	/* matchwarn.c's */
 	size_t				 nwarn;
+	struct refcount			*refs;	/* NULL: not counted */
 };
 
 /*
@@ -193,6 +203,41 @@ kind_name(enum tagexpr_kind k)
 	return "glob";
 }
 
+/* The referrers of selected tag i, or (i == SIZE_MAX) their sum; -1 failed. */
+static long
+refs_of(const struct preview_out *po, size_t i)
+{
+	long	sum = 0, c;
+	size_t	k;
+
+	if (i != SIZE_MAX)
+		return refcount_get(po->refs, i) < 0 ? -1 :
+		    refcount_get(po->refs, i);
+	for (k = 0; k < po->res->n_matched; k++)
+		if ((c = refs_of(po, k)) > 0)
+			sum += c;
+	return sum;
+}
+
+/* ,"referrers":N (null and the reason when not counted) on a JSON line. */
+static void
+json_refs(const struct preview_out *po, size_t i)
+{
+	struct tm_err	err;
+	char		buf[768];
+
+	if (po->refs == NULL)
+		return;
+	if (refs_of(po, i) >= 0) {
+		printf(",\"referrers\":%ld", refs_of(po, i));
+		return;
+	}
+	refcount_error(po->refs, i, &err);
+	tm_err_format(&err, buf, sizeof buf);
+	fputs(",\"referrers\":null,\"referrers_error\":", stdout);
+	cli_json_str(stdout, buf);
+}
+
 /* JSON Lines: a line per selected tag, then the summary object. */
 static void
 print_json(const struct preview_out *po)
@@ -202,10 +247,12 @@ print_json(const struct preview_out *po)
 	for (i = 0; i < po->res->n_matched; i++) {
 		fputs("{\"type\":\"tag\",\"tag\":", stdout);
 		cli_json_str(stdout, po->names[po->res->matched[i]]);
+		json_refs(po, i);
 		fputs("}\n", stdout);
 	}
 	fputs("{\"type\":\"summary\",\"source\":", stdout);
 	cli_json_str(stdout, po->source);
+	json_refs(po, SIZE_MAX);
 	printf(",\"total_tags\":%zu,\"matched\":[", po->n);
 	for (i = 0; i < po->res->n_matched; i++) {
 		if (i > 0)
@@ -227,6 +274,34 @@ print_json(const struct preview_out *po)
 		cli_json_str(stdout, po->warn[i].text);
 	}
 	fputs("]}\n", stdout);
+}
+
+/*
+ * "# 9 referrers would come with 2 of 3 tags", then a line per tag with
+ * any (or whose count failed, and why).  A name is made safe first.
+ */
+static void
+text_refs(const struct preview_out *po)
+{
+	struct tm_err	err;
+	char		buf[768], name[TM_TAG_MAX + 1];
+	size_t		i, with = 0;
+
+	for (i = 0; i < po->res->n_matched; i++)
+		with += refs_of(po, i) != 0;
+	fprintf(stderr, "# %ld referrer%s would come with %zu of %zu tag%s\n",
+	    refs_of(po, SIZE_MAX), refs_of(po, SIZE_MAX) == 1 ? "" : "s",
+	    with, po->res->n_matched, po->res->n_matched == 1 ? "" : "s");
+	for (i = 0; i < po->res->n_matched; i++) {
+		tm_sanitize(name, sizeof name, po->names[po->res->matched[i]]);
+		if (refs_of(po, i) > 0)
+			fprintf(stderr, "#   %-20s %6ld\n", name, refs_of(po, i));
+		else if (refs_of(po, i) < 0) {
+			refcount_error(po->refs, i, &err);
+			tm_err_format(&err, buf, sizeof buf);
+			fprintf(stderr, "#   %-20s not counted: %s\n", name, buf);
+		}
+	}
 }
 
 /* The tags on stdout; the counts and warnings on stderr, so a pipe gets
@@ -266,6 +341,8 @@ print_text(const struct preview_out *po, int quiet)
 		fputc('\n', stderr);
 		free(s);
 	}
+	if (po->refs != NULL)
+		text_refs(po);
 }
 
 /* What the model holds after the names are in: 0, or -1 out of memory. */
@@ -283,9 +360,43 @@ read_model(struct preview_out *po)
 	return po->res != NULL ? 0 : -1;
 }
 
+/*
+ * The referrers of every selected tag (not with --no-referrers: then no
+ * request but the listing), counted at once.  0, or the exit status.
+ */
+static int
+count_refs(struct preview_out *po, const struct cli *c)
+{
+	const char	**tags;
+	struct tm_err	  err;
+	char		  buf[768];
+	size_t		  i;
+
+	if (c->mo.no_referrers)
+		return 0;
+	if (read_model(po) == -1 ||
+	    (tags = calloc(po->res->n_matched + 1, sizeof *tags)) == NULL)
+		return cli_error("out of memory");
+	for (i = 0; i < po->res->n_matched; i++)
+		tags[i] = po->names[po->res->matched[i]];
+	po->refs = refcount_start(po->source, &c->mo.src_reg,
+	    c->mo.referrer_types, (const char *const *)po->names, po->n, tags,
+	    po->res->n_matched, NULL, &err);
+	free(tags);
+	if (po->refs == NULL) {
+		tm_err_format(&err, buf, sizeof buf);
+		cli_error("cannot count the referrers of %s: %s", po->source,
+		    buf);
+		return err.cat == TM_CAT_USAGE ? 1 : 2;
+	}
+	refcount_wait(po->refs);
+	return 0;
+}
+
 static void
 preview_out_free(struct preview_out *po)
 {
+	refcount_free(po->refs);
 	preview_free(po->pv);
 	match_warnings_free(po->warn, po->nwarn);
 }
@@ -345,7 +456,8 @@ cmd_preview(int argc, char **argv)
 	if (c.tag_list != NULL)
 		rc = read_tag_list(c.tag_list, &po);
 	else if ((rc = cli_trace_start(&c)) == 0) {
-		rc = read_registry(po.source, &c.mo.src_reg, &po);
+		if ((rc = read_registry(po.source, &c.mo.src_reg, &po)) == 0)
+			rc = count_refs(&po, &c);
 		if (cli_trace_end(&c) != 0 && rc == 0)
 			rc = 1;
 	}

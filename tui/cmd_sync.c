@@ -471,6 +471,10 @@ start_job(struct run *r, struct job *j)
 	mo.rollback = d->rollback != -1 ? d->rollback : mo.rollback;
 	mo.delete_stale = d->delete_stale;
 	mo.platforms = j->m->platforms != NULL ? j->m->platforms : d->platforms;
+	mo.no_referrers = !(j->m->referrers != -1 ? j->m->referrers :
+	    d->referrers);
+	mo.referrer_types = j->m->referrer_types != NULL ?
+	    j->m->referrer_types : d->referrer_types;
 	mo.share = r->share;
 	if ((j->run = mirror_new(&mo, NULL, &err)) == NULL ||
 	    mirror_start(j->run, &err) == -1) {

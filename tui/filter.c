@@ -62,6 +62,11 @@ typing_key(struct filter *f, int key)
 	case K_ENTER:
 		f->editing = 0;
 		return FILTER_SAME;
+	case K_TAB:
+	case K_FN(KEY_BTAB):
+		/* The focus leaves the list: the text is kept, as by Enter. */
+		f->editing = 0;
+		return FILTER_PASS;
 	case K_ESC:
 		filter_clear(f);
 		return FILTER_CHANGED;

@@ -32,7 +32,8 @@ enum filter_rc {
 /*
  * A key for a list that has filter f.  While typing, text keys, Bksp,
  * Ctrl-U, Enter and Esc are the filter's and every other key passes (so
- * the arrows still move); otherwise "/" starts typing, and with a filter
+ * the arrows still move), Tab and S-Tab ending the typing first (kept,
+ * as by Enter: the focus they move leaves the list); otherwise "/" starts typing, and with a filter
  * on, Esc clears it and n / N step.
  */
 enum filter_rc	 filter_key(struct filter *, int key);

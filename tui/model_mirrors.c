@@ -22,6 +22,8 @@ struct entry {
 	char		*src, *dst, *tags;
 	char		*platforms;	/* NULL: the set's */
 	int		 src_tls;	/* -1: the set's */
+	int		 referrers;	/* -1: the set's */
+	char		*referrer_types;	/* NULL: the set's */
 	int		 marked;
 	struct preview	*pv;
 	struct run	*run;
@@ -42,6 +44,8 @@ struct set_run {
 struct set_defaults {
 	char	*registry, *platforms, *src_cert_dir, *dst_cert_dir, *auth_file;
 	int	 jobs, rollback, delete_stale, src_tls, dst_tls;
+	int	 referrers;
+	char	*referrer_types;
 };
 
 struct mirrors {
@@ -67,6 +71,7 @@ defaults_free(struct set_defaults *d)
 	free(d->src_cert_dir);
 	free(d->dst_cert_dir);
 	free(d->auth_file);
+	free(d->referrer_types);
 	memset(d, 0, sizeof *d);
 }
 
@@ -92,6 +97,9 @@ defaults_take(struct mirrors *s, const struct ms_defaults *f)
 	d->delete_stale = f != NULL ? f->delete_stale : b->delete_stale;
 	d->src_tls = f != NULL ? f->src_tls_verify : b->src_reg.tls_verify;
 	d->dst_tls = f != NULL ? f->dst_tls_verify : b->dst_reg.tls_verify;
+	d->referrers = f != NULL ? f->referrers : !b->no_referrers;
+	d->referrer_types = dup_or_null(f != NULL ? f->referrer_types :
+	    b->referrer_types);
 }
 
 struct mirrors *
@@ -117,6 +125,7 @@ entry_free(struct entry *e)
 	free(e->dst);
 	free(e->tags);
 	free(e->platforms);
+	free(e->referrer_types);
 }
 
 static void
@@ -234,6 +243,9 @@ fill_opts(const struct mirrors *s, const struct entry *e,
 	if (s->d.rollback >= 0)
 		mo->rollback = s->d.rollback;
 	mo->delete_stale = s->d.delete_stale;
+	mo->no_referrers = !(e->referrers >= 0 ? e->referrers : s->d.referrers);
+	mo->referrer_types = e->referrer_types != NULL ? e->referrer_types :
+	    s->d.referrer_types;
 	src_opts(s, e, &mo->src_reg);
 	mo->dst_reg.tls_verify = s->d.dst_tls;
 	if (s->d.dst_cert_dir != NULL)
@@ -282,7 +294,7 @@ entry_new(struct mirrors *s, const char *src, const char *dst,
 	}
 	e = &s->e[s->n];
 	memset(e, 0, sizeof *e);
-	e->src_tls = -1;
+	e->src_tls = e->referrers = -1;
 	if ((e->pv = preview_new()) == NULL || set_str(&e->src, src) == -1 ||
 	    set_str(&e->dst, dst) == -1 || set_str(&e->tags, tags) == -1) {
 		entry_free(e);
@@ -557,9 +569,11 @@ load_repo(struct mirrors *s, const struct mirrorset *set,
 		return -1;
 	if ((i = entry_new(s, src, dst, m->tags)) == -1 ||
 	    (m->platforms != NULL && set_str(&s->e[i].platforms,
-	    m->platforms) == -1))
+	    m->platforms) == -1) || (m->referrer_types != NULL &&
+	    set_str(&s->e[i].referrer_types, m->referrer_types) == -1))
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	s->e[i].src_tls = m->src_tls_verify;
+	s->e[i].referrers = m->referrers;
 	if (s->e[i].src_tls >= 0)
 		entry_list(s, &s->e[i]);
 	return 0;
@@ -621,7 +635,8 @@ mirrors_save(const struct mirrors *s, const char *path, struct tm_err *err)
 	struct ms_defaults	 d = {
 		s->d.registry, s->d.jobs, s->d.platforms, s->d.rollback,
 		s->d.delete_stale, s->d.src_tls, s->d.dst_tls,
-		s->d.src_cert_dir, s->d.dst_cert_dir, s->d.auth_file
+		s->d.src_cert_dir, s->d.dst_cert_dir, s->d.auth_file,
+		s->d.referrers, s->d.referrer_types
 	};
 	struct ms_mirror	*m;
 	size_t			 i;
@@ -635,6 +650,8 @@ mirrors_save(const struct mirrors *s, const char *path, struct tm_err *err)
 		m[i].tags = s->e[i].tags;
 		m[i].platforms = s->e[i].platforms;
 		m[i].src_tls_verify = s->e[i].src_tls;
+		m[i].referrers = s->e[i].referrers;
+		m[i].referrer_types = s->e[i].referrer_types;
 	}
 	rc = mirrorset_write(path, &d, m, s->n, err);
 	free(m);

@@ -1,4 +1,8 @@
-/* The preview model: background tag listing and matching, no drawing. */
+/*
+ * The preview model: background tag listing and matching, then the
+ * referrers of the matched tags counted in the background (core's
+ * refcount), a batch at a time; no drawing.
+ */
 #include "config.h"
 
 #include "model_preview.h"
@@ -9,15 +13,31 @@
 #include <string.h>
 
 #include "evq.h"
+#include "refcount.h"
 #include "tagexpr.h"
 #include "taglist.h"
 #include "strv.h"
 
-/* One background listing with the strings it was started with. */
+/* Tags counted by one refcount job: a few, so a new match soon gets its turn. */
+#define REF_BATCH	32
+
+/* One count job: its tags are names[idx[k]] of the listing's names. */
+struct refjob {
+	struct refcount	*rc;
+	struct evq	*q;
+	size_t		 idx[REF_BATCH];
+};
+
+/*
+ * One background listing with the strings it was started with, and the
+ * count job of its tags (freed with it, off the UI thread).
+ */
 struct listing {
 	struct taglist	*tl;
 	struct evq	*q;
 	char		*user, *pass;
+	struct reg_opts	 ro;		/* user, pass: the copies above */
+	struct refjob	*rj;
 };
 
 struct preview {
@@ -34,6 +54,9 @@ struct preview {
 	struct tagexpr_result	 res;
 	int			 have_res;
 	unsigned		 list_gen, match_gen;
+	int			 count_refs;	/* preview_referrers: on */
+	char			*ref_types;
+	int			*refs;		/* per name; NULL: none counted */
 };
 
 static void
@@ -51,8 +74,20 @@ static pthread_cond_t	reap_done = PTHREAD_COND_INITIALIZER;
 static int		reaping;
 
 static void
+refjob_free(struct refjob *j)
+{
+	if (j == NULL)
+		return;
+	refcount_free(j->rc);
+	if (j->q != NULL)
+		evq_free(j->q);
+	free(j);
+}
+
+static void
 listing_free(struct listing *l)
 {
+	refjob_free(l->rj);
 	if (l->tl != NULL)
 		taglist_free(l->tl);
 	if (l->q != NULL)
@@ -107,6 +142,8 @@ names_clear(struct preview *pv)
 	tm_strv_free(pv->names, pv->n);
 	pv->names = NULL;
 	pv->n = 0;
+	free(pv->refs);
+	pv->refs = NULL;
 	if (pv->have_res)
 		tagexpr_result_free(&pv->res);
 	pv->have_res = 0;
@@ -129,6 +166,7 @@ preview_free(struct preview *pv)
 	if (pv->te != NULL)
 		tagexpr_free(pv->te);
 	free(pv->expr);
+	free(pv->ref_types);
 	free(pv);
 }
 
@@ -172,6 +210,7 @@ preview_list(struct preview *pv, const char *src, const struct reg_opts *o)
 	l->pass = o->pass != NULL ? strdup(o->pass) : NULL;
 	ro.user = l->user;
 	ro.pass = l->pass;
+	l->ro = ro;
 	if ((l->q = evq_new(sizeof(struct tl_event))) == NULL) {
 		listing_free(l);
 		tm_err_set(&pv->err, TM_CAT_IO, "out of memory");
@@ -187,17 +226,97 @@ preview_list(struct preview *pv, const char *src, const struct reg_opts *o)
 	pv->state = PV_LISTING;
 }
 
+void
+preview_referrers(struct preview *pv, int on, const char *types)
+{
+	pv->count_refs = on;
+	free(pv->ref_types);
+	pv->ref_types = types != NULL ? strdup(types) : NULL;
+}
+
+/*
+ * Start counting the next matched tags not counted yet, when the
+ * listing is done and no count runs.  Never waits: threads do it.
+ */
+static void
+refs_want(struct preview *pv)
+{
+	struct listing	*l = pv->cur;
+	struct refjob	*j;
+	const char	*tags[REF_BATCH];
+	struct tm_err	 err;
+	size_t		 i, k = 0, t;
+
+	if (!pv->count_refs || l == NULL || l->rj != NULL ||
+	    pv->state != PV_DONE || !pv->have_res)
+		return;
+	if (pv->refs == NULL &&
+	    (pv->refs = malloc((pv->n + 1) * sizeof *pv->refs)) != NULL)
+		for (i = 0; i < pv->n; i++)
+			pv->refs[i] = REFCOUNT_UNKNOWN;
+	if (pv->refs == NULL || (j = calloc(1, sizeof *j)) == NULL)
+		return;
+	for (i = 0; i < pv->res.n_matched && k < REF_BATCH; i++)
+		if (pv->refs[t = pv->res.matched[i]] == REFCOUNT_UNKNOWN) {
+			j->idx[k] = t;
+			tags[k++] = pv->names[t];
+		}
+	if (k > 0 && ((j->q = evq_new(sizeof(int))) == NULL ||
+	    (j->rc = refcount_start(pv->src, &l->ro, pv->ref_types,
+	    (const char *const *)pv->names, pv->n, tags, k, j->q,
+	    &err)) == NULL)) {
+		/* Said once: a count that cannot start is not tried again. */
+		for (i = 0; i < k; i++)
+			pv->refs[j->idx[i]] = REFCOUNT_FAILED;
+		k = 0;
+	}
+	if (k == 0)
+		refjob_free(j);
+	else
+		l->rj = j;
+}
+
+/* The count job's results; the next batch once it is over. */
+static int
+refs_events(struct preview *pv)
+{
+	struct refjob	*j = pv->cur != NULL ? pv->cur->rj : NULL;
+	int		 ev[32], over = 0;
+	size_t		 n, i;
+
+	if (j == NULL)
+		return 0;
+	while ((n = evq_drain(j->q, ev, 32)) > 0)
+		for (i = 0; i < n; i++) {
+			if (ev[i] < 0)
+				over = 1;
+			else
+				pv->refs[j->idx[ev[i]]] = refcount_get(j->rc,
+				    (size_t)ev[i]);
+		}
+	if (over) {
+		refjob_free(j);
+		pv->cur->rj = NULL;
+		refs_want(pv);
+	}
+	return 1;
+}
+
 int
 preview_fd(const struct preview *pv)
 {
-	return pv->cur != NULL && pv->state == PV_LISTING ? evq_fd(pv->cur->q) :
-	    -1;
+	if (pv->cur == NULL)
+		return -1;
+	if (pv->state == PV_LISTING)
+		return evq_fd(pv->cur->q);
+	return pv->cur->rj != NULL ? evq_fd(pv->cur->rj->q) : -1;
 }
 
 int
 preview_busy(const struct preview *pv)
 {
-	return pv->state == PV_LISTING;
+	return pv->state == PV_LISTING || (pv->cur != NULL &&
+	    pv->cur->rj != NULL);
 }
 
 static int
@@ -213,8 +332,10 @@ preview_events(struct preview *pv)
 	size_t		n, i;
 	int		snap = 0;
 
-	if (pv->cur == NULL || pv->state != PV_LISTING)
+	if (pv->cur == NULL)
 		return 0;
+	if (pv->state != PV_LISTING)
+		return refs_events(pv);
 	while ((n = evq_drain(pv->cur->q, ev, 16)) > 0) {
 		for (i = 0; i < n; i++) {
 			switch (ev[i].type) {
@@ -244,6 +365,7 @@ preview_events(struct preview *pv)
 		if (pv->state == PV_DONE)
 			pv->listed = pv->n;
 		rematch(pv);
+		refs_want(pv);
 	}
 	return 1;
 }
@@ -262,6 +384,7 @@ preview_set_expr(struct preview *pv, const char *expr)
 	pv->te = tagexpr_compile(expr, &pv->expr_err);
 	pv->list_gen++;
 	rematch(pv);
+	refs_want(pv);
 	return 1;
 }
 
@@ -308,6 +431,7 @@ preview_view(const struct preview *pv, struct preview_view *v)
 	v->res = pv->have_res ? &pv->res : NULL;
 	v->names = pv->names;
 	v->n = pv->n;
+	v->refs = pv->refs;
 	v->list_gen = pv->list_gen;
 	v->match_gen = pv->match_gen;
 }

@@ -1,8 +1,9 @@
 /*
  * The preview model: a source's tag names and a tag expression matched
  * against them.  The TUI lists in the background (pages counted as they
- * arrive) and re-matches on every keystroke; `tagmirror preview` hands
- * over names it read at once.  No curses here.  One thread per model (the
+ * arrive) and re-matches on every keystroke, then (preview_referrers on)
+ * counts the matched tags' referrers in the background, a batch at a
+ * time; `tagmirror preview` hands over names it read at once.  No curses here.  One thread per model (the
  * TUI's UI thread).
  */
 #ifndef TM_MODEL_PREVIEW_H
@@ -34,6 +35,9 @@ struct preview_view {
 	const struct tagexpr_result	*res;	/* NULL: no result yet */
 	char *const			*names;
 	size_t				 n;
+	/* Per name: referrers a run would copy, REFCOUNT_UNKNOWN (not yet)
+	 * or REFCOUNT_FAILED; NULL when none are counted. */
+	const int			*refs;
 	/* Bumped on a new list or expression, and whenever res changes. */
 	unsigned			 list_gen, match_gen;
 };
@@ -56,10 +60,17 @@ int		 preview_fetch(struct preview *, const char *src,
 /* Hand over names read elsewhere (freed with the model); state PV_DONE. */
 void		 preview_take(struct preview *, const char *src, char **names,
 		    size_t n, size_t rejected);
-/* The listing's wake-up fd, -1 when not listing. */
+/*
+ * Count the referrers of the matched tags of a registry listing (off
+ * until asked; types as --referrer-types, NULL all), once it is done:
+ * the tags just matched first.  The counts stay until a new listing.
+ */
+void		 preview_referrers(struct preview *, int on, const char *types);
+/* The listing's (or the count's) wake-up fd, -1 when neither runs. */
 int		 preview_fd(const struct preview *);
-/* Drain listing events: 1 when the model changed. */
+/* Drain listing and count events: 1 when the model changed. */
 int		 preview_events(struct preview *);
+/* Listing or counting. */
 int		 preview_busy(const struct preview *);
 /*
  * Match expr against what is listed; cheap when nothing changed.  1 when

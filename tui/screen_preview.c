@@ -1,8 +1,9 @@
 /*
  * The preview pane of the set-up screen: the listing's status, the
  * expression's items with their counts, and the scrollable grid of
- * matched tags with its "/" filter.  Reads the preview model; UI thread
- * only.
+ * matched tags with its "/" filter, each with "+N" once the model has
+ * counted the referrers a run would bring with it.  Reads the preview
+ * model; UI thread only.
  */
 #include "config.h"
 
@@ -82,6 +83,35 @@ shown(size_t k)
 	return matched(pp.vis[k]);
 }
 
+/* Cell k's referrer count, or -1 when not known (yet). */
+static int
+shown_refs(size_t k)
+{
+	return pp.v.refs != NULL ? pp.v.refs[pp.v.res->matched[pp.vis[k]]] < 0 ?
+	    -1 : pp.v.refs[pp.v.res->matched[pp.vis[k]]] : -1;
+}
+
+/* "+3" after a tag that brings 3 referrers along. */
+static void
+draw_refs(int y, int x, int w, size_t k)
+{
+	if (shown_refs(k) > 0 && w > 1)
+		draw_fmt(y, x, w, th(EL_NUMBER), "+%d", shown_refs(k));
+}
+
+/* 1 when a matched tag is known to bring referrers: "+N" needs a word. */
+static int
+any_refs(void)
+{
+	size_t	i;
+
+	for (i = 0; pp.v.refs != NULL && have_res() && i < pp.v.res->n_matched;
+	    i++)
+		if (pp.v.refs[pp.v.res->matched[i]] > 0)
+			return 1;
+	return 0;
+}
+
 static void
 draw_status(int y, int x, int w)
 {
@@ -107,8 +137,9 @@ draw_status(int y, int x, int w)
 		    spinner(), pp.v.src, glyph(G_ELLIPSIS), tot);
 		break;
 	case PV_DONE:
-		draw_fmt(y, x, w - rw, th(EL_NORMAL), "%s: %s tags%s", pp.v.src,
-		    tot, pp.v.rejected > 0 ? " (some invalid names skipped)" : "");
+		draw_fmt(y, x, w - rw, th(EL_NORMAL), "%s: %s tags%s%s", pp.v.src,
+		    tot, pp.v.rejected > 0 ? " (some invalid names skipped)" : "",
+		    any_refs() ? ", +N referrers" : "");
 		break;
 	case PV_FAILED:
 		draw_fmt(y, x, w - rw, th(EL_ERROR), "Cannot list %s", pp.v.src);
@@ -183,10 +214,10 @@ static void
 draw_grid(int y, int x, int h, int w, int focused)
 {
 	size_t	m = pp.nvis, i, k, colw = 8, total_rows;
-	int	r, c;
+	int	r, c, used;
 
 	for (i = 0; i < m; i++) {
-		size_t	l = strlen(shown(i)) + 2;
+		size_t	l = strlen(shown(i)) + 2 + (shown_refs(i) > 0 ? 5 : 0);
 
 		if (l > colw)
 			colw = l;
@@ -209,9 +240,12 @@ draw_grid(int y, int x, int h, int w, int focused)
 			k = (pp.top + (size_t)r) * (size_t)pp.cols + (size_t)c;
 			if (k >= m)
 				break;
-			draw_match(y + r, x + c * (int)colw, (int)colw - 1,
-			    pp.have_hit && k == pp.hit && focused ?
-			    th(EL_SELECTED) : th(EL_NORMAL), &pp.f, shown(k));
+			used = draw_match(y + r, x + c * (int)colw,
+			    (int)colw - 1, pp.have_hit && k == pp.hit &&
+			    focused ? th(EL_SELECTED) : th(EL_NORMAL), &pp.f,
+			    shown(k));
+			draw_refs(y + r, x + c * (int)colw + used + 1,
+			    (int)colw - used - 2, k);
 		}
 	}
 	if (m == 0)

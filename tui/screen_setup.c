@@ -125,6 +125,9 @@ start_listing(struct app *a)
 	o.user = text_or_null(F_SRC_USER);
 	o.pass = text_or_null(F_SRC_PASS);
 	form.list_stale = 0;
+	/* The run's own choice: what it would copy is what is counted. */
+	preview_referrers(a->pv, !a->cli.mo.no_referrers,
+	    a->cli.mo.referrer_types);
 	preview_list(a->pv, text(F_SRC), &o);
 }
 

@@ -206,6 +206,23 @@ typedef int	 artifact_copy_fn(struct worker *, size_t i,
 int		 referrers_copy(struct worker *, size_t i,
 		    const struct reg_manifest *s, artifact_copy_fn *copy,
 		    struct tm_err *);
+/*
+ * referrers.c, called by copy_tag for tag i found up to date: the same
+ * walk, over the digests (the destination's manifest, one GET) of which
+ * the source lists an artefact tag the destination's listing lacks, so
+ * that artefacts added upstream since arrive.  No request at all while
+ * the two listings agree on the sha256-* tags.  0, or -1 as above.
+ */
+int		 referrers_late(struct worker *, size_t i,
+		    artifact_copy_fn *copy, struct tm_err *);
+/*
+ * The same walk copying nothing (refcount.c, the preview): how many
+ * artefacts a run would bring with s (a GET, or an image's HEAD), into
+ * *count.  It reads only w->src, m->src.repo, m->opts.referrer_types,
+ * the source's sha256-* listing and m->src_no_referrers_api.  0 or -1.
+ */
+int		 referrers_count(struct worker *, const struct reg_manifest *s,
+		    int *count, struct tm_err *);
 
 /*
  * preflight.c: the preflight's registries (mirror_new), then before a

@@ -7,6 +7,9 @@
  * answer) gets the fallback index tag, merged, never replaced.  Every
  * artefact the destination lacked and every tag changed is journaled, so
  * rollback removes exactly those and puts an index back as it was.
+ * The same walk without a copy function only counts (the preview's).  A
+ * tag found up to date walks again only the digests whose artefact tags
+ * the source lists and the destination lacks: added upstream since.
  */
 #include "config.h"
 
@@ -49,8 +52,9 @@ static const struct ref_word words[] = {
 struct rctx {
 	struct worker		*w;
 	size_t			 i;
-	artifact_copy_fn	*copy;
+	artifact_copy_fn	*copy;		/* NULL: count only */
 	int			 count;
+	int			 late;		/* an up-to-date tag's */
 };
 
 /* 1 when the comma-separated list holds item exactly. */
@@ -213,9 +217,10 @@ cosign_tags(struct rctx *x, const char *subject, int depth, struct tm_err *err)
 			    s.media_type);
 			d.size = (int64_t)s.len;
 		}
-		r = r == -1 || x->copy(x->w, x->i, &d, err) == -1 ||
+		r = r == -1 || (x->copy != NULL &&
+		    (x->copy(x->w, x->i, &d, err) == -1 ||
 		    (had = dst_tag(x->w, tag, &prev, err)) == -1 ||
-		    put_tag(x->w, tag, &prev, had, &s, err) == -1 ? -1 : 0;
+		    put_tag(x->w, tag, &prev, had, &s, err) == -1)) ? -1 : 0;
 		reg_manifest_free(&prev);
 		if (r == 0)
 			x->count++;
@@ -313,20 +318,20 @@ referrers_of(struct rctx *x, const char *subject, int depth,
 		snprintf(d.media_type, sizeof d.media_type, "%s",
 		    l.items[k].media_type);
 		d.size = l.items[k].size;
-		if (x->copy(x->w, x->i, &d, err) == -1) {
+		if (x->copy != NULL && x->copy(x->w, x->i, &d, err) == -1) {
 			rc = failed_artefact(err, l.items[k].artifact_type[0] ?
 			    l.items[k].artifact_type : "referrer", d.digest,
 			    subject);
 			break;
 		}
 		/* An answer with OCI-Subject: the registry keeps the list. */
-		api |= reg_conn_put_subject(x->w->dst);
+		api |= x->copy != NULL && reg_conn_put_subject(x->w->dst);
 		copied.items[copied.n++] = l.items[k];
 		x->count++;
 		if (depth < REF_DEPTH)
 			rc = subject_copy(x, d.digest, depth + 1, err);
 	}
-	if (rc == 0 && copied.n > 0 && !api)
+	if (rc == 0 && copied.n > 0 && !api && x->copy != NULL)
 		rc = fallback_index(x, subject, &copied, err);
 	reg_referrers_free(&copied);
 	reg_referrers_free(&l);
@@ -376,29 +381,140 @@ subject_once(struct rctx *x, const char *digest, struct tm_err *err)
 	return rc;
 }
 
+/* A tag the source lists and the destination's listing lacks. */
+static int
+lacked(const struct mirror *m, const char *tag)
+{
+	return plan_listed(m, TM_SIDE_SOURCE, tag) == 1 &&
+	    plan_listed(m, TM_SIDE_DEST, tag) == 0;
+}
+
+/*
+ * An up-to-date tag's subject is walked again only when the source lists
+ * one of its wanted artefact tags (its fallback index, a cosign tag) that
+ * the destination lacks: the listings tell, without a request.
+ */
+static int
+subject_new(const struct mirror *m, const char *digest)
+{
+	char	base[TM_TAG_MAX + 1], tag[TM_TAG_MAX + 1];
+	size_t	k;
+
+	reg_referrers_tag(digest, base);
+	if (lacked(m, base))
+		return 1;
+	for (k = 0; k < NWORDS; k++) {
+		if (m->opts.referrer_types != NULL &&
+		    !in_list(m->opts.referrer_types, words[k].word))
+			continue;
+		snprintf(tag, sizeof tag, "%.100s.%s", base, words[k].suffix);
+		if (lacked(m, tag))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Copying, each subject once per run (an up-to-date tag's only when it
+ * has new artefact tags); counting, each on its own.
+ */
+static int
+subject(struct rctx *x, const char *digest, struct tm_err *err)
+{
+	if (x->late && !subject_new(x->w->m, digest))
+		return 0;
+	return x->copy != NULL ? subject_once(x, digest, err) :
+	    subject_copy(x, digest, 1, err);
+}
+
+/*
+ * The walk over s's digests: its own when whole (an index cut down by
+ * --arch is a new digest, nothing refers to it), and an index's
+ * children.  An image's HEAD (no bytes) is one subject, parsed never.
+ */
+static int
+walk(struct rctx *x, const struct reg_manifest *s, int whole,
+    struct tm_err *err)
+{
+	struct mf_parsed	 p;
+	size_t			 k;
+	int			 rc = 0;
+
+	memset(&p, 0, sizeof p);
+	if ((s->bytes != NULL || mf_is_index_type(s->media_type)) &&
+	    mf_parse(s->bytes, s->len, s->media_type, &p, err) == -1)
+		return -1;
+	if (whole)
+		rc = subject(x, s->digest, err);
+	for (k = 0; rc == 0 && p.kind == MF_INDEX && k < p.n; k++)
+		rc = subject(x, p.items[k].digest, err);
+	mf_free(&p);
+	return rc;
+}
+
 int
 referrers_copy(struct worker *w, size_t i, const struct reg_manifest *s,
     artifact_copy_fn *copy, struct tm_err *err)
 {
-	struct mirror		*m = w->m;
-	struct mf_parsed	 p;
-	struct rctx		 x = { w, i, copy, 0 };
-	size_t			 k;
-	int			 rc = 0;
+	struct mirror	*m = w->m;
+	struct rctx	 x = { w, i, copy, 0, 0 };
+	int		 rc;
 
 	if (m->opts.no_referrers)
 		return 0;
-	memset(&p, 0, sizeof p);
-	if (mf_parse(s->bytes, s->len, s->media_type, &p, err) == -1)
-		return -1;
-	/* An index cut down by --arch is a new digest: nothing refers to it. */
-	if (strcmp(s->digest, m->tags[i].i.src_digest) == 0)
-		rc = subject_once(&x, s->digest, err);
-	for (k = 0; rc == 0 && p.kind == MF_INDEX && k < p.n; k++)
-		rc = subject_once(&x, p.items[k].digest, err);
-	mf_free(&p);
+	rc = walk(&x, s, strcmp(s->digest, m->tags[i].i.src_digest) == 0, err);
 	pthread_mutex_lock(&m->lock);
 	m->tags[i].i.referrers = x.count;
 	pthread_mutex_unlock(&m->lock);
+	return rc;
+}
+
+/* Some sha256-* tag the source lists and the destination lacks. */
+static int
+any_new(const struct mirror *m)
+{
+	size_t	k;
+
+	for (k = 0; k < m->nsrc_refs; k++)
+		if (plan_listed(m, TM_SIDE_DEST, m->src_refs[k]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+referrers_late(struct worker *w, size_t i, artifact_copy_fn *copy,
+    struct tm_err *err)
+{
+	struct mirror		*m = w->m;
+	struct mtag		*t = &m->tags[i];
+	struct reg_manifest	 d = { 0 };
+	struct rctx		 x = { w, i, copy, 0, 1 };
+	int			 rc;
+
+	if (m->opts.no_referrers || !any_new(m))
+		return 0;
+	/* Its children, as the destination holds them (--arch's cut too). */
+	if (reg_manifest_get(w->dst, m->dst.repo, t->i.dst_digest, &d,
+	    err) == -1)
+		return -1;
+	rc = walk(&x, &d, strcmp(d.digest, t->i.src_digest) == 0, err);
+	reg_manifest_free(&d);
+	pthread_mutex_lock(&m->lock);
+	t->i.referrers = x.count;
+	/* Announced up to date already: a later line with the count holds. */
+	if (rc == 0 && x.count > 0)
+		engine_emit_tag(m, i, MEV_TAG);
+	pthread_mutex_unlock(&m->lock);
+	return rc;
+}
+
+int
+referrers_count(struct worker *w, const struct reg_manifest *s, int *count,
+    struct tm_err *err)
+{
+	struct rctx	x = { w, 0, NULL, 0, 0 };
+	int		rc = walk(&x, s, 1, err);
+
+	*count = x.count;
 	return rc;
 }

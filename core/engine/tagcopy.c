@@ -405,8 +405,13 @@ copy_tag(struct worker *w, size_t i)
 	tm_err_clear(&e);
 	w->cur = i;
 	w->busy = 1;
-	if (!t->planned && (plan_tag(w, i) == -1 || t->i.state == TAG_UPTODATE))
+	if (!t->planned && (plan_tag(w, i) == -1 || t->i.state == TAG_UPTODATE)) {
+		/* Artefacts added upstream since the image was mirrored. */
+		if (t->i.state == TAG_UPTODATE &&
+		    referrers_late(w, i, copy_artifact, &e) == -1)
+			goto fail;
 		goto out;
+	}
 	w->busy = 1;
 	if (!t->journaled && journal_late(m, i, &e) == -1)
 		goto fail;

@@ -69,6 +69,24 @@ for size in "80 24" "60 20"; do
 	like "$(screen)" "No matched tag contains 'Slim'" "and says none does"
 	keys Escape
 	ok "${1}x$2 preview: Esc while typing clears" wait_screen 10 "^ 1\.0 +1\.0\.0"
+	# Tab while typing ends the filter as Enter does (kept), then the
+	# focus moves to the form; back in the grid, n is the list's again.
+	keys /
+	type_text "sli"
+	wait_screen 10 "4 of 26 +Enter keeps" || bail "no filter typed at ${1}x$2"
+	keys Tab
+	ok "${1}x$2 preview: Tab moves the focus to the form" \
+		wait_for 5 sh -c "! tmux -L '$TUI_SOCK' capture-pane -p -t 0 | grep -q 'list has focus'"
+	unlike "$(screen)" "Enter keeps" "Tab closed the filter's prompt"
+	like "$(screen)" "rows 1-1 of 1  /sli" "and kept the filter"
+	keys BTab
+	wait_screen 5 "list has focus" || bail "S-Tab does not go back to the grid"
+	unlike "$(screen)" "Enter keeps" "back in the grid, no prompt"
+	keys n
+	ok "${1}x$2 preview: n after Tab steps, not types" wait_for 5 sel_has '1\.2-slim'
+	like "$(screen)" "/sli  " "the filter as Tab left it"
+	keys Escape
+	ok "${1}x$2 preview: Esc clears the filter Tab kept" wait_screen 10 "^ 1\.0 +1\.0\.0"
 
 	# The colour-theme picker is a list too.
 	keys C-t

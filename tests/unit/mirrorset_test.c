@@ -45,12 +45,15 @@ native(void)
 	    "    list: [app-a, app-b, tool]\n"
 	    "    destination: 'mirror/{namespace}/{name}'\n"
 	    "    tags: 're:v[0-9]+'\n"
+	    "    referrers: false\n"
+	    "    referrer-types: sbom,attestation\n"
 	    "defaults:\n"
 	    "  registry: reg.internal:5000\n"
 	    "  jobs: 4\n"
 	    "  rollback: true\n"
 	    "  tls-verify: false\n"
-	    "  auth-file: /etc/tagmirror/auth.json\n";
+	    "  auth-file: /etc/tagmirror/auth.json\n"
+	    "  referrer-types: [signature, application/spdx+json]\n";
 	const struct ms_defaults	*d;
 	const struct ms_mirror		*m;
 	struct mirrorset		*s;
@@ -69,8 +72,13 @@ native(void)
 	is_int(d->dst_tls_verify, 0, "tls-verify");
 	is_int(d->src_tls_verify, 1, "source-tls-verify defaults to true");
 	is_str(d->auth_file, "/etc/tagmirror/auth.json", "auth file by reference");
+	is_int(d->referrers, 1, "referrers on by default");
+	is_str(d->referrer_types, "signature,application/spdx+json",
+	    "referrer-types: a list, joined as the option takes it");
 	m = mirrorset_get(s, 0);
 	is_str(m->source, "docker.io/library/python", "source");
+	is_int(m->referrers, -1, "a mirror's referrers: the default's");
+	ok(m->referrer_types == NULL, "a mirror's referrer-types: the default's");
 	is_int(m->line, 3, "mirror line");
 	ok(mirrorset_dest(s, m, "docker.io", "library/python", buf, sizeof buf,
 	    &err) == 0, "default destination expands");
@@ -84,6 +92,9 @@ native(void)
 	ok(!mirrorset_ns_match(m, "other/app-a"), "another namespace never matches");
 	mirrorset_dest(s, m, "quay.io", "org/app-a", buf, sizeof buf, &err);
 	is_str(buf, "reg.internal:5000/mirror/org/app-a", "template {namespace}/{name}");
+	is_int(m->referrers, 0, "a mirror's referrers: false");
+	is_str(m->referrer_types, "sbom,attestation",
+	    "a mirror's referrer-types as a string");
 	mirrorset_free(s);
 }
 
@@ -154,6 +165,16 @@ bad(void)
 		    "set.yaml:4:5: 'tags' given twice" },
 		{ "defaults: {jobs: 0}\nmirrors: []\n", NULL,
 		    "set.yaml:1:18: jobs: expected a number from 1 to 256" },
+		{ "defaults: {referrers: maybe}\nmirrors: []\n", NULL,
+		    "set.yaml:1:23: referrers: expected true or false" },
+		{ "defaults: {referrer-types: 'sbom,,sig'}\nmirrors: []\n", NULL,
+		    "set.yaml:1:28: referrer-types: '' is no artifactType" },
+		{ "defaults: {referrer-types: [sbom, 'a b']}\nmirrors: []\n", NULL,
+		    "set.yaml:1:35: referrer-types: 'a b' is no artifactType" },
+		{ "defaults: {referrer-types: []}\nmirrors: []\n", NULL,
+		    "set.yaml:1:28: referrer-types: an empty list" },
+		{ "mirrors:\n  - source: a.io/x\n    tags: x\n    referrer-types: 'sbom,'\n",
+		    NULL, "set.yaml:4:21: referrer-types: '' is no" },
 		{ "a: &x [1]\nb: *x\n", NULL, "set.yaml:2:4: aliases (*x) are not supported" },
 		{ "mirrors: [\n", NULL, "set.yaml:2:1: did not find expected node content" },
 		{ "[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]\n", NULL, "nested more than 16 deep" },

@@ -18,10 +18,11 @@
 static const struct ms_mirror	mirrors[] = {
 	{ "127.0.0.1:5000/app/a", NULL, NULL, NULL, 0,
 	    "127.0.0.1:5001/mirror/a", "3.1[2-9]*,!*-rc*", NULL, -1, NULL,
-	    0, 0 },
+	    -1, NULL, 0, 0 },
 	/* Values YAML would read as something else, or that end a line. */
 	{ "reg.example:443/x/y", NULL, NULL, NULL, 0, "reg.example:443/m/y",
-	    "re:a\"b\\\\c#d: e,yes", "linux/amd64", 0, NULL, 0, 0 },
+	    "re:a\"b\\\\c#d: e,yes", "linux/amd64", 0, NULL, 1,
+	    "signature,application/vnd.in-toto+json", 0, 0 },
 };
 
 static struct mirrorset *
@@ -46,7 +47,7 @@ static void
 same(void)
 {
 	struct ms_defaults	 d = { "127.0.0.1:5001", 3, "linux/arm64", 1, 1,
-	    0, 1, NULL, "/etc/certs", "/etc/auth.json" };
+	    0, 1, NULL, "/etc/certs", "/etc/auth.json", 0, "sbom" };
 	const struct ms_defaults *g;
 	const struct ms_mirror	*m;
 	struct tm_err		 err;
@@ -68,6 +69,8 @@ same(void)
 	ok(g->src_cert_dir == NULL, "an absent source-cert-dir stays absent");
 	is_str(g->dst_cert_dir, "/etc/certs", "cert-dir");
 	is_str(g->auth_file, "/etc/auth.json", "auth-file");
+	is_int(g->referrers, 0, "referrers: false");
+	is_str(g->referrer_types, "sbom", "referrer-types");
 	is_int((int)mirrorset_count(s), 2, "two mirrors");
 	for (i = 0; i < 2 && i < mirrorset_count(s); i++) {
 		m = mirrorset_get(s, i);
@@ -76,9 +79,14 @@ same(void)
 		is_str(m->tags, mirrors[i].tags, "tags %zu, quoted", i);
 		is_int(m->src_tls_verify, mirrors[i].src_tls_verify,
 		    "source-tls-verify %zu", i);
+		is_int(m->referrers, mirrors[i].referrers, "referrers %zu", i);
 	}
 	m = mirrorset_get(s, 1);
 	is_str(m->platforms, "linux/amd64", "a mirror's platforms");
+	is_str(m->referrer_types, "signature,application/vnd.in-toto+json",
+	    "a mirror's referrer-types");
+	ok(mirrorset_get(s, 0)->referrer_types == NULL,
+	    "an absent referrer-types stays absent");
 	mirrorset_free(s);
 }
 
@@ -86,7 +94,7 @@ static void
 unset(void)
 {
 	struct ms_defaults	 d = { NULL, 0, NULL, -1, 0, 1, 1, NULL, NULL,
-	    NULL };
+	    NULL, 1, NULL };
 	struct tm_err		 err;
 	struct mirrorset	*s;
 
@@ -97,6 +105,8 @@ unset(void)
 	is_int(mirrorset_defaults(s)->rollback, -1,
 	    "rollback left to REPO_MIRROR_ROLLBACK stays so");
 	is_int(mirrorset_defaults(s)->jobs, 0, "jobs left to the engine");
+	is_int(mirrorset_defaults(s)->referrers, 1, "referrers on by default");
+	ok(mirrorset_defaults(s)->referrer_types == NULL, "every referrer type");
 	mirrorset_free(s);
 }
 
@@ -104,7 +114,7 @@ static void
 to_file(void)
 {
 	struct ms_defaults	 d = { NULL, 0, NULL, -1, 0, 1, 1, NULL, NULL,
-	    NULL };
+	    NULL, 1, NULL };
 	struct tm_err		 err;
 	struct mirrorset	*s;
 	struct stat		 st;
