@@ -24,7 +24,9 @@ struct refcount {
 	char			**tags;
 	size_t			 n;
 	atomic_int		*counts;
-	struct tm_err		*errs;		/* tag k's, set before counts[k] */
+	/* Tag k's error, set before counts[k]; allocated only for a tag
+	 * whose count failed, so a listing of 50,000 costs pointers. */
+	struct tm_err		**errs;
 	atomic_size_t		 next, left;
 	struct evq		*q;
 	pthread_t		 th[REFCOUNT_JOBS];
@@ -102,7 +104,7 @@ counter(void *p)
 {
 	struct refcount	*rc = p;
 	struct worker	 w = { &rc->m, NULL, NULL, 0, 0 };
-	struct tm_err	 cerr;
+	struct tm_err	 cerr, e;
 	size_t		 k;
 	int		 count;
 
@@ -111,13 +113,16 @@ counter(void *p)
 		reg_conn_set_cancel(w.src, &rc->m.cancel);
 	while (!atomic_load(&rc->m.cancel) &&
 	    (k = atomic_fetch_add(&rc->next, 1)) < rc->n) {
-		tm_err_clear(&rc->errs[k]);
+		tm_err_clear(&e);
 		count = 0;
 		if (w.src == NULL)
-			rc->errs[k] = cerr;
+			e = cerr;
 		if (w.src == NULL ||
-		    count_tag(&w, rc->tags[k], &count, &rc->errs[k]) == -1)
+		    count_tag(&w, rc->tags[k], &count, &e) == -1) {
 			count = REFCOUNT_FAILED;
+			if ((rc->errs[k] = malloc(sizeof e)) != NULL)
+				*rc->errs[k] = e;
+		}
 		done_one(rc, k, count);
 	}
 	reg_conn_free(w.src);
@@ -191,8 +196,12 @@ void
 refcount_error(const struct refcount *rc, size_t k, struct tm_err *err)
 {
 	tm_err_clear(err);
-	if (refcount_get(rc, k) == REFCOUNT_FAILED)
-		*err = rc->errs[k];
+	if (refcount_get(rc, k) != REFCOUNT_FAILED)
+		return;
+	if (rc->errs[k] != NULL)
+		*err = *rc->errs[k];
+	else	/* the failure's own record could not be kept */
+		tm_err_set(err, TM_CAT_IO, "out of memory");
 }
 
 void
@@ -205,6 +214,8 @@ refcount_wait(struct refcount *rc)
 void
 refcount_free(struct refcount *rc)
 {
+	size_t	k;
+
 	if (rc == NULL)
 		return;
 	atomic_store(&rc->m.cancel, 1);
@@ -214,6 +225,8 @@ refcount_free(struct refcount *rc)
 	tm_strv_free(rc->m.src_refs, rc->m.nsrc_refs);
 	free((char *)rc->m.opts.referrer_types);
 	free(rc->counts);
+	for (k = 0; rc->errs != NULL && k < rc->n; k++)
+		free(rc->errs[k]);
 	free(rc->errs);
 	free(rc);
 }
