@@ -133,6 +133,9 @@ struct mirror {
 
 	int			 rl_polling, paused;
 	double			 rl_wait;
+	/* The first source manifest lookup: until it is answered nobody
+	 * knows whether the source meters GETs (plan.c src_lookup). */
+	enum { PROBE_NONE, PROBE_RUNNING, PROBE_DONE } src_probe;
 	size_t			 share_member;	/* opts.share's slot for us */
 };
 
