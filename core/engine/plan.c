@@ -494,6 +494,13 @@ dst_head(struct worker *w, const char *tag, struct reg_manifest *d,
  * or a first wave of GETs by tag, one per worker, would spend a pull on
  * each alias among them.  One round trip once per run, no request more.
  */
+int
+plan_src_metered(const struct mirror *m)
+{
+	return tm_ref_is_docker_hub(&m->src) ||
+	    registry_ratelimit_remaining(m->sreg) >= 0;
+}
+
 static int
 src_metered(struct worker *w, int *first)
 {
@@ -510,7 +517,7 @@ src_metered(struct worker *w, int *first)
 		*first = 1;
 	}
 	pthread_mutex_unlock(&m->lock);
-	return registry_ratelimit_remaining(m->sreg) >= 0;
+	return plan_src_metered(m);
 }
 
 static void
