@@ -416,6 +416,16 @@ class Bench:
         c.close()
         if listed != {t for t, _, _ in rows}:
             die("seeded %s: the tag list has %d of %d tags" % (name, len(listed), len(rows)))
+        bad = self.skopeo_sample(reg, repo, report)
+        if bad:
+            die("seeded %s: skopeo cannot read %s as seeded" % (name, bad))
+
+    def skopeo_sample(self, reg, repo, report):
+        """skopeo, an independent client, reads every 100th tag of report at
+        reg/repo: its manifest's digest the seeded one, its config blob.
+        The first tag that fails, or None."""
+        with open(report) as f:
+            rows = [line.split() for line in f]
         for tag, digest, _ in rows[::100]:
             ref = "docker://%s/%s:%s" % (reg.addr, repo, tag)
             raw = subprocess.run(["skopeo", "inspect", "--raw", "--tls-verify=false", ref],
@@ -423,7 +433,8 @@ class Bench:
             cfg = subprocess.run(["skopeo", "inspect", "--config", "--tls-verify=false",
                                   ref], capture_output=True, env=self.env)
             if "sha256:" + hashlib.sha256(raw).hexdigest() != digest or cfg.returncode:
-                die("seeded %s: skopeo cannot read %s as seeded" % (name, tag))
+                return tag
+        return None
 
     def fresh_pair(self, template):
         """A source with a hard-linked copy of template, an empty destination."""
@@ -522,6 +533,11 @@ class Bench:
                         r = measure(Result("2", tool, run), argv, self.env, [src, dst],
                                     self.logs, stdin)
                         self.verify(r, dst, "mirror/python", report)
+                        bad = self.skopeo_sample(dst, "mirror/python", report)
+                        if bad:
+                            r.ok = False
+                            r.note = (r.note + "; " if r.note else "") + \
+                                "skopeo reads %s otherwise at the destination" % bad
                         self.add(r)
                     if warm and self.a.delay_ms > 0:
                         self.warm_far(tool, run, d, src, dst, tagfile, report)
@@ -609,6 +625,11 @@ class Bench:
                         r = measure(Result(sc, tool, run), argv, self.env, [src, dst],
                                     self.logs, stdin)
                         self.verify(r, dst, "mirror/python", report)
+                        bad = self.skopeo_sample(dst, "mirror/python", report)
+                        if bad:
+                            r.ok = False
+                            r.note = (r.note + "; " if r.note else "") + \
+                                "skopeo reads %s otherwise at the destination" % bad
                         self.add(r)
                 finally:
                     for p in px:
@@ -671,6 +692,11 @@ class Bench:
                         r = measure(Result(sc, "tagmirror", run), argv, self.env,
                                     [src, dst], self.logs)
                         self.verify(r, dst, "mirror/python", report)
+                        bad = self.skopeo_sample(dst, "mirror/python", report)
+                        if bad:
+                            r.ok = False
+                            r.note = (r.note + "; " if r.note else "") + \
+                                "skopeo reads %s otherwise at the destination" % bad
                         self.add(r)
                     if n == big and run == 0 and self.a.tui:
                         self.tui_cpu(tpl, report, n)
@@ -744,6 +770,11 @@ class Bench:
                         r = measure(Result(key, tool, run), argv, self.env, [src, dst],
                                     self.logs, stdin)
                         self.verify(r, dst, "mirror/python", report)
+                        bad = self.skopeo_sample(dst, "mirror/python", report)
+                        if bad:
+                            r.ok = False
+                            r.note = (r.note + "; " if r.note else "") + \
+                                "skopeo reads %s otherwise at the destination" % bad
                         self.add(r)
                     finally:
                         self.drop(d, [src, dst])
