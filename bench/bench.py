@@ -38,6 +38,7 @@ ACCEPT = ", ".join((
 ACCESS_RE = re.compile(r'^\S+ - \S+ \[[^]]*\] "(\w+) (\S+) [^"]*" (\d+) (\d+)')
 MIB = 1 << 20
 TOOLS = ("tagmirror", "skopeo", "floor")
+FSSEED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fsseed.py")
 
 
 def die(msg):
@@ -345,11 +346,12 @@ class Bench:
         os.makedirs(d)
         return d
 
-    def seed(self, name, tags, repo, extra=()):
+    def seed(self, name, tags, repo, extra=(), direct=False):
         """A template storage seeded with tags; returns (storage dir, seed
         report).  Seeded once per bench run, or once ever with --cache: the
         registry's storage and seed.py's report are kept under a key made of
-        seed.py itself and its arguments, so a changed seeder re-seeds."""
+        the seeder itself and its arguments, so a changed seeder re-seeds.
+        direct: written as files by fsseed.py, not pushed by seed.py."""
         tagfile = os.path.join(self.root, "tpl-%s.tags" % name)
         with open(tagfile, "w") as f:
             f.write("".join(t + "\n" for t in tags))
@@ -359,27 +361,39 @@ class Bench:
         base = os.path.join(self.root, "tpl-" + name)
         if self.a.cache:
             h = hashlib.sha256()
-            with open(self.a.seed_py, "rb") as f:
-                h.update(f.read())
+            for py in [self.a.seed_py] + ([FSSEED] if direct else []):
+                with open(py, "rb") as f:
+                    h.update(f.read())
             h.update(json.dumps([argv[:2] + argv[4:], tags]).encode())
             base = os.path.join(self.a.cache, "%s-%s" % (name, h.hexdigest()[:16]))
         storage, report = base + "/storage", base + "/seed.out"
         if not os.path.exists(report):
-            self.seed_into(name, base, argv, len(tags))
+            self.seed_into(name, base, argv, len(tags), direct)
         else:
             log("seed %s: %d tags from the cache %s" % (name, len(tags), base))
         self.templates[name] = (storage, report)
         return storage, report
 
-    def seed_into(self, name, base, argv, ntags):
+    def seed_into(self, name, base, argv, ntags, direct):
         tmp = base + ".tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         os.makedirs(tmp + "/storage")
-        reg = Registry(tmp, "reg", tmp + "/storage").start()
         t0 = time.monotonic()
+        if direct:
+            try:
+                subprocess.run([sys.executable, FSSEED, "--storage", tmp + "/storage",
+                                "--out", tmp + "/seed.out"] + argv, check=True,
+                               env=self.env)
+            except subprocess.CalledProcessError:
+                die("seeding %s failed" % name)
+        reg = Registry(tmp, "reg", tmp + "/storage").start()
         try:
-            subprocess.run([sys.executable, self.a.seed_py, "--registry", reg.addr,
-                            "--out", tmp + "/seed.out"] + argv, check=True, env=self.env)
+            if direct:
+                self.check_seeded(name, reg, argv[1], tmp + "/seed.out")
+            else:
+                subprocess.run([sys.executable, self.a.seed_py, "--registry", reg.addr,
+                                "--out", tmp + "/seed.out"] + argv, check=True,
+                               env=self.env)
         except subprocess.CalledProcessError:
             die("seeding %s failed" % name)
         finally:
@@ -388,6 +402,39 @@ class Bench:
         shutil.rmtree(base, ignore_errors=True)
         os.replace(tmp, base)
         log("seeded %s: %d tags in %.1f s" % (name, ntags, time.monotonic() - t0))
+
+    def check_seeded(self, name, reg, repo, report):
+        """A storage written by fsseed.py is one the registry serves: its
+        tag list holds every seeded tag, and skopeo reads some of them (every
+        100th, its manifest's digest the seeded one, its config blob too)."""
+        with open(report) as f:
+            rows = [line.split() for line in f]
+        c = http.client.HTTPConnection("127.0.0.1", reg.port, timeout=60)
+        c.request("GET", "/v2/%s/tags/list" % repo)
+        r = c.getresponse()
+        listed = set(json.loads(r.read()).get("tags") or []) if r.status == 200 else set()
+        c.close()
+        if listed != {t for t, _, _ in rows}:
+            die("seeded %s: the tag list has %d of %d tags" % (name, len(listed), len(rows)))
+        bad = self.skopeo_sample(reg, repo, report)
+        if bad:
+            die("seeded %s: skopeo cannot read %s as seeded" % (name, bad))
+
+    def skopeo_sample(self, reg, repo, report):
+        """skopeo, an independent client, reads every 100th tag of report at
+        reg/repo: its manifest's digest the seeded one, its config blob.
+        The first tag that fails, or None."""
+        with open(report) as f:
+            rows = [line.split() for line in f]
+        for tag, digest, _ in rows[::100]:
+            ref = "docker://%s/%s:%s" % (reg.addr, repo, tag)
+            raw = subprocess.run(["skopeo", "inspect", "--raw", "--tls-verify=false", ref],
+                                 capture_output=True, env=self.env).stdout
+            cfg = subprocess.run(["skopeo", "inspect", "--config", "--tls-verify=false",
+                                  ref], capture_output=True, env=self.env)
+            if "sha256:" + hashlib.sha256(raw).hexdigest() != digest or cfg.returncode:
+                return tag
+        return None
 
     def fresh_pair(self, template):
         """A source with a hard-linked copy of template, an empty destination."""
@@ -486,6 +533,11 @@ class Bench:
                         r = measure(Result("2", tool, run), argv, self.env, [src, dst],
                                     self.logs, stdin)
                         self.verify(r, dst, "mirror/python", report)
+                        bad = self.skopeo_sample(dst, "mirror/python", report)
+                        if bad:
+                            r.ok = False
+                            r.note = (r.note + "; " if r.note else "") + \
+                                "skopeo reads %s otherwise at the destination" % bad
                         self.add(r)
                     if warm and self.a.delay_ms > 0:
                         self.warm_far(tool, run, d, src, dst, tagfile, report)
@@ -573,6 +625,11 @@ class Bench:
                         r = measure(Result(sc, tool, run), argv, self.env, [src, dst],
                                     self.logs, stdin)
                         self.verify(r, dst, "mirror/python", report)
+                        bad = self.skopeo_sample(dst, "mirror/python", report)
+                        if bad:
+                            r.ok = False
+                            r.note = (r.note + "; " if r.note else "") + \
+                                "skopeo reads %s otherwise at the destination" % bad
                         self.add(r)
                 finally:
                     for p in px:
@@ -624,7 +681,7 @@ class Bench:
         for n in (big // 10, big):
             tags = ["3.12.%d" % i for i in range(n)]
             tpl, report = self.seed("scale%d" % n, tags, "python",
-                                    ["--multiarch-every", "0", "--jobs", "8"])
+                                    ["--multiarch-every", "0", "--jobs", "8"], direct=True)
             self.facts["6-%d" % n] = {"tags": n}
             for run in range(self.a.runs):
                 d, src, dst = self.fresh_pair(tpl)
@@ -635,6 +692,11 @@ class Bench:
                         r = measure(Result(sc, "tagmirror", run), argv, self.env,
                                     [src, dst], self.logs)
                         self.verify(r, dst, "mirror/python", report)
+                        bad = self.skopeo_sample(dst, "mirror/python", report)
+                        if bad:
+                            r.ok = False
+                            r.note = (r.note + "; " if r.note else "") + \
+                                "skopeo reads %s otherwise at the destination" % bad
                         self.add(r)
                     if n == big and run == 0 and self.a.tui:
                         self.tui_cpu(tpl, report, n)
@@ -708,6 +770,11 @@ class Bench:
                         r = measure(Result(key, tool, run), argv, self.env, [src, dst],
                                     self.logs, stdin)
                         self.verify(r, dst, "mirror/python", report)
+                        bad = self.skopeo_sample(dst, "mirror/python", report)
+                        if bad:
+                            r.ok = False
+                            r.note = (r.note + "; " if r.note else "") + \
+                                "skopeo reads %s otherwise at the destination" % bad
                         self.add(r)
                     finally:
                         self.drop(d, [src, dst])

@@ -133,6 +133,9 @@ struct mirror {
 
 	int			 rl_polling, paused;
 	double			 rl_wait;
+	/* The first source manifest lookup: until it is answered nobody
+	 * knows whether the source meters GETs (plan.c src_lookup). */
+	enum { PROBE_NONE, PROBE_RUNNING, PROBE_DONE } src_probe;
 	size_t			 share_member;	/* opts.share's slot for us */
 };
 
@@ -186,6 +189,11 @@ int		 plan_tag(struct worker *, size_t i);
  * 0 no, -1 not known (no listing, or forgotten after the first round).
  */
 int		 plan_listed(const struct mirror *, enum tm_side, const char *tag);
+/*
+ * Does the source count manifest GETs as pulls (Docker Hub, or a budget
+ * announced)?  Then a manifest is worth keeping for the run's aliases.
+ */
+int		 plan_src_metered(const struct mirror *);
 /* Wait while the source's rate-limit budget is nearly spent. */
 int		 plan_rate_gate(struct worker *, const char *ref, struct tm_err *);
 

@@ -249,8 +249,15 @@ copy_rounds(struct mirror *m, size_t *list, size_t n)
 	for (m->round = 0;; m->round++) {
 		pthread_mutex_lock(&m->lock);
 		for (k = 0; k < n; k++) {
-			m->tags[list[k]].i.state = TAG_QUEUED;
-			m->tags[list[k]].i.retry_in = 0;
+			struct mirror_tag_info	*t = &m->tags[list[k]].i;
+
+			/* Events only for a change: round 0's tags are queued
+			 * already, and one event each at once would hold
+			 * ~1 KiB per tag in the queue (10 MiB at 10,000). */
+			if (t->state == TAG_QUEUED && t->retry_in == 0)
+				continue;
+			t->state = TAG_QUEUED;
+			t->retry_in = 0;
 			engine_emit_tag(m, list[k], MEV_TAG);
 		}
 		pthread_mutex_unlock(&m->lock);

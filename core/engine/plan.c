@@ -487,25 +487,73 @@ dst_head(struct worker *w, const char *tag, struct reg_manifest *d,
 }
 
 /*
+ * Whether the source meters GETs: Docker Hub always, any other registry
+ * once it announced a budget.  The budget comes with manifest answers
+ * only, so until the first one arrives nobody knows: the first lookup
+ * goes alone and the others wait for its answer (*first: it was ours),
+ * or a first wave of GETs by tag, one per worker, would spend a pull on
+ * each alias among them.  One round trip once per run, no request more.
+ */
+int
+plan_src_metered(const struct mirror *m)
+{
+	return tm_ref_is_docker_hub(&m->src) ||
+	    registry_ratelimit_remaining(m->sreg) >= 0;
+}
+
+static int
+src_metered(struct worker *w, int *first)
+{
+	struct mirror	*m = w->m;
+
+	*first = 0;
+	if (tm_ref_is_docker_hub(&m->src))
+		return 1;
+	pthread_mutex_lock(&m->lock);
+	while (m->src_probe == PROBE_RUNNING && !m->cancel)
+		pthread_cond_wait(&m->wake, &m->lock);
+	if (m->src_probe == PROBE_NONE) {
+		m->src_probe = PROBE_RUNNING;
+		*first = 1;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return plan_src_metered(m);
+}
+
+static void
+src_probed(struct mirror *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->src_probe = PROBE_DONE;
+	pthread_cond_broadcast(&m->wake);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/*
  * The source tag's manifest: 1, 0 when missing, -1.  Usually a HEAD: free
  * on Docker Hub, and all a warm re-run needs.  A tag the destination lacks
  * is copied whatever its digest, so there one GET does the HEAD's work and
- * the copy's, unless the source counts GETs as pulls (Docker Hub, or any
- * registry announcing a budget): there a HEAD lets aliases share a pull.
+ * the copy's, unless the source counts GETs as pulls: there a HEAD lets
+ * aliases share a pull (the copy GETs each digest once).
  */
 static int
 src_lookup(struct worker *w, const char *tag, struct reg_manifest *s,
     struct tm_err *e)
 {
 	struct mirror	*m = w->m;
+	int		 first, r;
 
-	if (m->opts.dry_run || !dst_lacks(m, tag) ||
-	    tm_ref_is_docker_hub(&m->src) ||
-	    registry_ratelimit_remaining(m->sreg) >= 0)
+	if (m->opts.dry_run || !dst_lacks(m, tag))
 		return reg_manifest_head(w->src, m->src.repo, tag, s, e);
-	if (reg_manifest_get(w->src, m->src.repo, tag, s, e) == 0)
-		return 1;
-	return e->http == 404 ? 0 : -1;
+	if (src_metered(w, &first))
+		r = reg_manifest_head(w->src, m->src.repo, tag, s, e);
+	else if ((r = reg_manifest_get(w->src, m->src.repo, tag, s, e)) == 0)
+		r = 1;
+	else if (e->http == 404)
+		r = 0;
+	if (first)
+		src_probed(m);
+	return r;
 }
 
 /*

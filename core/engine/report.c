@@ -173,16 +173,20 @@ add_summary(cJSON *root, const struct mirror_totals *tot)
 	    (double)tot->requests_dst);
 }
 
-char *
-mirror_report_text(const struct mirror_snapshot *s)
+/*
+ * The report without its tags, printed as cJSON_Print would; the tags
+ * follow it one by one (put_tags), so the memory a report needs is one
+ * tag's tree, not 10,000 of them (about 2 KiB of cJSON nodes a tag).
+ */
+static char *
+report_head(const struct mirror_snapshot *s)
 {
-	cJSON	*root, *tags, *failed, *unfinished, *warn;
+	cJSON	*root, *failed, *unfinished, *warn;
 	char	*text;
 	size_t	 i;
 
 	root = cJSON_CreateObject();
 	add_run(root, s);
-	tags = cJSON_CreateArray();
 	failed = cJSON_CreateArray();
 	unfinished = cJSON_CreateArray();
 	warn = cJSON_CreateArray();
@@ -191,7 +195,6 @@ mirror_report_text(const struct mirror_snapshot *s)
 	for (i = 0; i < s->ntags; i++) {
 		const struct mirror_tag_info	*t = &s->tags[i];
 
-		cJSON_AddItemToArray(tags, tag_json(t, s->dry_run));
 		if (t->state == TAG_FAILED || t->state == TAG_CONFLICT)
 			cJSON_AddItemToArray(failed, cJSON_CreateString(t->name));
 		else if (t->state == TAG_CANCELLED || t->state == TAG_SKIPPED)
@@ -202,9 +205,70 @@ mirror_report_text(const struct mirror_snapshot *s)
 	add_summary(root, &s->totals);
 	cJSON_AddItemToObject(root, "failed_tags", failed);
 	cJSON_AddItemToObject(root, "unfinished_tags", unfinished);
-	cJSON_AddItemToObject(root, "tags", tags);
 	text = cJSON_Print(root);
 	cJSON_Delete(root);
+	return text;
+}
+
+/* One tag's object at the depth of the report's "tags" array. */
+static int
+put_tag(FILE *f, const struct mirror_tag_info *t, int dry_run)
+{
+	cJSON		*o = tag_json(t, dry_run);
+	char		*text = cJSON_Print(o);
+	const char	*p;
+	int		 rc = 0;
+
+	cJSON_Delete(o);
+	if (text == NULL)
+		return -1;
+	for (p = text; *p != '\0' && rc == 0; p++)
+		if (fputc(*p, f) == EOF || (*p == '\n' && fputs("\t\t", f) == EOF))
+			rc = -1;
+	free(text);
+	return rc;
+}
+
+/* The whole report, tags last: what cJSON_Print gives for one tree. */
+static int
+put_snapshot(FILE *f, const struct mirror_snapshot *s)
+{
+	char	*head = report_head(s);
+	size_t	 len, i;
+	int	 rc;
+
+	/* The head ends in "\n}": the tags go in before that brace. */
+	if (head == NULL || (len = strlen(head)) < 2) {
+		free(head);
+		return -1;
+	}
+	head[len - 2] = '\0';
+	rc = fprintf(f, "%s,\n\t\"tags\":\t[", head) < 0 ? -1 : 0;
+	free(head);
+	for (i = 0; i < s->ntags && rc == 0; i++)
+		if ((i > 0 && fputs(", ", f) == EOF) ||
+		    put_tag(f, &s->tags[i], s->dry_run) == -1)
+			rc = -1;
+	if (rc == 0 && fputs("]\n}", f) == EOF)
+		rc = -1;
+	return rc;
+}
+
+char *
+mirror_report_text(const struct mirror_snapshot *s)
+{
+	char	*text = NULL;
+	size_t	 len;
+	FILE	*f;
+	int	 rc;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		return NULL;
+	rc = put_snapshot(f, s);
+	if (fclose(f) == EOF || rc == -1) {
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 
@@ -220,9 +284,10 @@ io_err(struct tm_err *err, const char *what, const char *path)
 
 /* The report and its final newline. */
 static int
-put_report(FILE *f, void *text)
+put_report(FILE *f, void *snapshot)
 {
-	return fputs(text, f) == EOF || fputc('\n', f) == EOF ? -1 : 0;
+	return put_snapshot(f, snapshot) == -1 || fputc('\n', f) == EOF ?
+	    -1 : 0;
 }
 
 int
@@ -230,20 +295,16 @@ mirror_write_report(const struct mirror *m, const char *path,
     struct tm_err *err)
 {
 	struct mirror_snapshot	 s;
-	char			*text;
 	int			 rc;
 
 	tm_err_clear(err);
 	if (mirror_snapshot(m, &s, err) == -1)
 		return -1;
-	text = mirror_report_text(&s);
-	mirror_snapshot_free(&s);
-	if (text == NULL)
-		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	/* Aside and renamed for a regular file (a reader never sees half a
-	 * report); "-", a device or a FIFO in place, never replaced. */
-	rc = tm_write_file(path, put_report, text, 0666, err);
-	free(text);
+	 * report); "-", a device or a FIFO in place, never replaced.  Written
+	 * as it is made: no whole text in memory. */
+	rc = tm_write_file(path, put_report, &s, 0666, err);
+	mirror_snapshot_free(&s);
 	return rc;
 }
 

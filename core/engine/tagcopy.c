@@ -346,6 +346,12 @@ copy_content(struct worker *w, size_t i, struct reg_manifest *s,
 	case BS_FAILED:
 		return -1;
 	case BS_DONE:
+		/* An alias the plan GOT by tag has the bytes already. */
+		if (t->src_mf.bytes != NULL) {
+			*s = t->src_mf;
+			memset(&t->src_mf, 0, sizeof t->src_mf);
+			return filter_platforms(m, s, e);
+		}
 		if (blobset_data(m->blobs, key, &s->bytes, &s->len,
 		    s->media_type, sizeof s->media_type)) {
 			mf_digest(s->bytes, s->len, s->digest);
@@ -375,7 +381,10 @@ copy_content(struct worker *w, size_t i, struct reg_manifest *s,
 	}
 	r = p.kind == MF_INDEX ? copy_children(w, i, &p, 1, e) :
 	    copy_image(w, i, &p, e);
-	if (r == 0)
+	/* For aliases looked up by HEAD: where GETs are pulls (elsewhere an
+	 * alias GETs by tag, or by digest once more, and the run does not
+	 * hold every manifest to its end). */
+	if (r == 0 && plan_src_metered(m))
 		blobset_keep(m->blobs, key, s->bytes, s->len, s->media_type);
 out:
 	blobset_finish(m->blobs, key, r == -1 ? e : NULL);

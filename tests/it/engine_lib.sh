@@ -19,6 +19,21 @@ seeded() {
 		LC_ALL=C sort
 }
 
+# index_children ADDR REPO SEEDFILE: the distinct child manifests of the
+# seeded tags' indexes, one digest a line, read from the registry at ADDR.
+index_children() {
+	awk '{ print $2 }' "$3" | sort -u | python3 -c '
+import http.client, json, sys
+c = http.client.HTTPConnection(sys.argv[1], timeout=30)
+accept = ("application/vnd.oci.image.index.v1+json, "
+          "application/vnd.docker.distribution.manifest.list.v2+json")
+seen = set()
+for d in sys.stdin.read().split():
+    c.request("GET", "/v2/%s/manifests/%s" % (sys.argv[2], d), headers={"Accept": accept})
+    seen.update(x["digest"] for x in json.loads(c.getresponse().read()).get("manifests", []))
+print("\n".join(sorted(seen)))' "$1" "$2"
+}
+
 # jq_is FILE FILTER WANT DESC: a value from a JSON file.
 jq_is() { is "$(jq -r "$2" "$1" 2>&1)" "$3" "$4"; }
 

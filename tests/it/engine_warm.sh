@@ -40,6 +40,9 @@ jq_is "$TMPD/r1.json" '.summary.blobs_copied > 0' true "report counts copied blo
 is "$(proxy_count hub '^HEAD /v2/lib/python/manifests/')" 0 \
 	"into an empty repository no source HEAD: every manifest is needed anyway"
 is "$(proxy_count hub '^GET /v2/lib/python/manifests/[^s]')" 24 "each tag's manifest GET once, by tag"
+is "$(proxy_count hub '^GET /v2/lib/python/manifests/sha256:')" \
+	"$(index_children "$up_addr" lib/python "$TMPD/up" | wc -l)" \
+	"by digest only the indexes' children: an alias uses the bytes of its own GET"
 
 proxy_reset hub
 proxy_reset dn

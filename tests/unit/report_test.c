@@ -108,6 +108,26 @@ test_read_back(const char *text)
 	unlink(path);
 }
 
+/*
+ * The report is written tag by tag, not printed from one tree: its text
+ * must be what cJSON_Print gives for the whole tree (the format readers
+ * saw before), with tags and without.
+ */
+static void
+test_as_one_tree(struct mirror_snapshot *s, const char *what)
+{
+	char	*text = mirror_report_text(s), *again = NULL;
+	cJSON	*root = text != NULL ? cJSON_Parse(text) : NULL;
+
+	if (root != NULL)
+		again = cJSON_Print(root);
+	ok(again != NULL && strcmp(text, again) == 0,
+	    "printed as one tree would be: %s", what);
+	cJSON_Delete(root);
+	free(again);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -141,6 +161,11 @@ main(void)
 	test_read_back(text);
 	cJSON_Delete(root);
 	free(text);
+
+	test_as_one_tree(&s, "six tags, errors among them");
+	s.ntags = 0;
+	test_as_one_tree(&s, "no tags");
+	s.ntags = 6;
 
 	s.dry_run = 1;
 	text = mirror_report_text(&s);
