@@ -7,6 +7,7 @@
 
 #include "plan.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -493,7 +494,11 @@ dst_head(struct worker *w, const char *tag, struct reg_manifest *d,
  * goes alone and the others wait for its answer (*first: it was ours),
  * or a first wave of GETs by tag, one per worker, would spend a pull on
  * each alias among them.  One round trip once per run, no request more.
+ * A first answer slower than PROBE_WAIT_S (a stalled tag) holds the
+ * others no longer: they go on with what is known by then.
  */
+#define PROBE_WAIT_S	1
+
 int
 plan_src_metered(const struct mirror *m)
 {
@@ -505,13 +510,17 @@ static int
 src_metered(struct worker *w, int *first)
 {
 	struct mirror	*m = w->m;
+	struct timespec	 until;
 
 	*first = 0;
 	if (tm_ref_is_docker_hub(&m->src))
 		return 1;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += PROBE_WAIT_S;
 	pthread_mutex_lock(&m->lock);
-	while (m->src_probe == PROBE_RUNNING && !m->cancel)
-		pthread_cond_wait(&m->wake, &m->lock);
+	while (m->src_probe == PROBE_RUNNING && !m->cancel &&
+	    pthread_cond_timedwait(&m->wake, &m->lock, &until) != ETIMEDOUT)
+		continue;
 	if (m->src_probe == PROBE_NONE) {
 		m->src_probe = PROBE_RUNNING;
 		*first = 1;
