@@ -725,17 +725,10 @@ cli_json_str(FILE *f, const char *s)
 void
 cli_json_err(FILE *f, const struct tm_err *e)
 {
-	if (e->cat == TM_CAT_NONE) {
-		fputs("null", f);
-		return;
-	}
-	fprintf(f, "{\"category\":\"%s\",\"side\":\"%s\",\"http\":%ld,"
-	    "\"code\":", tm_category_name(e->cat), tm_side_name(e->side),
-	    e->http);
-	cli_json_str(f, e->code);
-	fputs(",\"message\":", f);
-	cli_json_str(f, e->msg);
-	putc('}', f);
+	char	*text = mirror_err_json(e);
+
+	fputs(text != NULL ? text : "null", f);
+	free(text);
 }
 
 void

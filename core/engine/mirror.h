@@ -80,6 +80,10 @@ size_t		 mirror_warnings(const struct mirror *, const char *const **out);
 /* The JSON report of a snapshot (schema in docs/report.md), malloc'd;
  * NULL when out of memory. */
 char		*mirror_report_text(const struct mirror_snapshot *);
+/* An error as the report's error object, on one line, malloc'd (the
+ * --json lines carry the same object); "null" for none, NULL when out of
+ * memory. */
+char		*mirror_err_json(const struct tm_err *);
 /* The report of the run now, written aside and renamed.  0 or -1. */
 int		 mirror_write_report(const struct mirror *, const char *path,
 		    struct tm_err *);

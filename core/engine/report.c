@@ -58,6 +58,16 @@ err_json(const struct tm_err *e)
 	return o;
 }
 
+char *
+mirror_err_json(const struct tm_err *e)
+{
+	cJSON	*o = err_json(e);
+	char	*text = o != NULL ? cJSON_PrintUnformatted(o) : NULL;
+
+	cJSON_Delete(o);
+	return text;
+}
+
 static void
 add_time(cJSON *o, const char *key, time_t t)
 {

@@ -90,6 +90,13 @@ is "$(printf '%s\n' "$out" | wc -l)" 2 "  only the failed tag and the last line"
 # --- rollback: aligned, and says what it did ------------------------------
 journal=$(printf '%s\n' "$err" | sed -n 's/.*journal \([^ ]*\) (undo.*/\1/p')
 [ -n "$journal" ] || bail "no journal named: $err"
+tmrun run "$hub_addr/lib/app" "$down_addr/lib/je" --tags '*' $fast $dcreds --json \
+	--report "$TMPD/je.json"
+is "$(printf '%s\n' "$out" | jq -c 'select(.type == "tag" and .tag == "c") | .error')" \
+	"$(jq -c '.tags[] | select(.tag == "c") | .error' "$TMPD/je.json")" \
+	"--json: a failed tag's error object is the report's"
+like "$(printf '%s\n' "$out" | jq -r 'select(.tag == "c") | .error | [.object, .host] | join(" ")')" \
+	"^manifest c 127\.0\.0\.1:[0-9]+$" "  naming the object and the host, as docs/report.md says"
 tmrun rollback "$journal" $dcreds
 is "$rc" 0 "rollback JOURNAL: exit 0"
 like "$out" '^long-tag-name +deleted +\(was absent before the run\)$' \
