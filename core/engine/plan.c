@@ -13,7 +13,6 @@
 
 #include "internal.h"
 #include "matchwarn.h"
-#include "pool.h"
 #include "tagexpr.h"
 
 struct names {
@@ -371,7 +370,7 @@ plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 		goto out;
 	range.from = plan_copies ? 0 : n;
 	nplan = m->ntags - range.from;
-	pool_run(m->nw, nplan, plan_one, &range, &m->halt);
+	engine_pool(m, nplan, plan_one, &range);
 	rc = 0;
 out:
 	if (rc == -1)
