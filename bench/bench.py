@@ -443,7 +443,8 @@ class Bench:
             return ["skopeo", "sync", "--all", "--src", "docker", "--dest", "docker",
                     "--src-tls-verify=false", "--dest-tls-verify=false",
                     src.addr + "/python", dst.addr + "/mirror"], None
-        return [self.a.floor, "-j", str(jobs), src.addr + "/python",
+        # The floor has no window: jobs 0 (tagmirror's default) gives it 8.
+        return [self.a.floor, "-j", str(jobs or 8), src.addr + "/python",
                 dst.addr + "/mirror/python"], tagfile
 
     def tools(self, run):
@@ -1245,7 +1246,8 @@ def main(argv):
     p.add_argument("--quick", action="store_true")
     p.add_argument("--runs", type=int)
     p.add_argument("--scenario", default="1,2,3,4,5,6,7")
-    p.add_argument("--jobs", type=int, default=8)
+    p.add_argument("--jobs", type=int, default=8,
+                   help="scenarios 1-2: tagmirror's --jobs (0: none, its adaptive window)")
     p.add_argument("--delay-ms", type=int, default=20,
                    help="scenario 2 again with each request held this long (0: skip)")
     p.add_argument("--rtt-ms", type=float, default=50,
