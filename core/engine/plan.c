@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "matchwarn.h"
 #include "tagexpr.h"
+#include "window.h"
 
 struct names {
 	char	**v;
@@ -598,11 +599,15 @@ plan_rate_gate(struct worker *w, const char *ref, struct tm_err *err)
 	struct mirror_event	 ev;
 	struct reg_manifest	 h;
 	struct tm_err		 e;
-	long			 reserve = (long)m->nw + 1, rem;
+	long			 reserve = (long)window_size(m->win), rem;
 	double			 wait;
 	int			 polled = 0;
 
-	/* Keep one pull per worker in hand; HEADs are free, GETs are not. */
+	/* Keep one pull per tag in flight in hand, HEADs are free, GETs are
+	 * not: the window's tags, not the idle workers', and at most 8 of
+	 * them; past 8 a GET that meets a spent budget gets a 429 and its
+	 * Retry-After, which is waited out. */
+	reserve = (reserve < 8 ? reserve : 8) + 1;
 	rem = registry_ratelimit_remaining(m->sreg);
 	if (rem < 0 || rem > reserve)
 		return 0;

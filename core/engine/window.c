@@ -170,6 +170,17 @@ window_get(struct window *w, struct window_info *info)
 	pthread_mutex_unlock(&w->lock);
 }
 
+unsigned
+window_size(struct window *w)
+{
+	unsigned	n;
+
+	pthread_mutex_lock(&w->lock);
+	n = w->size;
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
 int
 window_acquire(struct window *w, const atomic_int *halt)
 {

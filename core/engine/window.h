@@ -53,6 +53,8 @@ void		 window_free(struct window *);
  */
 unsigned	 window_feed(struct window *, const struct window_sample *);
 void		 window_get(struct window *, struct window_info *);
+/* The size now: the most items in flight. */
+unsigned	 window_size(struct window *);
 
 /*
  * Wait for a slot (fewer items in flight than the window), 0; -1 when

@@ -37,6 +37,17 @@ echo "$out" >"$TMPD/four.json"
 is "$rc" 0 "--jobs 4: the run succeeds"
 is "$(window "$TMPD/four.json" high)" 4 "...and the window never passed 4"
 
+# A pull budget of 30: the run keeps one pull in hand per tag in flight,
+# at most 8 (a GET past them that meets a spent budget waits out its 429),
+# not one per idle worker (64 without --jobs), so it does not pause.
+proxy_start hub "$up_url"
+proxy_rules hub '[{"match": "^(HEAD|GET) /v2/lib/app/manifests/", "action": "headers",
+	"headers": {"ratelimit-limit": "100;w=21600", "ratelimit-remaining": "30;w=21600"}}]'
+tmrun run "$hub_addr/lib/app" "$down_addr/lib/budget" --tags '*' --json
+is "$rc" 0 "a budget of 30 pulls left, no --jobs: the run succeeds"
+unlike "$(cat "$TMPD/stderr")" 'rate limit nearly spent' \
+	"...without pausing for the budget (window at most $(echo "$out" | tail -1 | jq .window.high))"
+
 # The first requests answer 429 (Retry-After: 0): the first epoch sees the
 # pushback and halves the window below its start; the rest of the run,
 # unhindered, grows it back.
