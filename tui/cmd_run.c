@@ -37,7 +37,7 @@ static const char usage[] =
 "\n"
 "Options:\n"
 "  -t, --tags EXPR            tag expression, as for 'tagmirror preview'\n"
-"  -j, --jobs N               tags copied at once (default 8)\n"
+"  -j, --jobs N               most tags copied at once (default: adapts, 8-64)\n"
 "  --rollback, --no-rollback  restore the destination when a tag fails\n"
 "                             (default: REPO_MIRROR_ROLLBACK, else off)\n"
 "  --arch LIST                copy only these platforms of multi-arch images\n"
@@ -415,6 +415,8 @@ json_summary(struct out *o, const struct cli *c, enum mirror_status st,
 		printf("{\"restored\":%zu,\"unchanged\":%zu,\"conflicts\":%zu,"
 		    "\"failed\":%zu}", rb.restored, rb.unchanged, rb.conflicts,
 		    rb.failed + rb.mismatches);
+	printf(",\"window\":{\"size\":%u,\"low\":%u,\"high\":%u,\"cuts\":%u}",
+	    t.window, t.window_low, t.window_high, t.window_cuts);
 	fputs(",\"journal\":", stdout);
 	if (journal != NULL)
 		cli_json_str(stdout, journal);

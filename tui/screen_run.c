@@ -93,8 +93,8 @@ draw_totals(const struct run_view *v)
 	else
 		draw_bar(2, 1, COLS / 5, (int64_t)over, (int64_t)v->tot.tags);
 	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
-	    "%zu/%zu tags  %s/%s  %s/s  ETA %s  elapsed %s", over,
-	    v->tot.tags, placed, total, rate, eta, el);
+	    "%zu/%zu tags  %s/%s  %s/s  ETA %s  elapsed %s  window %u", over,
+	    v->tot.tags, placed, total, rate, eta, el, v->tot.window);
 }
 
 static void

@@ -25,6 +25,7 @@ struct evq;
 struct journal;
 struct repo_lock;
 struct tagexpr;
+struct window;
 
 struct mtag {
 	struct mirror_tag_info	 i;		/* what accessors copy out */
@@ -63,6 +64,7 @@ struct mirror {
 	struct registry		*pre_src, *pre_dst;	/* preflight's, quick to give up */
 	struct tagexpr		*expr;		/* NULL: every tag (only_tags) */
 	struct blobset		*blobs;
+	struct window		*win;		/* tags at once: window.h */
 	/*
 	 * The destination's tags, sorted by strcmp, during plan_run only:
 	 * a tag it lacks needs no HEAD.  dst_empty: it had none at all, so
@@ -147,6 +149,13 @@ void		 engine_set_state(struct mirror *, size_t i, enum tag_state,
 		    const struct tm_err *);
 /* Open worker connections up to n (capped at opts.jobs).  0 or -1. */
 int		 engine_workers(struct mirror *, size_t n, struct tm_err *);
+/*
+ * pool_run over the workers, each item inside the adaptive window
+ * (m->win): it waits for a slot, and its end feeds the window the
+ * registries' counters.  No new item after m->halt.
+ */
+void		 engine_pool(struct mirror *, size_t n,
+		    void (*fn)(void *ud, size_t worker, size_t item), void *ud);
 /*
  * A tag failed: RETRYING when an end-of-run round may still fix it,
  * CANCELLED when a cancel stopped it.  A refusal of the whole registry

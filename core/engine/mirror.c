@@ -18,10 +18,14 @@
 #include "journal.h"
 #include "lock.h"
 #include "plan.h"
-#include "pool.h"
 #include "share.h"
 #include "strbool.h"
 #include "tagexpr.h"
+#include "window.h"
+
+/* The adaptive window's start and ceiling (and --jobs's). */
+#define WINDOW_START	8
+#define WINDOW_MAX	64
 
 static char *
 dup_or_null(const char *s)
@@ -72,10 +76,9 @@ copy_opts(struct mirror *m, const struct mirror_opts *o)
 	m->opts.only_tags = (const char *const *)m->only;
 	if (o->share != NULL)
 		m->opts.jobs = (int)share_jobs(o->share);
-	if (m->opts.jobs <= 0)
-		m->opts.jobs = 8;
-	if (m->opts.jobs > 64)
-		m->opts.jobs = 64;
+	/* No --jobs: as many workers as the window may ever allow. */
+	if (m->opts.jobs <= 0 || m->opts.jobs > WINDOW_MAX)
+		m->opts.jobs = WINDOW_MAX;
 	if (m->opts.retries < 0)
 		m->opts.retries = 2;
 	return 0;
@@ -137,7 +140,11 @@ mirror_new(const struct mirror_opts *o, struct evq *q, struct tm_err *err)
 		tm_err_set(err, TM_CAT_USAGE, "no tag expression (--tags)");
 		goto fail;
 	}
-	if ((m->sreg = registry_new(m->src.api_host, &o->src_reg, err)) == NULL ||
+	/* --jobs N bounds the window; it starts (and, but for a 429 or
+	 * 5xx, stays) at 8 or N, the fixed pool's proven size on a LAN. */
+	if ((m->win = window_new(WINDOW_START, WINDOW_START,
+	    (unsigned)m->opts.jobs)) == NULL ||
+	    (m->sreg = registry_new(m->src.api_host, &o->src_reg, err)) == NULL ||
 	    (m->dreg = registry_new(m->dst.api_host, &o->dst_reg, err)) == NULL ||
 	    preflight_init(m, o, err) == -1 ||
 	    (m->blobs = blobset_new()) == NULL) {
@@ -187,6 +194,7 @@ mirror_free(struct mirror *m)
 	plan_forget_listing(m);
 	free(m->task_tags);
 	blobset_free(m->blobs);
+	window_free(m->win);
 	tagexpr_free(m->expr);
 	registry_free(m->sreg);
 	registry_free(m->dreg);
@@ -261,7 +269,7 @@ copy_rounds(struct mirror *m, size_t *list, size_t n)
 			engine_emit_tag(m, list[k], MEV_TAG);
 		}
 		pthread_mutex_unlock(&m->lock);
-		pool_run(m->nw, n, round_one, &r, &m->halt);
+		engine_pool(m, n, round_one, &r);
 		/* Later rounds plan late: the listing may be out of date by then. */
 		plan_forget_listing(m);
 		if (m->halt || m->round >= m->opts.retries)
@@ -803,12 +811,19 @@ totals_locked(const struct mirror *m, struct mirror_totals *t)
 static void
 totals_unlocked(const struct mirror *m, struct mirror_totals *t)
 {
+	struct window_info	w;
+
 	t->bytes_done = atomic_load(&m->bytes_moved);
 	t->blobs_copied = atomic_load(&m->blobs_copied);
 	t->blobs_mounted = atomic_load(&m->blobs_mounted);
 	t->blobs_skipped = atomic_load(&m->blobs_skipped);
 	t->requests_src = registry_request_count(m->sreg);
 	t->requests_dst = registry_request_count(m->dreg);
+	window_get(m->win, &w);
+	t->window = w.size;
+	t->window_low = w.low;
+	t->window_high = w.high;
+	t->window_cuts = w.cuts;
 }
 
 void
@@ -948,7 +963,7 @@ mirror_opts_init(struct mirror_opts *o)
 	reg_opts_init(&o->dst_reg);
 	o->src_reg.side = TM_SIDE_SOURCE;
 	o->dst_reg.side = TM_SIDE_DEST;
-	o->jobs = 8;
+	o->jobs = 0;	/* adaptive: window.h */
 	o->retries = 2;
 	/* Quay's config key; a value tm_parse_bool refuses leaves it off
 	 * here, and the command line reports it as a usage error. */

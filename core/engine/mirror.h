@@ -4,9 +4,11 @@
  * named with their exact reason, rollback only when asked.
  *
  * Threads: mirror_start() returns at once; a coordinator thread lists both
- * sides and matches, then runs opts.jobs workers, each of which examines a
- * tag (HEADs, or a GET when the destination lacks it) and copies it at
- * once; a dry run examines every tag and copies none.  Progress
+ * sides and matches, then runs opts.jobs workers (64 when 0), each of
+ * which examines a tag (HEADs, or a GET when the destination lacks it) and
+ * copies it at once, as many tags at a time as the adaptive window allows
+ * (window.h: 8 to start, up to opts.jobs); a dry run examines every tag and
+ * copies none.  Progress
  * goes to the evq as struct mirror_event.  Every accessor may be called
  * from any thread at any time and returns a consistent copy.
  *

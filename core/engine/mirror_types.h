@@ -74,7 +74,7 @@ struct mirror_opts {
 	const char		*expr;		/* tag expression */
 	struct reg_opts		 src_reg;
 	struct reg_opts		 dst_reg;
-	int			 jobs;		/* workers; 0 means 8 */
+	int			 jobs;		/* most tags at once; 0 adapts, 8 to 64 */
 	int			 rollback;	/* roll back when any tag fails */
 	int			 delete_stale;
 	int			 dry_run;	/* plan only */
@@ -97,7 +97,7 @@ struct mirror_opts {
 	struct mirror_share	*share;
 };
 
-/* Defaults: jobs 8, retries 2, rollback from REPO_MIRROR_ROLLBACK. */
+/* Defaults: jobs 0 (adaptive), retries 2, rollback from REPO_MIRROR_ROLLBACK. */
 void		 mirror_opts_init(struct mirror_opts *);
 
 enum mirror_event_type {
@@ -180,6 +180,9 @@ struct mirror_totals {
 	 * mounted or already there): what a progress bar fills with, where
 	 * bytes_done counts only what was streamed. */
 	int64_t			bytes_placed;
+	/* The adaptive window (tags at once): now, its smallest and largest
+	 * so far, and how often a 429, 5xx or latency rise halved it. */
+	unsigned		window, window_low, window_high, window_cuts;
 };
 
 /* The outcome of a rollback (automatic, decided, or from a journal). */

@@ -14,8 +14,8 @@
 
 #include "internal.h"
 #include "matchwarn.h"
-#include "pool.h"
 #include "tagexpr.h"
+#include "window.h"
 
 struct names {
 	char	**v;
@@ -372,7 +372,7 @@ plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 		goto out;
 	range.from = plan_copies ? 0 : n;
 	nplan = m->ntags - range.from;
-	pool_run(m->nw, nplan, plan_one, &range, &m->halt);
+	engine_pool(m, nplan, plan_one, &range);
 	rc = 0;
 out:
 	if (rc == -1)
@@ -656,11 +656,15 @@ plan_rate_gate(struct worker *w, const char *ref, struct tm_err *err)
 	struct mirror_event	 ev;
 	struct reg_manifest	 h;
 	struct tm_err		 e;
-	long			 reserve = (long)m->nw + 1, rem;
+	long			 reserve = (long)window_size(m->win), rem;
 	double			 wait;
 	int			 polled = 0;
 
-	/* Keep one pull per worker in hand; HEADs are free, GETs are not. */
+	/* Keep one pull per tag in flight in hand, HEADs are free, GETs are
+	 * not: the window's tags, not the idle workers', and at most 8 of
+	 * them; past 8 a GET that meets a spent budget gets a 429 and its
+	 * Retry-After, which is waited out. */
+	reserve = (reserve < 8 ? reserve : 8) + 1;
 	rem = registry_ratelimit_remaining(m->sreg);
 	if (rem < 0 || rem > reserve)
 		return 0;

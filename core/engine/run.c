@@ -18,7 +18,9 @@
 #include "evq.h"
 #include "journal.h"
 #include "lock.h"
+#include "pool.h"
 #include "share.h"
+#include "window.h"
 
 void
 engine_emit(struct mirror *m, const struct mirror_event *ev)
@@ -274,6 +276,48 @@ on_retry(void *ud, const struct tm_err *e, double wait)
 	t->i.err = *e;
 	engine_emit_tag(m, w->cur, MEV_TAG);
 	pthread_mutex_unlock(&m->lock);
+}
+
+static void
+window_side(struct window_side *w, const struct registry *reg)
+{
+	struct reg_stats	st;
+
+	registry_stats(reg, &st);
+	w->requests = st.requests;
+	w->exchanges = st.exchanges;
+	w->pushbacks = st.pushbacks;
+	w->busy = st.busy;
+}
+
+struct gated {
+	struct mirror	*m;
+	pool_fn		*fn;
+	void		*ud;
+};
+
+static void
+gated_one(void *ud, size_t worker, size_t item)
+{
+	struct gated		*g = ud;
+	struct window_sample	 s;
+
+	if (window_acquire(g->m->win, &g->m->halt) == -1)
+		return;
+	g->fn(g->ud, worker, item);
+	window_release(g->m->win);
+	s.now = tm_now();
+	window_side(&s.side[0], g->m->sreg);
+	window_side(&s.side[1], g->m->dreg);
+	window_feed(g->m->win, &s);
+}
+
+void
+engine_pool(struct mirror *m, size_t n, pool_fn *fn, void *ud)
+{
+	struct gated	g = { m, fn, ud };
+
+	pool_run(m->nw, n, gated_one, &g, &m->halt);
 }
 
 /*

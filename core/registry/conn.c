@@ -87,7 +87,7 @@ registry_new(const char *host, const struct reg_opts *o, struct tm_err *err)
 	atomic_init(&reg->scheme, HTTP_SCHEME_UNKNOWN);
 	atomic_init(&reg->rl_remaining, -1);
 	atomic_init(&reg->rl_window, -1);
-	atomic_init(&reg->requests, 0);
+	/* requests and registry_stats's counters start at 0 (calloc). */
 	if ((reg->host = strdup(host)) == NULL ||
 	    dup_opt(&reg->cert_dir, o->cert_dir) == -1 ||
 	    dup_opt(&reg->ca_file, o->ca_file) == -1 ||
@@ -175,6 +175,15 @@ unsigned long
 registry_request_count(const struct registry *reg)
 {
 	return atomic_load(&reg->requests);
+}
+
+void
+registry_stats(const struct registry *reg, struct reg_stats *st)
+{
+	st->requests = atomic_load(&reg->requests);
+	st->exchanges = atomic_load(&reg->exchanges);
+	st->pushbacks = atomic_load(&reg->pushbacks);
+	st->busy = (double)atomic_load(&reg->busy_us) / 1e6;
 }
 
 struct reg_conn *

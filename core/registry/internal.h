@@ -59,6 +59,8 @@ struct registry {
 	atomic_long		 rl_remaining;
 	atomic_long		 rl_window;
 	atomic_ulong		 requests;
+	/* registry_stats: timed exchanges, their microseconds, pushbacks. */
+	atomic_ulong		 exchanges, busy_us, pushbacks;
 };
 
 struct reg_conn {

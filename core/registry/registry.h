@@ -83,6 +83,17 @@ long		 registry_ratelimit_remaining(const struct registry *);
 long		 registry_ratelimit_window(const struct registry *);
 /* Requests sent so far (all conns): for benchmarks and tests. */
 unsigned long	 registry_request_count(const struct registry *);
+/*
+ * What the engine's adaptive window watches, counted since the start:
+ * requests sent; exchanges answered and the seconds they took (blob
+ * bodies excluded: their time is size, not latency); answers that pushed
+ * back (429, 5xx).
+ */
+struct reg_stats {
+	unsigned long	requests, exchanges, pushbacks;
+	double		busy;
+};
+void		 registry_stats(const struct registry *, struct reg_stats *);
 
 struct reg_conn	*reg_conn_new(struct registry *, struct tm_err *);
 void		 reg_conn_free(struct reg_conn *);
