@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +36,11 @@
  * mid-way (blobs of RESUME_MIN and more go up as a PATCH and a closing
  * PUT) asks the registry how much it holds, D, and goes on from there
  * with a PATCH.  Their ring also keeps the last KEEP_SENT bytes already
- * sent (what was in flight when the link broke), so D is usually still
- * in it and the GET runs on untouched; else the GET resumes at D, and
- * bytes [D, hashed) of it are not hashed again (the hash cannot be
- * rewound): the registry's own digest check at the closing PUT covers
- * them.  A registry that cannot say (distribution 2.x drops a session
+ * sent (what was in flight when the link broke; KEEP_MAX copies at once),
+ * so D is usually still in it and the GET runs on untouched; else the GET
+ * resumes at D, and bytes [D, hashed) of it are not hashed again (the
+ * hash cannot be rewound): the registry's own digest check at the
+ * closing PUT covers them.  A registry that cannot say (distribution 2.x drops a session
  * whose size moved past its signed state) starts over: a new session,
  * the GET from byte 0, the hash from scratch.
  */
@@ -51,6 +52,14 @@
  * peer's receive buffer); more in flight costs a GET from the offset.
  */
 #define KEEP_SENT	(14 * 1024 * 1024)
+/*
+ * Copies in the whole process that keep sent bytes at once: with dozens
+ * of large blobs in flight (the adaptive window) 16 MiB each would be
+ * unbounded in all but name.  The others resume a cut upload from a GET
+ * at the registry's offset instead.
+ */
+#define KEEP_MAX	2
+static atomic_int	keeping;
 /*
  * curl's receive and send buffers during a copy, and the ring space the
  * GET waits for before it resumes: 16 KiB pieces cost a pause, a wake-up
@@ -85,6 +94,7 @@ struct copy {
 	char			*object;	/* "blob sha256:..." */
 	CURLM			*multi;
 	int			 chunked;	/* PATCH + PUT: resumable */
+	int			 keeps;		/* holds one of KEEP_MAX */
 
 	/*
 	 * Blob offsets: the ring holds [lo, tail), byte o at ring[o % cap],
@@ -816,6 +826,25 @@ copy_run(struct copy *cp, struct tm_err *err)
 	return rc;
 }
 
+/* The ring, with room to keep sent bytes while KEEP_MAX allows. */
+static void
+ring_alloc(struct copy *cp)
+{
+	cp->keeps = cp->chunked && atomic_fetch_add(&keeping, 1) < KEEP_MAX;
+	if (cp->chunked && !cp->keeps)
+		atomic_fetch_sub(&keeping, 1);
+	cp->cap = cp->keeps ? RING_SIZE + KEEP_SENT : RING_SIZE;
+	cp->ring = malloc(cp->cap);
+}
+
+static void
+ring_release(struct copy *cp)
+{
+	if (cp->keeps)
+		atomic_fetch_sub(&keeping, 1);
+	free(cp->ring);
+}
+
 int
 reg_blob_copy(struct reg_conn *src, const char *src_repo, struct reg_conn *dst,
     const char *dst_repo, const struct mf_desc *blob, struct tm_err *err)
@@ -862,8 +891,7 @@ reg_blob_copy(struct reg_conn *src, const char *src_repo, struct reg_conn *dst,
 		curl_multi_setopt(dst->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING);
 	cp.multi = dst->multi;
 	cp.chunked = blob->size >= RESUME_MIN;
-	cp.cap = cp.chunked ? RING_SIZE + KEEP_SENT : RING_SIZE;
-	cp.ring = malloc(cp.cap);
+	ring_alloc(&cp);
 	cp.md = EVP_MD_CTX_new();
 	if (cp.multi == NULL || cp.ring == NULL || cp.md == NULL ||
 	    hash_restart(&cp) == -1) {
@@ -874,7 +902,7 @@ reg_blob_copy(struct reg_conn *src, const char *src_repo, struct reg_conn *dst,
 	http_resp_free(&cp.get);
 	http_resp_free(&cp.put);
 	EVP_MD_CTX_free(cp.md);
-	free(cp.ring);
+	ring_release(&cp);
 	free(cp.object);
 	return rc;
 }
