@@ -93,8 +93,8 @@ draw_totals(const struct run_view *v)
 	else
 		draw_bar(2, 1, COLS / 5, (int64_t)over, (int64_t)v->tot.tags);
 	draw_fmt(2, COLS / 5 + 2, COLS - COLS / 5 - 3, th(EL_NORMAL),
-	    "%zu/%zu tags  %s/%s  %s/s  ETA %s  elapsed %s  window %u", over,
-	    v->tot.tags, placed, total, rate, eta, el, v->tot.window);
+	    "%zu/%zu tags  %s/%s  %s/s  ETA %s  elapsed %s", over,
+	    v->tot.tags, placed, total, rate, eta, el);
 }
 
 static void
@@ -134,9 +134,9 @@ draw_banner(const struct run_view *v, int w)
 		draw_fmt(3, 1, w, th(EL_WARN), "The source is rate "
 		    "limiting us: waiting %.0fs before going on", v->paused);
 	else if (v->phase == RP_RUNNING)
-		draw_fmt(3, 1, w, th(EL_ACTIVE), "%s %s", spinner(),
+		draw_fmt(3, 1, w, th(EL_ACTIVE), "%s %s %s window %u", spinner(),
 		    v->status == MIRROR_PLANNING ? "Listing and comparing tags" :
-		    "Copying");
+		    "Copying", glyph(G_DOT), v->tot.window);
 	else if (v->dry_run && v->status == MIRROR_SUCCESS)
 		draw_fmt(3, 1, w, th(EL_OK), "Dry run: nothing changed; "
 		    "%zu tags would be copied, %zu are up to date.",

@@ -46,8 +46,8 @@ enum field_kind {
 	    "Destination user; empty: docker/podman auth files") \
 	_(DST_PASS, SECRET, "password", "dst_password", "", \
 	    "Password or token for the destination") \
-	_(JOBS, NUMBER, "Jobs", "jobs", "", \
-	    "Tags copied at the same time (1-64)") \
+	_(JOBS, NUMBER, "Jobs", "jobs", "auto", \
+	    "Most tags copied at once (1-64); empty: auto, as many as pay") \
 	_(PLATFORMS, TEXT, "Platforms", "platforms", "all", \
 	    "Empty: every platform; or e.g. linux/amd64,linux/arm64") \
 	_(ROLLBACK, TOGGLE, "Roll back on failure", "rollback", "", \
@@ -230,7 +230,11 @@ setup_init(struct app *a)
 	le_set(&form.le[F_SRC_PASS], c->src_pass);
 	le_set(&form.le[F_DST_USER], c->dst_user);
 	le_set(&form.le[F_DST_PASS], c->dst_pass);
-	snprintf(num, sizeof num, "%d", c->mo.jobs > 0 ? c->mo.jobs : 8);
+	/* Empty: the engine's adaptive window decides. */
+	if (c->mo.jobs > 0)
+		snprintf(num, sizeof num, "%d", c->mo.jobs);
+	else
+		num[0] = '\0';
 	le_set(&form.le[F_JOBS], num);
 	le_set(&form.le[F_PLATFORMS], c->mo.platforms);
 	set_toggle(F_ROLLBACK, c->mo.rollback);
@@ -286,7 +290,7 @@ layout(int w)
 	form.at[F_SRC_PASS].fx = form.at[F_DST_PASS].fx = 14 + uw + 11;
 	form.at[F_SRC_PASS].fw = form.at[F_DST_PASS].fw = w - 1 - (14 + uw + 11);
 	form.at[F_JOBS].y = form.at[F_PLATFORMS].y = 6;
-	form.at[F_JOBS].fw = 4;
+	form.at[F_JOBS].fw = 5;
 	form.at[F_PLATFORMS].lx = 21;
 	form.at[F_PLATFORMS].fx = 32;
 	form.at[F_PLATFORMS].fw = w - 33;
@@ -559,8 +563,9 @@ setup_start_run(struct app *a)
 		return invalid(a, F_DST, "Fill in the destination repository");
 	if (text(F_TAGS)[strspn(text(F_TAGS), " ,")] == '\0')
 		return invalid(a, F_TAGS, "Fill in a tag expression");
-	if (jobs < 1 || jobs > 64)
-		return invalid(a, F_JOBS, "Jobs must be a number from 1 to 64");
+	if ((jobs < 1 && text(F_JOBS)[0] != '\0') || jobs > 64)
+		return invalid(a, F_JOBS, "Jobs must be a number from 1 to 64, "
+		    "or empty");
 	if (strcmp(text(F_SRC), text(F_DST)) == 0)
 		return invalid(a, F_DST, "Source and destination are the same");
 	mo = a->cli.mo;

@@ -23,6 +23,7 @@ proxy_rules src "[{\"match\": \"^GET /v2/app/x/blobs/$bad\", \"action\": \"statu
 tui_start 80 24 "$src_addr/app/x" "$dst_addr/app/x" --tags '*' \
 	--report "$TMPD/report.json"
 wait_screen 30 "Matched 8 of 8" || bail "no preview"
+like "$(screen)" "Jobs +auto " "no --jobs: the form leaves Jobs to the adaptive window"
 keys C-r
 ok "the run screen shows tags being copied" \
 	wait_screen 40 "copying [0-9]+/[0-9]+ blobs"
@@ -33,6 +34,8 @@ like "$(screen | sed -n 3p)" "[0-9]+/8 tags .*/s +ETA [0-9-]" \
 	"a bar over all tags with throughput and ETA"
 like "$(screen | sed -n 3p)" "tags +[0-9.]+ (B|KiB|MiB)/[0-9.]+ (KiB|MiB) +[0-9.]+ (B|KiB|MiB)/s" \
 	"the bar counts bytes: in place of total"
+like "$(screen | sed -n 4p)" "Copying . window (8|9|[1-9][0-9])" \
+	"  and the adaptive window's size (it starts at 8)"
 
 ok "partial failure: the decision prompt" wait_screen 90 "some tags failed"
 like "$(screen)" "2\.1 +HTTP 404 BLOB_UNKNOWN" "the failed tag and its reason"
