@@ -4,23 +4,21 @@
 # artifactType filter; a destination whose manifest PUTs answer
 # OCI-Subject keeps its own list, so no fallback index tag is written.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/referrers.lib"
 . "$top_srcdir/tests/it/engine_lib.sh"
 
 registry_start up
 registry_start down
 seed "$up_addr" lib/app "$TMPD/up" --tags a,b --multiarch-every 0 --oci-every 0 \
 	--alias-every 0 --referrers "$TMPD/refs" >/dev/null || bail "seed up"
-ACCEPT="Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json"
-code() { curl -s -o /dev/null -w '%{http_code}' -H "$ACCEPT" "http://$1/v2/$2/manifests/$3"; }
-raw() { curl -s -H "$ACCEPT" "http://$1/v2/$2/manifests/$3" | sha256sum | cut -c1-64; }
 
 a=$(awk '$1 == "a" { print $2 }' "$TMPD/up")
 b=$(awk '$1 == "b" { print $2 }' "$TMPD/up")
 a_sbom=$(awk -v s="$a" '$1 == s && $2 == "sbom" { print $3 }' "$TMPD/refs")
 b_sbom=$(awk -v s="$b" '$1 == s && $2 == "sbom" { print $3 }' "$TMPD/refs")
 # a's index in the source lists two referrers: two pages of one entry.
-two=$(curl -s -H "$ACCEPT" "http://$up_addr/v2/lib/app/manifests/sha256-${a#sha256:}" |
-	jq -c --argjson b "$(curl -s -H "$ACCEPT" "http://$up_addr/v2/lib/app/manifests/sha256-${b#sha256:}" |
+two=$(curl -s -H "Accept: $MT_ALL" "http://$up_addr/v2/lib/app/manifests/sha256-${a#sha256:}" |
+	jq -c --argjson b "$(curl -s -H "Accept: $MT_ALL" "http://$up_addr/v2/lib/app/manifests/sha256-${b#sha256:}" |
 	jq -c '.manifests[0]')" '.manifests += [$b]')
 curl -sf -o /dev/null -X PUT -H "Content-Type: application/vnd.oci.image.index.v1+json" \
 	--data-binary "$two" "http://$up_addr/v2/lib/app/manifests/sha256-${a#sha256:}" ||
@@ -34,7 +32,7 @@ is "$(proxy_count src "^GET /v2/lib/app/referrers/$a")" 2 "a's referrers read in
 is "$(proxy_count src "^GET /v2/lib/app/manifests/sha256-${a#sha256:}\$")" 0 \
 	"the tag schema is not asked where the API answers"
 is "$(raw "$down_addr" lib/app "$a_sbom") $(raw "$down_addr" lib/app "$b_sbom")" \
-	"${a_sbom#sha256:} ${b_sbom#sha256:}" "both entries copied bit for bit"
+	"$a_sbom $b_sbom" "both entries copied bit for bit"
 is "$(code "$down_addr" lib/app "sha256-${a#sha256:}")" 404 \
 	"OCI-Subject answered: no fallback index written"
 is "$(printf '%s\n' "$out" | jq -rs '[.[] | select(.tag == "a") | .referrers][0]')" 5 \
@@ -47,7 +45,7 @@ is "$(proxy_count src "^GET /v2/lib/app/referrers/$b[?]artifactType=application%
 	"the filter is asked of the API"
 is "$(code "$down_addr" only/app "$b_sbom")" 200 "b's SBOM copied"
 is "$(code "$down_addr" only/app "sha256-${b#sha256:}.sig")" 404 "no cosign signature"
-is "$(curl -s -H "$ACCEPT" "http://$down_addr/v2/only/app/manifests/sha256-${b#sha256:}" |
+is "$(curl -s -H "Accept: $MT_ALL" "http://$down_addr/v2/only/app/manifests/sha256-${b#sha256:}" |
 	jq -r '[.manifests[].digest] | join(" ")')" "$b_sbom" \
 	"distribution 2.8 without the API gets the fallback index"
 

@@ -7,6 +7,7 @@
 # --referrer-types copy none or some; rollback removes exactly what the
 # run added and restores a fallback index the destination had.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/referrers.lib"
 . "$top_srcdir/tests/it/engine_lib.sh"
 
 registry_start up
@@ -16,22 +17,6 @@ seed "$up_addr" lib/app "$TMPD/up" --tags a,b --multiarch-every 2 --oci-every 0 
 	--alias-every 0 --referrers "$TMPD/refs" >/dev/null || bail "seed up"
 src="$up_addr/lib/app"
 
-ACCEPT="Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json"
-# raw ADDR REPO REF: sha256 of the bytes the registry serves (curl).
-raw() {
-	curl -s -H "$ACCEPT" "http://$1/v2/$2/manifests/$3" | sha256sum |
-		cut -d' ' -f1 | sed 's/^/sha256:/'
-}
-# code ADDR REPO REF: the HTTP status of a GET of the manifest.
-code() { curl -s -o /dev/null -w '%{http_code}' -H "$ACCEPT" "http://$1/v2/$2/manifests/$3"; }
-# present ADDR REPO: each artefact of refs as "KIND DIGEST-read-back".
-present() {
-	while read -r subject kind digest ref; do
-		if [ "$ref" = - ]; then ref=$digest; fi
-		case $kind in index) continue ;; esac
-		echo "$kind $subject $(raw "$1" "$2" "$ref")"
-	done <"$TMPD/refs" | LC_ALL=C sort
-}
 want=$(awk '$2 != "index" { print $2, $1, $3 }' "$TMPD/refs" | LC_ALL=C sort)
 is "$(present "$up_addr" lib/app)" "$want" "the source has every seeded artefact"
 nsub=$(awk '$2 == "sig" { n++ } END { print n }' "$TMPD/refs")

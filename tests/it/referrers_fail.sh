@@ -3,6 +3,7 @@
 # pushed.  With --rollback the destination is left exactly as before,
 # the referrers the other tag brought removed again.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/referrers.lib"
 . "$top_srcdir/tests/it/engine_lib.sh"
 
 registry_start up
@@ -16,8 +17,6 @@ a_sig=$(awk -v s="$a" '$1 == s && $2 == "sig" { print $3 }' "$TMPD/refs")
 b_sbom=$(awk -v s="$b" '$1 == s && $2 == "sbom" { print $3 }' "$TMPD/refs")
 proxy_rules hub '[{"match": "^GET /v2/lib/app/manifests/'"$a_sig"'$", "times": 100,
 	"action": "status", "status": 500, "code": "UNKNOWN", "message": "broken"}]'
-ACCEPT="Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json"
-code() { curl -s -o /dev/null -w '%{http_code}' -H "$ACCEPT" "http://$1/v2/$2/manifests/$3"; }
 
 tmrun run "$hub_addr/lib/app" "$down_addr/lib/app" --tags a,b --retries 0 \
 	--retry-times 0 --report "$TMPD/r.json"

@@ -7,6 +7,7 @@
 # listings agree send not one request more than a warm run without
 # artefacts.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/referrers.lib"
 . "$top_srcdir/tests/it/engine_lib.sh"
 
 registry_start up
@@ -19,19 +20,6 @@ seed "$up_addr" lib/app "$TMPD/up" "$@" >/dev/null || bail "seed up"
 src="$hub_addr/lib/app"
 dst="$dn_addr/lib/app"
 
-ACCEPT="Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json"
-raw() {
-	curl -s -H "$ACCEPT" "http://$1/v2/$2/manifests/$3" | sha256sum |
-		cut -d' ' -f1 | sed 's/^/sha256:/'
-}
-code() { curl -s -o /dev/null -w '%{http_code}' -H "$ACCEPT" "http://$1/v2/$2/manifests/$3"; }
-present() {
-	while read -r subject kind digest ref; do
-		if [ "$ref" = - ]; then ref=$digest; fi
-		case $kind in index) continue ;; esac
-		echo "$kind $subject $(raw "$1" "$2" "$ref")"
-	done <"$TMPD/refs" | LC_ALL=C sort
-}
 # requests: every request both proxies logged since their reset.
 requests() { echo "$(proxy_count hub .) $(proxy_count dn .)"; }
 

@@ -5,6 +5,7 @@
 # tags, no SBOM); the default-level `referrers: false` is overridden per
 # mirror.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/it/referrers.lib"
 . "$top_srcdir/tests/it/engine_lib.sh"
 
 registry_start up
@@ -14,12 +15,6 @@ seed "$up_addr" lib/app "$TMPD/up" --tags a --multiarch-every 0 --oci-every 0 \
 sig=$(awk '$2 == "sig" { print $4 }' "$TMPD/refs")
 sbom=$(awk '$2 == "sbom" { print $3 }' "$TMPD/refs")
 [ -n "$sig" ] && [ -n "$sbom" ] || bail "seed: no artefacts"
-# code REPO REF: the HTTP status of the destination's manifest REF.
-code() {
-	curl -s -o /dev/null -w '%{http_code}' -H \
-		"Accept: application/vnd.oci.image.manifest.v1+json" \
-		"http://$down_addr/v2/$1/manifests/$2"
-}
 
 cat >"$TMPD/set.yaml" <<YAML
 version: 1
@@ -45,11 +40,11 @@ tmrun sync "$TMPD/set.yaml" --report "$TMPD/r.json" --state-dir "$TMPD/state"
 is "$rc" 0 "the set: SUCCESS"
 is "$(listing "$down_addr" off/app | awk '{ print $1 }')" "a" \
 	"referrers: false (the default's): the tag only"
-is "$(code off/app "$sig")" 404 "referrers: false: no .sig"
-is "$(code on/app "$sig")" 200 "its neighbour with referrers: true has the .sig"
-is "$(code on/app "$sbom")" 200 "and the SBOM"
-is "$(code sig/app "$sig")" 200 "referrer-types: [signature]: the .sig"
-is "$(code sig/app "$sbom")" 404 "and no SBOM"
+is "$(code "$down_addr" off/app "$sig")" 404 "referrers: false: no .sig"
+is "$(code "$down_addr" on/app "$sig")" 200 "its neighbour with referrers: true has the .sig"
+is "$(code "$down_addr" on/app "$sbom")" 200 "and the SBOM"
+is "$(code "$down_addr" sig/app "$sig")" 200 "referrer-types: [signature]: the .sig"
+is "$(code "$down_addr" sig/app "$sbom")" 404 "and no SBOM"
 counts=$(jq -r '[.mirrors[] | .report.tags[] | .referrers] | map(tostring) | join(" ")' \
 	"$TMPD/r.json" 2>&1)
 is "$counts" "0 3 1" "the report counts 0, 3 and 1 referrers"
