@@ -18,6 +18,9 @@ set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
+# The tests wait on registries, proxies and terminals more than they
+# compute: twice as many tests as cores run at once.
+tjobs=$((jobs * 2))
 
 configure_here() {
 	if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
@@ -68,7 +71,7 @@ unpack() {
 # The suite built with ASan and UBSan.
 sanitized_suite() {
 	unpack asan --enable-werror --enable-sanitizers &&
-		make -j"$jobs" >/dev/null && make -j"$jobs" -k check
+		make -j"$jobs" >/dev/null && make -j"$tjobs" -k check
 	rc=$?
 	cd "$top"
 	return $rc
@@ -96,12 +99,12 @@ mkdir -p "$logs"
 if [ "${1:-}" = --quick ]; then
 	shift
 	configure_here "$@" || { echo "0 passed, 1 failed"; exit 1; }
-	stage suite make -j"$jobs" -k check
+	stage suite make -j"$tjobs" -k check
 else
 	configure_here || { echo "0 passed, 1 failed"; exit 1; }
 	work="$logs/build"
 	mkdir -p "$work"
-	stage distcheck make -j"$jobs" distcheck
+	stage distcheck make -j"$tjobs" distcheck
 	tarball=$(ls -t "$top"/tagmirror-*.tar.gz 2>/dev/null | head -1)
 	if [ -z "$tarball" ]; then
 		stage dist make dist
