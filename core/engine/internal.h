@@ -79,6 +79,9 @@ struct mirror {
 	char			**src_refs;
 	size_t			 nsrc_refs;
 	int			 src_refs_listed;
+	/* One of them is not in the destination's listing (referrers_late
+	 * asks per up-to-date tag; known once, when both are listed). */
+	int			 src_refs_new;
 	atomic_int		 src_no_referrers_api;
 	struct worker		*w;
 	size_t			 nw;

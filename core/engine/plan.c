@@ -172,6 +172,8 @@ plan_match(const struct tagexpr *expr, const char *const *only,
 static int
 list_dst(struct mirror *m, struct names *dst, struct tm_err *err)
 {
+	size_t	i;
+
 	if (reg_list_tags(m->w[0].dst, m->dst.repo, names_page, dst, NULL,
 	    err) == -1) {
 		names_free(dst);
@@ -187,6 +189,9 @@ list_dst(struct mirror *m, struct names *dst, struct tm_err *err)
 	m->dst_listed = 1;
 	m->dst_empty = dst->n == 0;
 	memset(dst, 0, sizeof *dst);
+	for (i = 0; i < m->nsrc_refs && !m->src_refs_new; i++)
+		m->src_refs_new = plan_listed(m, TM_SIDE_DEST,
+		    m->src_refs[i]) == 0;
 	return 0;
 }
 
@@ -204,6 +209,7 @@ plan_forget_listing(struct mirror *m)
 	m->src_refs = NULL;
 	m->nsrc_refs = 0;
 	m->src_refs_listed = 0;
+	m->src_refs_new = 0;
 }
 
 /*

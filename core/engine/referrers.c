@@ -469,18 +469,6 @@ referrers_copy(struct worker *w, size_t i, const struct reg_manifest *s,
 	return rc;
 }
 
-/* Some sha256-* tag the source lists and the destination lacks. */
-static int
-any_new(const struct mirror *m)
-{
-	size_t	k;
-
-	for (k = 0; k < m->nsrc_refs; k++)
-		if (plan_listed(m, TM_SIDE_DEST, m->src_refs[k]) == 0)
-			return 1;
-	return 0;
-}
-
 int
 referrers_late(struct worker *w, size_t i, artifact_copy_fn *copy,
     struct tm_err *err)
@@ -491,7 +479,8 @@ referrers_late(struct worker *w, size_t i, artifact_copy_fn *copy,
 	struct rctx		 x = { w, i, copy, 0, 1 };
 	int			 rc;
 
-	if (m->opts.no_referrers || !any_new(m))
+	/* No sha256-* tag the source lists is missing at the destination. */
+	if (m->opts.no_referrers || !m->src_refs_new)
 		return 0;
 	/* Its children, as the destination holds them (--arch's cut too). */
 	if (reg_manifest_get(w->dst, m->dst.repo, t->i.dst_digest, &d,
