@@ -298,6 +298,18 @@ print(" ".join(sorted(json.load(sys.stdin).get("tags") or [])))'
 # tag lines only at the end).
 has_tags() { [ "$(repo_tags "$1" "$2" 2>/dev/null | wc -w)" -ge "$3" ]; }
 
+# rss_under FILE MIB [WHAT]: the peak RSS GNU time -v wrote into FILE is
+# under MIB (skipped under the sanitizers, whose shadow memory counts).
+rss_under() {
+	local rss what="${3:-peak RSS}"
+	rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$1")
+	if sanitized; then
+		skip "$what is under $2 MiB" "ASan's shadow memory and quarantine"
+	else
+		ok "$what ${rss:-unknown} KiB is under $2 MiB" test "${rss:-999999}" -lt $(($2 * 1024))
+	fi
+}
+
 # _bed_name ADDR: the NAME of the registry or proxy started here whose
 # ${NAME}_addr is ADDR (empty when none).
 _bed_name() {

@@ -15,12 +15,7 @@ rm -f "$TMPD/big"
 /usr/bin/time -v "$RT" blob-copy "$src_addr" lib/big "$dst_addr" lib/big "$digest" "$size" \
 	>"$TMPD/out" 2>"$TMPD/time"
 is "$?" 0 "64 MiB blob copied"
-rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$TMPD/time")
-if sanitized; then
-	skip "peak RSS is under 40 MiB" "ASan's shadow memory and quarantine"
-else
-	ok "peak RSS ${rss:-unknown} KiB is under 40 MiB" test "${rss:-999999}" -lt 40960
-fi
+rss_under "$TMPD/time" 40
 is "$("$RT" blob-exists "$dst_addr" lib/big "$digest")" present "the destination has it"
 got=$(curl -s "http://$dst_addr/v2/lib/big/blobs/$digest" | sha256sum | cut -d' ' -f1)
 is "sha256:$got" "$digest" "and its bytes hash to the digest"
@@ -34,12 +29,7 @@ proxy_start slow "http://$dst_addr" --rate 200
 /usr/bin/time -v "$TAGMIRROR" run "$src_addr/lib/six" "$slow_addr/lib/six" --tags '*' \
 	--jobs 6 >"$TMPD/six.out" 2>"$TMPD/six.time"
 is "$?" 0 "six 20 MiB layers mirrored at once"
-rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$TMPD/six.time")
-if sanitized; then
-	skip "peak RSS is under 64 MiB" "ASan's shadow memory and quarantine"
-else
-	ok "peak RSS ${rss:-unknown} KiB is under 64 MiB" test "${rss:-999999}" -lt 65536
-fi
+rss_under "$TMPD/six.time" 64
 is "$(listing "$dst_addr" lib/six)" "$(awk '{ print $1, $2 }' "$TMPD/six" | LC_ALL=C sort)" \
 	"every tag at its source digest"
 done_testing

@@ -52,16 +52,7 @@ is "$(listing "$down_addr" spdx/app | awk '$1 ~ /[.]sig$/' | wc -l)" 0 \
 
 # A fallback index someone else keeps at a's digest in the destination,
 # listing a manifest of theirs (distribution checks an index's entries).
-seed "$down_addr" lib/app "$TMPD/other" --tags other --oci-every 1 >/dev/null || bail "seed other"
-other=$(awk '{ print $2 }' "$TMPD/other")
-other_size=$(curl -s -H "Accept: application/vnd.oci.image.manifest.v1+json" \
-	"http://$down_addr/v2/lib/app/manifests/$other" | wc -c)
-a_index=sha256-${a_digest#sha256:}
-theirs='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"'$other'","size":'$other_size',"artifactType":"application/x-theirs"}]}'
-curl -sf -o /dev/null -X PUT -H "Content-Type: application/vnd.oci.image.index.v1+json" \
-	--data-binary "$theirs" "http://$down_addr/v2/lib/app/manifests/$a_index" ||
-	bail "cannot put their index"
-theirs_digest=sha256:$(printf %s "$theirs" | sha256sum | cut -c1-64)
+their_index "$down_addr" lib/app "$a_digest"
 before=$(listing "$down_addr" lib/app)
 
 # --- everything ------------------------------------------------------------

@@ -30,17 +30,8 @@ is "$rc" 0 "first mirror of a second copy: SUCCESS"
 
 # Their fallback index at a's digest in the destination (as in
 # referrers_copy.sh), listing a manifest of theirs.
-seed "$down_addr" lib/app "$TMPD/other" --tags other --oci-every 1 >/dev/null || bail "seed other"
-other=$(awk '{ print $2 }' "$TMPD/other")
-other_size=$(curl -s -H "Accept: application/vnd.oci.image.manifest.v1+json" \
-	"http://$down_addr/v2/lib/app/manifests/$other" | wc -c)
 a_digest=$(awk '$1 == "a" { print $2 }' "$TMPD/up")
-a_index=sha256-${a_digest#sha256:}
-theirs='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"'$other'","size":'$other_size',"artifactType":"application/x-theirs"}]}'
-curl -sf -o /dev/null -X PUT -H "Content-Type: application/vnd.oci.image.index.v1+json" \
-	--data-binary "$theirs" "http://$down_addr/v2/lib/app/manifests/$a_index" ||
-	bail "cannot put their index"
-theirs_digest=sha256:$(printf %s "$theirs" | sha256sum | cut -c1-64)
+their_index "$down_addr" lib/app "$a_digest"
 
 proxy_reset hub
 proxy_reset dn
