@@ -26,6 +26,7 @@ struct window {
 	struct window_info	 info;
 	int			 slow;		/* slow start: doubling */
 	int			 grew;		/* the last epoch ended in a probe */
+	int			 settle;	/* the last epoch ended in a cut */
 	unsigned		 before;	/* the size before that probe */
 	int			 have;		/* e0 is an epoch's start */
 	struct window_sample	 e0;
@@ -96,14 +97,21 @@ epoch_size(struct window *w, int push, int rise, double tp)
 {
 	unsigned	n = w->size;
 
-	/* Slower answers that bought more throughput are no queue. */
-	rise = rise && !(w->last > 0 && tp >= w->last * RISE);
+	/* Slower answers that bought more throughput are no queue; nor is
+	 * the epoch after a cut, whose latency is still the queue that the
+	 * items in flight past the new size keep up. */
+	rise = rise && !(w->last > 0 && tp >= w->last * RISE) && !w->settle;
 	w->last = tp;
+	w->settle = 0;
 	if (push || (rise && n > w->floor)) {
-		n /= 2;
+		/* A pushback halves; a queue is trimmed by a quarter, as
+		 * delay-based TCPs do, since it only says we are past the
+		 * knee, not how far. */
+		n = push ? n / 2 : n - n / 4;
 		if (n < (push ? 1 : w->floor))
 			n = push ? 1 : w->floor;
 		w->slow = w->grew = 0;
+		w->settle = 1;
 		w->info.cuts++;
 		return n;
 	}

@@ -1,6 +1,7 @@
 /*
  * The adaptive window: how many tags a run copies (or plans) at once,
- * grown while throughput grows and halved when a registry pushes back,
+ * grown while throughput grows, halved when a registry pushes back and
+ * trimmed when its answers queue,
  * as TCP's AIMD does.  A fixed pool cannot be right both at 0 ms, where
  * a handful of requests in flight keeps a registry's CPU busy, and at
  * 50 ms, where it takes dozens to fill the round trips.  The engine's
@@ -44,9 +45,10 @@ void		 window_free(struct window *);
 
 /*
  * Feed the counters now (after each item).  Every epoch of four requests
- * per slot: the window halves on a pushback, or when a side's mean
- * latency passed twice its smallest while the requests per second did
- * not rise (queueing); else it probes (doubles
+ * per slot: the window halves on a pushback, and loses a quarter when a
+ * side's mean latency passed twice its smallest while the requests per
+ * second did not rise (queueing; not judged in the epoch right after a
+ * cut, whose queue is the old size's); else it probes (doubles
  * in slow start, then grows by an eighth) and keeps the step only if the
  * requests per second rose 5% with it.  Deterministic: no clock of its
  * own.  Returns the new size.

@@ -2,7 +2,8 @@
  * The adaptive window's controller, fed synthetic samples of a modelled
  * link (round trip, registry capacity, pushbacks): it fills a long round
  * trip, stays near its start where the registry's CPU binds, halves on a
- * 429 and grows back, halves on queueing, keeps to its bounds; and the
+ * 429 and grows back, trims a quarter on queueing (once per queue), keeps
+ * to its bounds; and the
  * gate counts slots and gives up on a halt.
  */
 #include "config.h"
@@ -163,8 +164,50 @@ test_queueing_halves(void)
 	    "settles at %u (8 to 20)", n);
 	ok(info.high <= 32, "...the probes went no further than 32 (%u)",
 	    info.high);
-	ok(info.cuts >= 1, "...where the latency doubled, it was halved "
+	ok(info.cuts >= 1, "...where the latency doubled, it was cut "
 	    "(%u cuts)", info.cuts);
+	window_free(w);
+}
+
+/* One epoch at size whose latency is lat per request, at rate. */
+static unsigned
+step_at(struct window *w, struct link *l, unsigned size, double lat,
+    double rate)
+{
+	unsigned long	reqs = 4UL * size;
+	int		k;
+
+	l->s.now += (double)reqs / rate;
+	for (k = 0; k < 2; k++) {
+		l->s.side[k].requests += reqs / 2;
+		l->s.side[k].exchanges += reqs / 2;
+		l->s.side[k].busy += (double)(reqs / 2) * lat;
+	}
+	return window_feed(w, &l->s);
+}
+
+static void
+test_queue_trims_once(void)
+{
+	struct window		*w = window_new(8, 8, 64);
+	struct link		 l = link_at(0.05, 0);
+	struct window_info	 info;
+	unsigned		 n;
+
+	window_feed(w, &l.s);
+	n = run(w, &l, 4, NULL);
+	is_int(n, 64, "50 ms: at the ceiling");
+	/* The registry saturates: the same requests/s, latency x3. */
+	n = step_at(w, &l, n, 0.15, 64 / 0.05);
+	is_int(n, 48, "a queue (latency x3, throughput flat) trims a quarter, "
+	    "not half");
+	n = step_at(w, &l, 64, 0.15, 64 / 0.05);
+	is_int(n, 54, "...the next epoch, whose queue is the old size's, "
+	    "cuts nothing: it probes an eighth up, as after any epoch");
+	n = step_at(w, &l, n, 0.15, 64 / 0.05);
+	is_int(n, 41, "...one after that, still queued: another quarter");
+	window_get(w, &info);
+	is_int(info.cuts, 2, "two cuts counted");
 	window_free(w);
 }
 
@@ -233,6 +276,7 @@ main(void)
 	test_429_halves_and_regrows();
 	test_push_to_one();
 	test_queueing_halves();
+	test_queue_trims_once();
 	test_bounds();
 	test_early_push();
 	test_gate();
