@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,12 +113,53 @@ out:
 	return rc;
 }
 
+/* One side's check, on a thread of its own beside the other's. */
+struct side {
+	struct mirror	*m;
+	struct registry	*reg;
+	const char	*repo;
+	enum ask	 ask;
+	int		 rc;
+	struct tm_err	 err;
+};
+
+static void *
+side_main(void *ud)
+{
+	struct side	*s = ud;
+
+	tm_err_clear(&s->err);
+	s->rc = check_side(s->m, s->reg, s->repo, s->ask, &s->err);
+	return NULL;
+}
+
+/*
+ * Both sides at once (their round trips overlap), the source's error
+ * first as when they ran in turn.  The run's registries then start with
+ * what these learned: scheme, challenge, tokens.
+ */
 int
 preflight_run(struct mirror *m, struct tm_err *err)
 {
-	if (check_side(m, m->pre_src, m->src.repo, ASK_TAGS, err) == -1)
-		return -1;
 	/* A dry run pushes nothing: reachability and auth are its question. */
-	return check_side(m, m->pre_dst, m->dst.repo,
-	    m->opts.dry_run ? ASK_NOTHING : ASK_PUSH, err);
+	struct side	dst = { m, m->pre_dst, m->dst.repo,
+	    m->opts.dry_run ? ASK_NOTHING : ASK_PUSH, 0, { 0 } };
+	pthread_t	th;
+	int		threaded, rc;
+
+	threaded = pthread_create(&th, NULL, side_main, &dst) == 0;
+	rc = check_side(m, m->pre_src, m->src.repo, ASK_TAGS, err);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		side_main(&dst);
+	if (rc == -1)
+		return -1;
+	if (dst.rc == -1) {
+		*err = dst.err;
+		return -1;
+	}
+	registry_learn(m->sreg, m->pre_src);
+	registry_learn(m->dreg, m->pre_dst);
+	return 0;
 }

@@ -188,6 +188,30 @@ token_store(struct auth *a, const char *key, char *value, double expires)
 	t->expires = expires;
 }
 
+void
+auth_learn(struct auth *to, struct auth *from)
+{
+	size_t	i;
+	char	*v;
+
+	pthread_mutex_lock(&from->lock);
+	pthread_mutex_lock(&to->lock);
+	if (to->kind == AUTH_UNKNOWN && from->kind != AUTH_UNKNOWN &&
+	    (from->realm == NULL || (to->realm = strdup(from->realm)) != NULL)) {
+		if (from->service != NULL)
+			to->service = strdup(from->service);
+		to->kind = from->kind;
+		for (i = 0; i < AUTH_TOKENS_MAX; i++)
+			if (from->tokens[i].scope != NULL &&
+			    tm_now() < from->tokens[i].expires &&
+			    (v = strdup(from->tokens[i].value)) != NULL)
+				token_store(to, from->tokens[i].scope, v,
+				    from->tokens[i].expires);
+	}
+	pthread_mutex_unlock(&to->lock);
+	pthread_mutex_unlock(&from->lock);
+}
+
 /*
  * Token requests.
  */
@@ -390,7 +414,11 @@ auth_header(struct reg_conn *c, const char *scope, char **authz, struct tm_err *
 	case AUTH_UNKNOWN:
 		break;
 	case AUTH_BASIC:
-		if (have_creds(a) && (*authz = basic_value(a)) == NULL)
+		/* Learned from another registry object (auth_learn): the
+		 * credentials are looked up here, not on a 401 of our own. */
+		if (!a->creds_loaded && creds_load(c, a, err) == -1)
+			rc = -1;
+		else if (have_creds(a) && (*authz = basic_value(a)) == NULL)
 			rc = tm_err_set(err, TM_CAT_IO, "out of memory");
 		break;
 	case AUTH_BEARER:

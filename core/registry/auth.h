@@ -14,6 +14,12 @@ struct reg_authn;
 
 struct auth	*auth_new(void);
 void		 auth_free(struct auth *);
+/*
+ * What from learned that to has not: the challenge (Basic or a bearer
+ * realm) and the tokens still valid, copied, so that to's first request
+ * carries them instead of meeting a 401.  Locks both, from first.
+ */
+void		 auth_learn(struct auth *to, struct auth *from);
 
 /*
  * The reg_authn the request loop calls: authorize gives the header to

@@ -159,6 +159,18 @@ registry_scheme(const struct registry *reg)
 	return atomic_load(&reg->scheme) == HTTP_SCHEME_HTTP ? "http" : "https";
 }
 
+void
+registry_learn(struct registry *to, struct registry *from)
+{
+	int	unknown = HTTP_SCHEME_UNKNOWN;
+
+	if (strcmp(to->host, from->host) != 0)
+		return;
+	atomic_compare_exchange_strong(&to->scheme, &unknown,
+	    atomic_load(&from->scheme));
+	auth_learn(to->auth, from->auth);
+}
+
 long
 registry_ratelimit_remaining(const struct registry *reg)
 {

@@ -73,6 +73,12 @@ void		 registry_free(struct registry *);
 const char	*registry_host(const struct registry *);
 /* "https" or "http", known after the first successful request. */
 const char	*registry_scheme(const struct registry *);
+/*
+ * to starts where from, a registry object of the same host and options,
+ * got to: its scheme and its challenge and tokens, so that to's first
+ * requests need no https attempt and no 401 round.  Any thread.
+ */
+void		 registry_learn(struct registry *to, struct registry *from);
 
 /*
  * Docker Hub's ratelimit-remaining as last seen (any thread), -1 unknown.

@@ -1,7 +1,7 @@
 # Credentials: a destination behind Docker Hub style token auth.  Wrong
 # credentials fail the run's preflight as auth, on the destination side,
 # before any tag is planned and without a journal, after one token
-# request; right ones mirror.  Tokens revoked twice in a row on one
+# request; right ones mirror, the run reusing the preflight's token.  Tokens revoked twice in a row on one
 # request are renewed within it; revoked more often, the tag gets an
 # end-of-run round.  No password ever reaches the output, the report or
 # the journal.  TLS: a destination with
@@ -29,10 +29,17 @@ jq_is "$TMPD/bad.json" .journal null "nothing was changed, so there is no journa
 ok "no password in the output" test -z "$(grep -F -e "$bad_pass" -e "$DN_PW" "$TMPD/bad.out" "$TMPD/bad.json")"
 is "$(proxy_count dn '^GET /token')" 1 "wrong credentials cost one token request: no re-auth loop"
 
-echo "$DN_PW" | "$TAGMIRROR" run "$up_addr/lib/app" "$dn_addr/lib/app" --tags '*' \
+proxy_reset dn
+log0=$(wc -l <"$dn_log")
+echo "$DN_PW" | "$TAGMIRROR" run "$up_addr/lib/app" "$dn_addr/lib/app" --tags '*' -j 1 \
 	--dest-creds mirror --dest-password-stdin --report "$TMPD/good.json" >"$TMPD/good.out" 2>&1
 is "$?" 0 "right credentials (password from stdin): SUCCESS"
 is "$(listing "$down_addr" lib/app)" "$(seeded "$TMPD/up")" "every tag mirrored"
+# The run's connections start with the preflight's tokens: its ping's
+# (no scope) and its push check's (pull,push) are the run's only token
+# requests, and its first ping's the only 401.
+is "$(proxy_count dn '^GET /token')" 2 "two token requests, both the preflight's"
+is "$(tail -n +$((log0 + 1)) "$dn_log" | awk '$3 == 401' | wc -l)" 1 "...and one 401, the first ping's"
 assert_no_secret "$TMPD/good.out" "$TMPD/good.json" "$XDG_STATE_HOME" "$TMPD/bad.out"
 
 # The registry revokes every token twice in quick succession, on b's PUT.
