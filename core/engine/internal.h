@@ -45,6 +45,7 @@ struct worker {
 	struct reg_conn		*src, *dst;
 	size_t			 cur;		/* tag in hand, for callbacks */
 	int			 busy;
+	int64_t			 moved;		/* source bytes, by its callback */
 };
 
 enum mirror_task {
@@ -85,6 +86,7 @@ struct mirror {
 	atomic_int		 src_no_referrers_api;
 	struct worker		*w;
 	size_t			 nw;
+	struct lane		*lanes;		/* lane.c: made on first use */
 
 	pthread_t		 thread;
 	int			 thread_live;
@@ -150,6 +152,10 @@ void		 engine_emit(struct mirror *, const struct mirror_event *);
 /* Lock, set state (err may be NULL), emit MEV_TAG, unlock. */
 void		 engine_set_state(struct mirror *, size_t i, enum tag_state,
 		    const struct tm_err *);
+/* A worker's connection pair, with the engine's callbacks.  0 or -1. */
+int		 engine_worker_open(struct mirror *, struct worker *,
+		    struct tm_err *);
+void		 engine_worker_close(struct worker *);
 /* Open worker connections up to n (capped at opts.jobs).  0 or -1. */
 int		 engine_workers(struct mirror *, size_t n, struct tm_err *);
 /*

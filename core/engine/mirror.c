@@ -21,6 +21,7 @@
 #include "share.h"
 #include "strbool.h"
 #include "tagexpr.h"
+#include "lane.h"
 #include "window.h"
 
 /* The adaptive window's start and ceiling (and --jobs's). */
@@ -163,10 +164,8 @@ workers_close(struct mirror *m)
 {
 	size_t	i;
 
-	for (i = 0; i < m->nw; i++) {
-		reg_conn_free(m->w[i].src);
-		reg_conn_free(m->w[i].dst);
-	}
+	for (i = 0; i < m->nw; i++)
+		engine_worker_close(&m->w[i]);
 	free(m->w);
 	m->w = NULL;
 	m->nw = 0;
@@ -184,6 +183,7 @@ mirror_free(struct mirror *m)
 		pthread_join(m->thread, NULL);
 	}
 	workers_close(m);
+	lanes_free(m);
 	journal_close(m->journal);
 	for (i = 0; i < m->ntags; i++) {
 		free(m->tags[i].prev_bytes);

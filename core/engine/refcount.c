@@ -103,7 +103,7 @@ static void *
 counter(void *p)
 {
 	struct refcount	*rc = p;
-	struct worker	 w = { &rc->m, NULL, NULL, 0, 0 };
+	struct worker	 w = { .m = &rc->m };
 	struct tm_err	 cerr, e;
 	size_t		 k;
 	int		 count;

@@ -245,6 +245,7 @@ on_progress(void *ud, int64_t delta)
 	struct mtag	*t;
 
 	atomic_fetch_add(&m->bytes_moved, delta);
+	w->moved += delta;
 	if (!w->busy)
 		return;
 	pthread_mutex_lock(&m->lock);
@@ -320,6 +321,33 @@ engine_pool(struct mirror *m, size_t n, pool_fn *fn, void *ud)
 	pool_run(m->nw, n, gated_one, &g, &m->halt);
 }
 
+int
+engine_worker_open(struct mirror *m, struct worker *w, struct tm_err *err)
+{
+	if ((w->src = reg_conn_new(m->sreg, err)) == NULL)
+		return -1;
+	if ((w->dst = reg_conn_new(m->dreg, err)) == NULL) {
+		reg_conn_free(w->src);
+		w->src = NULL;
+		return -1;
+	}
+	w->m = m;
+	reg_conn_set_cancel(w->src, &m->cancel);
+	reg_conn_set_cancel(w->dst, &m->cancel);
+	reg_conn_set_progress(w->src, on_progress, w);
+	reg_conn_set_retry(w->src, on_retry, w);
+	reg_conn_set_retry(w->dst, on_retry, w);
+	return 0;
+}
+
+void
+engine_worker_close(struct worker *w)
+{
+	reg_conn_free(w->src);
+	reg_conn_free(w->dst);
+	w->src = w->dst = NULL;
+}
+
 /*
  * Grow the pool to n workers (at most opts.jobs): each connection costs a
  * handshake, so a run with few tags opens few.  0, or -1 when not even one
@@ -328,7 +356,6 @@ engine_pool(struct mirror *m, size_t n, pool_fn *fn, void *ud)
 int
 engine_workers(struct mirror *m, size_t n, struct tm_err *err)
 {
-	struct worker	*w;
 	size_t		 i;
 
 	if (n > (size_t)m->opts.jobs)
@@ -339,19 +366,9 @@ engine_workers(struct mirror *m, size_t n, struct tm_err *err)
 	    (m->w = calloc((size_t)m->opts.jobs, sizeof *m->w)) == NULL)
 		return tm_err_set(err, TM_CAT_IO, "out of memory");
 	for (i = m->nw; i < n; i++) {
-		w = &m->w[i];
-		w->m = m;
-		if ((w->src = reg_conn_new(m->sreg, err)) == NULL ||
-		    (w->dst = reg_conn_new(m->dreg, err)) == NULL) {
-			reg_conn_free(w->src);
+		if (engine_worker_open(m, &m->w[i], err) == -1)
 			break;
-		}
 		m->nw++;
-		reg_conn_set_cancel(w->src, &m->cancel);
-		reg_conn_set_cancel(w->dst, &m->cancel);
-		reg_conn_set_progress(w->src, on_progress, w);
-		reg_conn_set_retry(w->src, on_retry, w);
-		reg_conn_set_retry(w->dst, on_retry, w);
 	}
 	if (m->nw > 0)
 		tm_err_clear(err);

@@ -12,12 +12,15 @@
 #include <string.h>
 
 #include "blobset.h"
+#include "lane.h"
 #include "journal.h"
 #include "rollback.h"
 #include "clock.h"
 
 /* Nested indexes are legal OCI; deeper than this is hostile. */
 #define MAX_DEPTH	2
+/* Large blobs of one image on lanes at once (lane.c has the run's). */
+#define LANES_PER_IMAGE	4
 
 static void
 cancelled(struct tm_err *e, const char *what)
@@ -33,12 +36,11 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 {
 	struct mirror	*m = w->m;
 	struct mtag	*t = &m->tags[i];
-	int64_t		 base;
 	int		 r, *how = &t->i.blobs_skipped;	/* counted under the lock */
 
-	pthread_mutex_lock(&m->lock);
-	base = t->i.bytes_done;
-	pthread_mutex_unlock(&m->lock);
+	/* The progress callback counts what moved; the rest of the blob is
+	 * added at its end (it may run on a lane beside the tag's others). */
+	w->moved = 0;
 	switch (blobset_claim(m->blobs, d->digest, &m->cancel, err)) {
 	case BS_FAILED:
 		return -1;
@@ -71,11 +73,26 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 	pthread_mutex_lock(&m->lock);
 	t->i.blobs_done++;
 	(*how)++;
-	t->i.bytes_done = base + d->size;
+	t->i.bytes_done += d->size - w->moved;
 	if (tm_now_ms() - t->last_event >= 100)
 		engine_emit_tag(m, i, MEV_PROGRESS);
 	pthread_mutex_unlock(&m->lock);
 	return 0;
+}
+
+/* The large blobs of p on lanes, as many as are free: how many started. */
+static size_t
+lanes_start(struct worker *w, size_t i, const struct mf_parsed *p,
+    struct lane **lanes, size_t *on_lane)
+{
+	size_t	k, n = 0;
+
+	for (k = 0; k < p->n && n < LANES_PER_IMAGE; k++)
+		if (p->items[k].size >= LANE_MIN &&
+		    (lanes[n] = lane_start(w->m, copy_blob, i,
+		    &p->items[k])) != NULL)
+			on_lane[n++] = k;
+	return n;
 }
 
 static int
@@ -84,7 +101,10 @@ copy_image(struct worker *w, size_t i, const struct mf_parsed *p,
 {
 	struct mirror	*m = w->m;
 	struct mtag	*t = &m->tags[i];
-	size_t		 k;
+	struct lane	*lanes[LANES_PER_IMAGE];
+	size_t		 on_lane[LANES_PER_IMAGE], k, j, nl;
+	struct tm_err	 le;
+	int		 rc;
 
 	pthread_mutex_lock(&m->lock);
 	t->i.blobs_total += (int)p->n + 1;
@@ -92,12 +112,21 @@ copy_image(struct worker *w, size_t i, const struct mf_parsed *p,
 	for (k = 0; k < p->n; k++)
 		t->i.bytes_total += p->items[k].size;
 	pthread_mutex_unlock(&m->lock);
-	if (copy_blob(w, i, &p->config, err) == -1)
-		return -1;
-	for (k = 0; k < p->n; k++)
-		if (copy_blob(w, i, &p->items[k], err) == -1)
-			return -1;
-	return 0;
+	nl = lanes_start(w, i, p, lanes, on_lane);
+	rc = copy_blob(w, i, &p->config, err);
+	for (k = 0; k < p->n && rc == 0; k++) {
+		for (j = 0; j < nl && on_lane[j] != k; j++)
+			;
+		if (j == nl)
+			rc = copy_blob(w, i, &p->items[k], err);
+	}
+	/* Every lane is waited for: its blob and worker outlive it not. */
+	for (j = 0; j < nl; j++)
+		if (lane_join(lanes[j], &le) == -1 && rc == 0) {
+			*err = le;
+			rc = -1;
+		}
+	return rc;
 }
 
 static int copy_children(struct worker *, size_t, const struct mf_parsed *,
