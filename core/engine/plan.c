@@ -8,6 +8,7 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,22 +166,44 @@ plan_match(const struct tagexpr *expr, const char *const *only,
 	return 0;
 }
 
+/* The destination's listing, fetched on a thread of its own while the
+ * source's is (both are one round trip or more before any tag). */
+struct dst_fetch {
+	struct mirror	*m;
+	struct names	 names;
+	int		 rc;
+	struct tm_err	 err;
+};
+
+static void *
+dst_fetch_main(void *ud)
+{
+	struct dst_fetch	*f = ud;
+
+	tm_err_clear(&f->err);
+	f->rc = reg_list_tags(f->m->w[0].dst, f->m->dst.repo, names_page,
+	    &f->names, NULL, &f->err);
+	return NULL;
+}
+
 /*
- * The destination's tags, once, into m->dst_tags.  A 404 is a repository
- * not made yet: no tags.  -1 (err filled) for any other failure.
+ * The destination's tags, once, into m->dst_tags, from f's fetch.  A 404
+ * is a repository not made yet: no tags.  -1 (err filled) for any other
+ * failure.  After the source's listing (src_refs).
  */
 static int
-list_dst(struct mirror *m, struct names *dst, struct tm_err *err)
+list_dst(struct mirror *m, struct dst_fetch *f, struct tm_err *err)
 {
-	size_t	i;
+	struct names	*dst = &f->names;
+	size_t		 i;
 
-	if (reg_list_tags(m->w[0].dst, m->dst.repo, names_page, dst, NULL,
-	    err) == -1) {
+	if (f->rc == -1) {
 		names_free(dst);
 		memset(dst, 0, sizeof *dst);
-		if (err->http != 404)
+		if (f->err.http != 404) {
+			*err = f->err;
 			return -1;
-		tm_err_clear(err);
+		}
 	}
 	if (dst->n > 1)
 		qsort(dst->v, dst->n, sizeof *dst->v, str_cmp);
@@ -336,21 +359,32 @@ plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 {
 	struct plan_range	 range = { m, 0 };
 	struct mirror_event	 ev;
-	struct names		 src = { 0 }, dst = { 0 }, old = { 0 };
+	struct names		 src = { 0 }, old = { 0 };
+	struct dst_fetch	 fetch = { .m = m };
+	pthread_t		 th;
+	int			 threaded;
 	size_t			 nplan;
 	struct mtag		*tags;
 	size_t			*matched = NULL, n = 0, i;
 	int			 rc = -1;
 
-	if (list_src(m, &src, &matched, &n, err) == -1)
+	threaded = pthread_create(&th, NULL, dst_fetch_main, &fetch) == 0;
+	if (list_src(m, &src, &matched, &n, err) == -1) {
+		if (threaded)
+			pthread_join(th, NULL);
 		goto out;
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		dst_fetch_main(&fetch);
 	if (m->opts.delete_stale && m->expr != NULL && m->opts.n_only == 0) {
-		if (list_dst(m, &dst, err) == -1 ||
+		if (list_dst(m, &fetch, err) == -1 ||
 		    plan_stale_tags(m->expr, (const char *const *)src.v, src.n,
 		    (const char *const *)m->dst_tags, m->ndst_tags, &old.v,
 		    &old.n, err) == -1)
 			goto out;
-	} else if (list_dst(m, &dst, err) == -1)
+	} else if (list_dst(m, &fetch, err) == -1)
 		/* Not fatal: each tag's destination HEAD tells instead. */
 		tm_err_clear(err);
 	if ((tags = calloc(n + old.n + 1, sizeof *tags)) == NULL) {
@@ -385,7 +419,7 @@ out:
 		plan_forget_listing(m);
 	free(matched);
 	names_free(&src);
-	names_free(&dst);
+	names_free(&fetch.names);
 	names_free(&old);
 	return rc;
 }

@@ -2,7 +2,7 @@
 # --delete-stale removes matching tags gone upstream (keeping a mirrored
 # tag that shares a stale tag's digest on distribution 2.8) and never after
 # a failed listing; --arch pushes a filtered index and is up to date on
-# the next run.
+# the next run.  Both sides are listed at once.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/it/engine_lib.sh"
 
@@ -81,4 +81,20 @@ like "$out" '^1\.3 +up-to-date ' "a second --arch run finds it up to date"
 tmrun run "$src" "$down_addr/arch/app" --tags '1.3' --arch linux/s390x
 is "$rc" 2 "no platform matches: FAIL"
 like "$out" '1\.3 +FAILED +source .*no platform matches --arch' "the tag says why"
+
+# --- the two listings at once -------------------------------------------------
+# Source and destination on one registry behind one proxy, whose log then
+# has both in the order they ended: the source's listing held 2 s, the
+# destination's is in long before it, not after.
+proxy_reset hub
+skopeo copy --src-tls-verify=false --dest-tls-verify=false -q \
+	"docker://$up_addr/lib/app:1.0" "docker://$up_addr/lib/copy:1.0" >/dev/null 2>&1 ||
+	bail "skopeo copy"
+proxy_rules hub '[{"match": "^GET /v2/lib/app/tags/list", "action": "delay", "seconds": 2}]'
+log0=$(wc -l <"$hub_log")
+tmrun run "$src" "$hub_addr/lib/copy" --tags '1.0,1.1'
+is "$rc" 0 "a run whose source listing takes 2 s: SUCCESS"
+lists=$(tail -n +$((log0 + 1)) "$hub_log" | awk '$1 == "GET" && $2 ~ /\/tags\/list/ { print $2 }' |
+	sed 's|^/v2/lib/\([a-z]*\)/.*|\1|' | paste -sd' ')
+is "$lists" "app copy app" "the destination's listing ended before the run's held source listing (after the preflight's)"
 done_testing
