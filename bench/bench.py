@@ -258,16 +258,24 @@ class Result:
     def requests(self):
         return sum(self.src.values()) + sum(self.dst.values())
 
+    def probes(self):
+        """The push check's upload: a POST the copier cancels with a DELETE,
+        once per run (tagmirror's preflight), not per tag."""
+        return 2 * self.dst[("DELETE", "upload")]
+
     def blob_requests(self):
-        return sum(n for (m, k), n in (self.src + self.dst).items() if k in ("blob", "upload"))
+        return sum(n for (m, k), n in (self.src + self.dst).items()
+                   if k in ("blob", "upload")) - self.probes()
 
     def pulls(self):
         """Manifest GETs at the source: what Docker Hub meters (HEADs are free)."""
         return self.src[("GET", "manifest")]
 
     def tag_requests(self):
-        """Requests that scale with the tags: all but listing and /v2/ probes."""
-        return sum(n for (m, k), n in (self.src + self.dst).items() if k not in ("list", "ping"))
+        """Requests that scale with the tags: all but listing, /v2/ probes and
+        the push check."""
+        return sum(n for (m, k), n in (self.src + self.dst).items()
+                   if k not in ("list", "ping")) - self.probes()
 
     def as_json(self):
         d = dict(self.__dict__)
@@ -1099,7 +1107,7 @@ def targets(stats, facts):
         per = tm["tagreq"] / ntags
         fl = s2.get("floor")
         lines.append("- scenario 2: %.2f requests per tag (target <= 2) %s, plus %d to list "
-                     "and probe; %d blob requests (target 0) %s; %.1fx faster than skopeo sync "
+                     "and probe (the push check's POST and DELETE among them); %d blob requests (target 0) %s; %.1fx faster than skopeo sync "
                      "(target >= 20x) %s%s" % (
                          per, verdict(per <= 2), tm["req"] - tm["tagreq"], tm["blobreq"],
                          verdict(tm["blobreq"] == 0), sk["wall"] / tm["wall"],
