@@ -225,17 +225,21 @@ name_list(struct ctx *c, const yaml_node_t *n, struct ms_mirror *m)
 	return 0;
 }
 
-/* One item of referrer-types (len bytes at s): no blank, not empty. */
+/*
+ * referrer-types' value s checked as --referrer-types checks it; one of
+ * its list's items (item set) must not hold a comma either.
+ */
 static int
-type_item(struct ctx *c, const yaml_node_t *n, const char *s, size_t len)
+type_check(struct ctx *c, const yaml_node_t *n, const char *s, int item)
 {
-	char	item[128];
+	char	bad[TM_LIST_ITEM_MAX];
 
-	snprintf(item, sizeof item, "%.*s", (int)len, s);
-	if (len == 0 || len >= sizeof item || strpbrk(item, ", \t") != NULL)
-		return node_err(c, n, "referrer-types: '%s' is no artifactType "
-		    "nor signature, attestation or sbom", item);
-	return 0;
+	if (item && strchr(s, ',') != NULL)
+		snprintf(bad, sizeof bad, "%s", s);
+	else if (tm_list_check(s, bad, sizeof bad) == 0)
+		return 0;
+	return node_err(c, n, "referrer-types: '%s' is no artifactType "
+	    "nor signature, attestation or sbom", bad);
 }
 
 /*
@@ -248,22 +252,18 @@ type_list(struct ctx *c, const yaml_node_t *n, const char **out)
 	yaml_node_item_t	*it;
 	const char		*s;
 	char			*j;
-	size_t			 len = 1, k;
+	size_t			 len = 1;
 
 	if (n->type != YAML_SEQUENCE_NODE) {
-		if ((s = scalar(c, n, "referrer-types")) == NULL)
+		if ((s = scalar(c, n, "referrer-types")) == NULL ||
+		    type_check(c, n, s, 0) == -1)
 			return -1;
-		do {
-			k = strcspn(s, ",");
-			if (type_item(c, n, s, k) == -1)
-				return -1;
-			s += k;
-		} while (*s++ == ',');
-		return (*out = scalar(c, n, "referrer-types")) == NULL ? -1 : 0;
+		*out = s;
+		return 0;
 	}
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		if ((s = scalar(c, node(c, *it), "referrer-types")) == NULL ||
-		    type_item(c, node(c, *it), s, strlen(s)) == -1)
+		    type_check(c, node(c, *it), s, 1) == -1)
 			return -1;
 		len += strlen(s) + 1;
 	}

@@ -17,6 +17,7 @@
 #include "creds.h"
 #include "fsutil.h"
 #include "strbool.h"
+#include "strv.h"
 
 enum {
 	OPT_TAGS = 't', OPT_JOBS = 'j', OPT_HELP = 'h', OPT_QUIET = 'q',
@@ -174,13 +175,15 @@ parse_seconds(const char *opt, const char *arg, double *out)
 	return 0;
 }
 
-/* A comma-separated list of words without empty items.  0 or -1. */
+/* ITEM[,ITEM...] as tm_list_check takes it (the set file's check too). */
 static int
 list_ok(const char *opt, const char *arg)
 {
-	if (*arg == '\0' || *arg == ',' || arg[strlen(arg) - 1] == ',' ||
-	    strstr(arg, ",,") != NULL || strchr(arg, ' ') != NULL) {
-		cli_error("--%s takes ITEM[,ITEM...], not '%s'", opt, arg);
+	char	bad[TM_LIST_ITEM_MAX];
+
+	if (tm_list_check(arg, bad, sizeof bad) == -1) {
+		cli_error("--%s takes ITEM[,ITEM...]: '%s' is no item (in '%s')",
+		    opt, bad, arg);
 		return -1;
 	}
 	return 0;

@@ -31,8 +31,8 @@ struct run {
 	 * flight (hot: those an event named since, kept while copying), so
 	 * a sample costs the jobs running, not the whole list.
 	 */
-	double			 t_sample, rate, paused_until;
-	int64_t			 b_sample;
+	struct run_speed	 sp;
+	double			 paused_until;
 	double			*tag_rate;
 	int64_t			*tag_bytes;
 	unsigned char		*is_hot;
@@ -41,6 +41,16 @@ struct run {
 	char			 report[4096];
 	char			 report_err[512];
 };
+
+/* Speeds from now on: a (re)started copy measures from its own start. */
+static void
+restart_speed(struct run *r)
+{
+	struct mirror_totals	t;
+
+	mirror_totals(r->m, &t);
+	run_speed_start(&r->sp, &t, tm_now());
+}
 
 /* Where the report goes: --report, else a new file in the state dir. */
 static void
@@ -87,7 +97,7 @@ run_start(const struct mirror_opts *mo, const char *report, struct tm_err *err)
 		return NULL;
 	}
 	r->phase = RP_RUNNING;
-	r->t_sample = tm_now();
+	restart_speed(r);
 	report_path(r, report);
 	return r;
 }
@@ -216,7 +226,6 @@ finished(struct run *r, const struct mirror_event *ev)
 	r->phase = RP_FINISHED;
 	r->run_err = ev->err;
 	r->cancelling = 0;
-	r->rate = 0;
 	mirror_wait(r->m);
 	mirror_totals(r->m, &t);
 	/*
@@ -312,19 +321,55 @@ sample_tags(struct run *r, double dt)
 	r->nhot = keep;
 }
 
+void
+run_speed_start(struct run_speed *sp, const struct mirror_totals *t, double now)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->t = now;
+	sp->moved = t->bytes_done;
+	sp->placed = t->bytes_placed;
+}
+
+int
+run_speed_sample(struct run_speed *sp, const struct mirror_totals *t,
+    double now)
+{
+	double	dt = now - sp->t;
+	int64_t	placed = t->bytes_placed - sp->placed;
+
+	if (dt < 0.5)
+		return 0;
+	sp->moved_rate = smooth(sp->moved_rate,
+	    (double)(t->bytes_done - sp->moved) / dt, 0.7);
+	/* A retried tag starts its bytes again: no negative sample. */
+	sp->placed_rate = smooth(sp->placed_rate,
+	    (double)(placed > 0 ? placed : 0) / dt, 0.7);
+	sp->moved = t->bytes_done;
+	sp->placed = t->bytes_placed;
+	sp->t = now;
+	return 1;
+}
+
+double
+run_speed_eta(const struct run_speed *sp, const struct mirror_totals *t)
+{
+	int64_t	left = t->bytes_total - t->bytes_placed;
+
+	return sp->placed_rate > 0 && left > 0 ? (double)left / sp->placed_rate :
+	    -1;
+}
+
 int
 run_tick(struct run *r)
 {
 	struct mirror_totals	 t;
-	double			 now = tm_now(), dt = now - r->t_sample;
+	double			 now = tm_now(), dt = now - r->sp.t;
 
 	if (r->phase != RP_RUNNING || dt < 0.5)
 		return 0;
 	mirror_totals(r->m, &t);
-	r->rate = smooth(r->rate, (double)(t.bytes_done - r->b_sample) / dt, 0.7);
-	r->b_sample = t.bytes_done;
+	run_speed_sample(&r->sp, &t, now);
 	sample_tags(r, dt);
-	r->t_sample = now;
 	return D_DRAW;
 }
 
@@ -351,7 +396,8 @@ run_view(const struct run *r, struct run_view *v)
 	v->journal = mirror_journal_path(r->m) != NULL ?
 	    mirror_journal_path(r->m) : "";
 	mirror_totals(r->m, &v->tot);
-	v->rate = r->rate;
+	v->rate = r->sp.moved_rate;
+	v->eta = r->phase == RP_RUNNING ? run_speed_eta(&r->sp, &v->tot) : -1;
 	v->paused = r->paused_until > now ? r->paused_until - now : 0;
 	v->rb_done = r->rb_done;
 	v->rb_restore = r->rb_restore;
@@ -422,8 +468,6 @@ run_rollback(struct run *r, struct tm_err *err)
 int
 run_retry(struct run *r, const size_t *tags, size_t n, struct tm_err *err)
 {
-	struct mirror_totals	t;
-
 	if (r == NULL || run_busy(r))
 		return 0;
 	if (mirror_retry_start(r->m, tags, n, err) == -1)
@@ -432,9 +476,6 @@ run_retry(struct run *r, const size_t *tags, size_t n, struct tm_err *err)
 	r->decision = 0;
 	r->asking = 0;
 	r->retried = 1;
-	r->rate = 0;
-	r->t_sample = tm_now();
-	mirror_totals(r->m, &t);
-	r->b_sample = t.bytes_done;
+	restart_speed(r);
 	return 1;
 }

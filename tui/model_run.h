@@ -42,6 +42,7 @@ struct run_view {
 	int			dry_run;	/* plan only: nothing changes */
 	struct mirror_totals	tot;
 	double			rate;		/* bytes moved per second, smoothed */
+	double			eta;		/* seconds left, -1 unknown (not running) */
 	double			paused;		/* seconds left of a rate-limit pause */
 	size_t			rb_done;	/* tags restored so far */
 	size_t			rb_restore;	/* the rollback puts these back */
@@ -53,6 +54,28 @@ struct run_view {
 	const char		*report;	/* path of the report, "" before */
 	const char		*report_err;	/* "" when written */
 };
+
+/*
+ * The run's speed from its totals, sampled at least half a second apart:
+ * bytes moved per second (the throughput shown) and bytes placed per
+ * second (streamed, mounted or already there: what the ETA divides the
+ * bytes left by, since a warm run places most bytes without moving them).
+ * Pure arithmetic on totals, so a test can feed it made-up ones.
+ */
+struct run_speed {
+	double			t;		/* the last sample's time */
+	double			moved_rate, placed_rate;	/* bytes/s, smoothed */
+	int64_t			moved, placed;	/* the last sample's bytes */
+};
+
+void		 run_speed_start(struct run_speed *,
+		    const struct mirror_totals *, double now);
+/* 1 when sampled, 0 when less than half a second has passed. */
+int		 run_speed_sample(struct run_speed *,
+		    const struct mirror_totals *, double now);
+/* Seconds until every byte is placed, -1 when unknown. */
+double		 run_speed_eta(const struct run_speed *,
+		    const struct mirror_totals *);
 
 /*
  * Start a run with opts (strings copied).  report: where the report goes

@@ -71,10 +71,10 @@ draw_totals(const struct run_view *v)
 {
 	char	placed[32], total[32], rate[32], eta[32], el[32];
 	size_t	over;
-	double	bps = v->rate;
 	/* A blob already in the destination is in place without moving:
-	 * the bar fills with what is in place, the rate with what moved. */
-	int64_t	left = v->tot.bytes_total - v->tot.bytes_placed;
+	 * the bar fills with what is in place, the rate with what moved,
+	 * the ETA (the model's) with how fast bytes get in place. */
+	double	bps = v->rate;
 
 	over = v->tot.done + v->tot.uptodate + v->tot.failed + v->tot.deleted +
 	    v->tot.conflicts;
@@ -84,8 +84,8 @@ draw_totals(const struct run_view *v)
 	fmt_bytes(total, sizeof total, v->tot.bytes_total);
 	fmt_bytes(rate, sizeof rate, (int64_t)bps);
 	fmt_duration(el, sizeof el, v->tot.elapsed);
-	if (v->phase == RP_RUNNING && v->rate > 0 && left > 0)
-		fmt_duration(eta, sizeof eta, (double)left / v->rate);
+	if (v->eta >= 0)
+		fmt_duration(eta, sizeof eta, v->eta);
 	else
 		snprintf(eta, sizeof eta, "-");
 	if (v->tot.bytes_total > 0)

@@ -115,6 +115,10 @@ struct mirror {
 	struct tm_err		 run_err;
 	struct mtag		*tags;
 	size_t			 ntags;		/* published count */
+	/* The tags' states, categories and bytes summed as mirror_totals
+	 * has them: engine_count_tag takes a tag out before any change to
+	 * those fields and puts it back after, so totals need no walk. */
+	struct mirror_totals	 counts;
 	char			**warnings;	/* the match's, set once by the plan */
 	size_t			 nwarnings;
 	int			 round;		/* 0, then end-of-run rounds */
@@ -149,6 +153,9 @@ struct mirror {
 /* run.c.  Under m->lock: push a MEV_TAG (or type) event for tag i. */
 void		 engine_emit_tag(struct mirror *, size_t i, enum mirror_event_type);
 void		 engine_emit(struct mirror *, const struct mirror_event *);
+/* counts.c.  Under m->lock: tag i's share of m->counts taken out (sign
+ * -1) before its state, err, action or bytes change, put back (+1) after. */
+void		 engine_count_tag(struct mirror *, size_t i, int sign);
 /* Lock, set state (err may be NULL), emit MEV_TAG, unlock. */
 void		 engine_set_state(struct mirror *, size_t i, enum tag_state,
 		    const struct tm_err *);

@@ -264,7 +264,9 @@ copy_rounds(struct mirror *m, size_t *list, size_t n)
 			 * ~1 KiB per tag in the queue (10 MiB at 10,000). */
 			if (t->state == TAG_QUEUED && t->retry_in == 0)
 				continue;
+			engine_count_tag(m, list[k], -1);
 			t->state = TAG_QUEUED;
+			engine_count_tag(m, list[k], 1);
 			t->retry_in = 0;
 			engine_emit_tag(m, list[k], MEV_TAG);
 		}
@@ -377,8 +379,10 @@ settle(struct mirror *m)
 		tm_err_clear(&e);
 		if ((st = settled(m, t, &e)) == t->i.state)
 			continue;
+		engine_count_tag(m, i, -1);
 		t->i.err = e;
 		t->i.state = st;
+		engine_count_tag(m, i, 1);
 		t->i.retry_in = 0;
 		engine_emit_tag(m, i, MEV_TAG);
 	}
@@ -748,58 +752,12 @@ mirror_tag_info(const struct mirror *cm, size_t i, struct mirror_tag_info *out)
 	return rc;
 }
 
-/* The counts, under m->lock. */
+/* The counts, under m->lock: kept by engine_count_tag, so no walk. */
 static void
 totals_locked(const struct mirror *m, struct mirror_totals *t)
 {
-	size_t	i;
-
-	memset(t, 0, sizeof *t);
+	*t = m->counts;
 	t->tags = m->ntags;
-	for (i = 0; i < m->ntags; i++) {
-		const struct mirror_tag_info	*x = &m->tags[i].i;
-
-		if (x->action == TAG_ACT_DELETE)
-			t->stale++;
-		t->bytes_total += x->bytes_total;
-		t->bytes_placed += x->bytes_done;
-		switch (x->state) {
-		case TAG_QUEUED:
-		case TAG_RETRYING:
-			t->queued++;
-			break;
-		case TAG_COPYING:
-		case TAG_PUSHING:
-			t->active++;
-			break;
-		case TAG_DONE:
-			t->done++;
-			break;
-		case TAG_UPTODATE:
-			t->uptodate++;
-			break;
-		case TAG_FAILED:
-			t->failed++;
-			t->failed_by_cat[x->err.cat]++;
-			break;
-		case TAG_CANCELLED:
-			t->cancelled++;
-			break;
-		case TAG_SKIPPED:
-			t->skipped++;
-			break;
-		case TAG_STALE_DELETED:
-			t->deleted++;
-			break;
-		case TAG_CONFLICT:
-			t->conflicts++;
-			t->failed_by_cat[x->err.cat]++;
-			break;
-		case TAG_ROLLED_BACK:
-			t->rolled_back++;
-			break;
-		}
-	}
 	if (m->finished)
 		t->elapsed = m->elapsed;
 	else if (m->t0 != 0)

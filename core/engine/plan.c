@@ -402,6 +402,8 @@ plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 	pthread_mutex_lock(&m->lock);
 	m->tags = tags;
 	m->ntags = n + old.n;
+	for (i = 0; i < m->ntags; i++)
+		engine_count_tag(m, i, 1);
 	pthread_mutex_unlock(&m->lock);
 	memset(&ev, 0, sizeof ev);
 	ev.type = MEV_PLANNED;

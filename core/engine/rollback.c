@@ -730,6 +730,7 @@ rollback_cb(void *ud, const char *tag, enum rb_result r,
 		if (strcmp(t->i.name, tag) != 0)
 			continue;
 		ev.tag = i;
+		engine_count_tag(m, i, -1);
 		if (r == RB_CONFLICT) {
 			t->i.state = TAG_CONFLICT;
 			if (e != NULL)
@@ -737,6 +738,7 @@ rollback_cb(void *ud, const char *tag, enum rb_result r,
 		} else if (r == RB_RESTORED || (r == RB_UNCHANGED &&
 		    (t->i.state == TAG_DONE || t->i.state == TAG_STALE_DELETED)))
 			t->i.state = TAG_ROLLED_BACK;
+		engine_count_tag(m, i, 1);
 		break;
 	}
 	pthread_mutex_unlock(&m->lock);

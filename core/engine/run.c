@@ -70,11 +70,13 @@ engine_set_state(struct mirror *m, size_t i, enum tag_state st,
 	pthread_mutex_lock(&m->lock);
 	if (st == TAG_DONE || st == TAG_UPTODATE)
 		m->refusals[0] = m->refusals[1] = 0;
+	engine_count_tag(m, i, -1);
 	m->tags[i].i.state = st;
 	if (err != NULL)
 		m->tags[i].i.err = *err;
 	else if (st != TAG_RETRYING)
 		tm_err_clear(&m->tags[i].i.err);
+	engine_count_tag(m, i, 1);
 	if (st != TAG_RETRYING)
 		m->tags[i].i.retry_in = 0;
 	engine_emit_tag(m, i, MEV_TAG);
@@ -250,14 +252,19 @@ on_progress(void *ud, int64_t delta)
 		return;
 	pthread_mutex_lock(&m->lock);
 	t = &m->tags[w->cur];
+	engine_count_tag(m, w->cur, -1);
 	t->i.bytes_done += delta;
 	if (t->i.state == TAG_RETRYING) {
 		/* Bytes flow again: the request retry is over. */
 		t->i.state = TAG_COPYING;
+		engine_count_tag(m, w->cur, 1);
 		t->i.retry_in = 0;
 		engine_emit_tag(m, w->cur, MEV_TAG);
-	} else if (tm_now_ms() - t->last_event >= 100)
-		engine_emit_tag(m, w->cur, MEV_PROGRESS);
+	} else {
+		engine_count_tag(m, w->cur, 1);
+		if (tm_now_ms() - t->last_event >= 100)
+			engine_emit_tag(m, w->cur, MEV_PROGRESS);
+	}
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -272,9 +279,11 @@ on_retry(void *ud, const struct tm_err *e, double wait)
 		return;
 	pthread_mutex_lock(&m->lock);
 	t = &m->tags[w->cur];
+	engine_count_tag(m, w->cur, -1);
 	t->i.state = TAG_RETRYING;
 	t->i.retry_in = wait;
 	t->i.err = *e;
+	engine_count_tag(m, w->cur, 1);
 	engine_emit_tag(m, w->cur, MEV_TAG);
 	pthread_mutex_unlock(&m->lock);
 }

@@ -73,7 +73,9 @@ copy_blob(struct worker *w, size_t i, const struct mf_desc *d,
 	pthread_mutex_lock(&m->lock);
 	t->i.blobs_done++;
 	(*how)++;
+	engine_count_tag(m, i, -1);
 	t->i.bytes_done += d->size - w->moved;
+	engine_count_tag(m, i, 1);
 	if (tm_now_ms() - t->last_event >= 100)
 		engine_emit_tag(m, i, MEV_PROGRESS);
 	pthread_mutex_unlock(&m->lock);
@@ -108,9 +110,11 @@ copy_image(struct worker *w, size_t i, const struct mf_parsed *p,
 
 	pthread_mutex_lock(&m->lock);
 	t->i.blobs_total += (int)p->n + 1;
+	engine_count_tag(m, i, -1);
 	t->i.bytes_total += p->config.size;
 	for (k = 0; k < p->n; k++)
 		t->i.bytes_total += p->items[k].size;
+	engine_count_tag(m, i, 1);
 	pthread_mutex_unlock(&m->lock);
 	nl = lanes_start(w, i, p, lanes, on_lane);
 	rc = copy_blob(w, i, &p->config, err);
@@ -454,6 +458,7 @@ copy_tag(struct worker *w, size_t i)
 	if (!t->journaled && journal_late(m, i, &e) == -1)
 		goto fail;
 	pthread_mutex_lock(&m->lock);
+	engine_count_tag(m, i, -1);
 	t->i.state = TAG_COPYING;
 	t->i.attempts++;
 	t->i.blobs_done = t->i.blobs_total = 0;
@@ -461,6 +466,7 @@ copy_tag(struct worker *w, size_t i)
 	t->i.blobs_copied = t->i.blobs_mounted = t->i.blobs_skipped = 0;
 	t->i.seconds = 0;
 	tm_err_clear(&t->i.err);
+	engine_count_tag(m, i, 1);
 	engine_emit_tag(m, i, MEV_TAG);
 	pthread_mutex_unlock(&m->lock);
 	t0 = tm_now();

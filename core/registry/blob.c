@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "registry.h"
+#include "clock.h"
 #include "httpparse.h"
 #include "internal.h"
 #include "manifest.h"
@@ -116,12 +117,15 @@ struct copy {
 	int			 get_added, get_done, get_paused, get_begun;
 	enum get_fault		 fault;
 	CURLcode		 get_cc;
+	double			 get_t0;	/* tm_now() when it was added */
 
 	char			*session;	/* upload session URL */
 	struct http_resp	 put;
 	struct curl_slist	*put_hdrs;
 	int			 put_started, put_added, put_done, put_paused;
 	CURLcode		 put_cc;
+	const char		*put_method;	/* PUT, or PATCH when chunked */
+	double			 put_t0;
 	int			 dst_failed;	/* the last failure was the upload's */
 };
 
@@ -322,20 +326,34 @@ put_read(char *p, size_t size, size_t nitems, void *ud)
  * The two transfers.
  */
 
+/*
+ * A transfer leaves the multi: its exchange is over (done, failed or cut
+ * short), so it is traced and counted here, once, as http_do's are.
+ */
 static void
-transfer_stop(struct copy *cp, CURL *e, int *added)
+transfer_stop(struct copy *cp, struct reg_conn *c, const char *method,
+    const struct http_resp *r, CURLcode cc, double t0, int *added)
 {
 	if (*added) {
 		/* Removing a running transfer closes its connection. */
-		curl_multi_remove_handle(cp->multi, e);
+		curl_multi_remove_handle(cp->multi, c->easy);
 		*added = 0;
+		http_exchange_done(c, method, r->url, cc, r, tm_now() - t0, 1);
 	}
+}
+
+static void
+get_stop(struct copy *cp)
+{
+	transfer_stop(cp, cp->src, "GET", &cp->get, cp->get_cc, cp->get_t0,
+	    &cp->get_added);
 }
 
 static void
 put_stop(struct copy *cp)
 {
-	transfer_stop(cp, cp->dst->easy, &cp->put_added);
+	transfer_stop(cp, cp->dst, cp->put_method, &cp->put, cp->put_cc,
+	    cp->put_t0, &cp->put_added);
 	http_headers_free(cp->put_hdrs);
 	cp->put_hdrs = NULL;
 }
@@ -343,7 +361,7 @@ put_stop(struct copy *cp)
 static void
 stop_all(struct copy *cp)
 {
-	transfer_stop(cp, cp->src->easy, &cp->get_added);
+	get_stop(cp);
 	put_stop(cp);
 }
 
@@ -391,6 +409,8 @@ put_start(struct copy *cp, struct tm_err *err)
 
 	cp->put_started = 1;
 	cp->dst_failed = 1;
+	cp->put_method = rq.method;
+	cp->put_cc = CURLE_OK;
 	snprintf(range, sizeof range, "Content-Range: %lld-%lld", (long long)cp->sent,
 	    (long long)cp->blob->size - 1);
 	scope = reg_scope(cp->dst_repo, "pull,push");
@@ -423,6 +443,7 @@ put_start(struct copy *cp, struct tm_err *err)
 		goto out;
 	}
 	cp->put_added = 1;
+	cp->put_t0 = tm_now();
 	rc = 0;
 out:
 	http_secret_free(authz);
@@ -491,7 +512,7 @@ collect(struct copy *cp)
 		if (msg->easy_handle == cp->src->easy) {
 			cp->get_done = 1;
 			cp->get_cc = msg->data.result;
-			transfer_stop(cp, cp->src->easy, &cp->get_added);
+			get_stop(cp);
 		} else if (msg->easy_handle == cp->dst->easy) {
 			cp->put_done = 1;
 			cp->put_cc = msg->data.result;
@@ -595,7 +616,7 @@ drive(struct copy *cp, struct tm_err *err)
 			if ((cc = curl_easy_pause(cp->src->easy, CURLPAUSE_CONT)) != CURLE_OK) {
 				cp->get_done = 1;
 				cp->get_cc = cc;
-				transfer_stop(cp, cp->src->easy, &cp->get_added);
+				get_stop(cp);
 			}
 		}
 		if (cp->put_paused && cp->put_added &&
@@ -643,13 +664,13 @@ dst_resume(struct copy *cp, struct tm_err *err)
 		if (held >= cp->lo)
 			cp->sent = held;
 		else {
-			transfer_stop(cp, cp->src->easy, &cp->get_added);
+			get_stop(cp);
 			ring_reset(cp, held);
 		}
 		return 0;
 	}
 	free(next);
-	transfer_stop(cp, cp->src->easy, &cp->get_added);
+	get_stop(cp);
 	session_cancel(cp);
 	if (cp->hashed > 0 && cp->src->progress != NULL)
 		cp->src->progress(cp->src->progress_ud, -cp->hashed);
@@ -689,6 +710,7 @@ get_start(struct copy *cp, const char *url, const char *authz,
 		return tm_err_set(err, TM_CAT_IO, "cannot start the download");
 	}
 	cp->get_added = 1;
+	cp->get_t0 = tm_now();
 	return 0;
 }
 

@@ -646,23 +646,25 @@ attempt_answer(struct reg_conn *c, struct attempt *a, int own,
 	return -1;
 }
 
-/* Traced, and counted for registry_stats. */
-static void
-exchange_done(struct reg_conn *c, const struct attempt *a, CURLcode cc,
-    const struct http_resp *r, double secs)
+void
+http_exchange_done(struct reg_conn *c, const char *method, const char *url,
+    CURLcode cc, const struct http_resp *r, double secs, int stream)
 {
 	struct registry	*reg = c->reg;
 	int		 status = http_answered(cc, r) ? (int)r->status : 0;
 
 	if (reg->opts.trace != NULL)
-		reg->opts.trace(reg->opts.trace_ud, reg->opts.side, a->method,
-		    a->url, status, secs);
+		reg->opts.trace(reg->opts.trace_ud, reg->opts.side, method, url,
+		    status, secs);
 	if (status == 0)
+		return;
+	if (status == 429 || status >= 500)
+		atomic_fetch_add(&reg->pushbacks, 1);
+	/* A stream's time is the blob's size over the link: no latency. */
+	if (stream)
 		return;
 	atomic_fetch_add(&reg->exchanges, 1);
 	atomic_fetch_add(&reg->busy_us, (unsigned long)(secs * 1e6));
-	if (status == 429 || status >= 500)
-		atomic_fetch_add(&reg->pushbacks, 1);
 }
 
 /* One exchange of an attempt.  1 another hop, 0 done, -1 failed, -2 final. */
@@ -683,7 +685,7 @@ attempt_hop(struct reg_conn *c, struct attempt *a, struct http_resp *r,
 	t0 = tm_now();
 	cc = curl_easy_perform(c->easy);
 	http_headers_free(hdrs);
-	exchange_done(c, a, cc, r, tm_now() - t0);
+	http_exchange_done(c, a->method, a->url, cc, r, tm_now() - t0, 0);
 	if (!http_answered(cc, r)) {
 		if ((rc = attempt_fallback(c, a, cc, err)) != 0)
 			return rc;

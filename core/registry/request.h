@@ -64,6 +64,14 @@ int	 http_prepare(struct reg_conn *, CURL *, const char *method,
 	    struct http_resp *, struct curl_slist **hdrs, struct tm_err *);
 void	 http_headers_free(struct curl_slist *);
 /*
+ * An exchange is over (answered, failed or cut short): one trace line,
+ * and registry_stats' counts.  stream: a blob's GET or upload, whose
+ * time is no latency sample (a 429 or 5xx still counts as a pushback).
+ */
+void	 http_exchange_done(struct reg_conn *, const char *method,
+	    const char *url, CURLcode, const struct http_resp *, double secs,
+	    int stream);
+/*
  * The auth round, in one place.  http_auth_for: wipe *authz and, when own
  * (the URL is on the registry's origin), put the Authorization to send
  * for scope there (NULL: none needed).  0, or -1 with err filled (the

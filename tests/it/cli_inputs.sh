@@ -27,6 +27,18 @@ REPO_MIRROR_ROLLBACK=maybe tmrun run 127.0.0.1:1/a 127.0.0.1:1/b --tags x
 is "$rc" 1 "REPO_MIRROR_ROLLBACK=maybe: usage error"
 like "$err" "REPO_MIRROR_ROLLBACK='maybe'" "  naming the variable and the value"
 
+# --- --referrer-types: the set file's check (tm_list_check), culprit named --
+long=$(printf 'x%.0s' $(seq 128))
+tab=$(printf 'a\tb')
+for v in "sbom,,sig" "sbom,$tab" "sig,$long" "a b"; do
+	tmrun run 127.0.0.1:1/a 127.0.0.1:1/b --tags x --referrer-types "$v"
+	is "$rc" 1 "--referrer-types '$v': usage error"
+done
+like "$err" "^tagmirror: --referrer-types takes ITEM\[,ITEM...\]: 'a b' is no item" \
+	"  the offending item named"
+tmrun run 127.0.0.1:1/a 127.0.0.1:1/b --tags x --referrer-types "sig,$tab"
+like "$err" "'$tab' is no item" "  a tab refused as the set file refuses it"
+
 # --- a typo'd command is no registry name ---------------------------------
 tmrun prevew python --tags x </dev/null
 is "$rc" 1 "'prevew python': exit 1"

@@ -43,6 +43,29 @@ is "$(stat -c %a "$TMPD/req.log")" 600 "  mode 0600"
 case "$err$(cat "$TMPD/req.log")" in *"$down_pass"*) r=1 ;; *) r=0 ;; esac
 is "$r" 0 "  no password anywhere"
 
+# --- every request one line: the blobs' streamed GETs and uploads too -----
+# The source through the proxy, whose log holds every request it answered.
+seen=$(wc -l <"$hub_log")
+tmrun run "$hub_addr/lib/app" "$down_addr/lib/cold" --tags a,b $fast $dcreds \
+	--verbose --log "$TMPD/cold.log" --report "$TMPD/cold.json"
+is "$rc" 0 "a cold run with --verbose --log: exit 0"
+copied=$(jq -r '.summary.blobs_copied' "$TMPD/cold.json")
+lines() { grep -cE "$1" "$TMPD/cold.log"; }
+ok "  it streamed blobs ($copied)" test "$copied" -gt 0
+is "$(lines "^source GET http://$hub_addr/v2/lib/app/blobs/sha256:[0-9a-f]{64} -> 200 ")" \
+	"$copied" "  a source blob GET line per blob streamed"
+ok "  an upload PUT or PATCH line per blob streamed" test "$(lines \
+	"^destination (PUT|PATCH) http://$down_addr/v2/lib/cold/blobs/uploads/[^ ]* -> 20[12] ")" \
+	-ge "$copied"
+is "$(lines '^source .* -> [1-9][0-9]* ')" "$(tail -n +"$((seen + 1))" "$hub_log" | wc -l)" \
+	"  a source line per request the source answered"
+like "$err" "^tagmirror: source GET http://$hub_addr/v2/lib/app/blobs/" \
+	"  --verbose prints them too"
+basic=$(printf '%s:%s' "$down_user" "$down_pass" | base64 -w0)
+case "$err$(cat "$TMPD/cold.log")" in
+*"$down_pass"*|*"$basic"*|*"$down_user:"*) r=1 ;; *) r=0 ;; esac
+is "$r" 0 "  no credentials in any line"
+
 # --- --json on run, preview, rollback -------------------------------------
 "$TAGMIRROR" run "$up_addr/lib/app" "$down_addr/lib/app" --tags '*' $fast \
 	$dcreds --json >"$TMPD/run.jsonl" 2>/dev/null

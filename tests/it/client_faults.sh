@@ -46,6 +46,14 @@ like "$(cat "$TMPD/c.out")" "retry in 1.00s: source $p_addr: blob $big: HTTP 429
 	"after waiting what Retry-After said"
 is "$(proxy_count p "$blob")" 2 "one retry"
 is "$("$RT" blob-exists "$dst_addr" c2 "$big")" present "the blob is at the destination"
+# The adaptive window reads pushbacks from registry_stats: the blob stream's
+# 429 is one, like any other request's.
+rules '[{"match": "'"$blob"'", "action": "retry_after", "seconds": 0, "times": 1}]'
+out=$(rtf --count blob-copy "$p_addr" lib/app "$q_addr" c2b "$big" 3000000 2>&1)
+like "$out" "^stats $p_addr exchanges [0-9]+ pushbacks 1$" \
+	"a 429 on the blob GET counts as the source's pushback"
+like "$out" "^stats $q_addr exchanges [1-9][0-9]* pushbacks 0$" \
+	"  the destination's upload none"
 
 # Past the 2 MiB ring, so the upload is under way when the GET breaks.
 rules '[{"match": "'"$blob"'", "action": "reset", "after_bytes": 2800000, "times": 1}]'

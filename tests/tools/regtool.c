@@ -459,8 +459,13 @@ main(int argc, char **argv)
 	tm_err_clear(&err);
 	rc = run(&t, argv[n], argv + n + 1, argc - n - 1, &err);
 	for (i = 0; t.count && i < t.nregs; i++) {
+		struct reg_stats	st;
+
+		registry_stats(t.regs[i], &st);
 		fprintf(stderr, "requests %s %lu\n", registry_host(t.regs[i]),
 		    registry_request_count(t.regs[i]));
+		fprintf(stderr, "stats %s exchanges %lu pushbacks %lu\n",
+		    registry_host(t.regs[i]), st.exchanges, st.pushbacks);
 		if (registry_ratelimit_remaining(t.regs[i]) != -1)
 			fprintf(stderr, "ratelimit %s %ld %ld\n", registry_host(t.regs[i]),
 			    registry_ratelimit_remaining(t.regs[i]),
