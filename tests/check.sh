@@ -59,6 +59,21 @@ stage() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
+# beside NAME CMD...: stage NAME in the background; besides NAME, after a
+# wait, prints what it printed and adds its totals.
+beside() {
+	(
+		passed=0 failed=0 skipped=0
+		stage "$@"
+		echo "$passed $failed $skipped" >"$logs/$1.totals"
+	) >"$logs/$1.stage" 2>&1 &
+}
+besides() {
+	cat "$logs/$1.stage"
+	set -- $(cat "$logs/$1.totals" 2>/dev/null || echo "0 1 0")
+	passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+}
+
 # unpack NAME CONFIGURE-OPTION...: the tarball in $work/NAME, configured;
 # the shell is left in it.
 unpack() {
@@ -112,8 +127,11 @@ else
 	fi
 	if [ -n "$tarball" ]; then
 		stage sanitizers sanitized_suite
-		stage fuzz fuzz_smoke
+		# Fuzzing and TSan each keep about one core busy: side by side.
+		beside fuzz fuzz_smoke
 		stage tsan tsan_run
+		wait
+		besides fuzz
 	fi
 	rm -rf "$work"
 fi

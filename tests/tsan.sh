@@ -1,7 +1,8 @@
 #!/bin/sh
 # ThreadSanitizer over the threaded code: the event queue and engine unit
 # tests, and the engine run through mirror-drive (engine_api.sh) and
-# through `tagmirror run` (engine_partial.sh).  Prints TAP, one line per
+# through `tagmirror run` (engine_partial.sh), with lanes beside the
+# workers (engine_lanes.sh).  Prints TAP, one line per
 # test: ok when it passed and TSan reported nothing that tests/tsan.supp
 # does not explain.
 #
@@ -17,7 +18,7 @@ build=$(cd "$1" && pwd) || exit 2
 grep -q -- '-fsanitize=thread' "$build/Makefile" 2>/dev/null ||
 	{ echo "Bail out! $build is not configured with --enable-tsan"; exit 1; }
 tests="tests/unit/evq_test tests/unit/journal_test tests/unit/blobset_test
-tests/it/engine_api.sh tests/it/engine_partial.sh"
+tests/it/engine_api.sh tests/it/engine_partial.sh tests/it/engine_lanes.sh"
 # Every process writes its reports to a file of its own (log_path), so
 # none is lost in a test that swallows a program's stderr.
 out=$build/tsan
