@@ -124,7 +124,7 @@ copy_image(struct worker *w, size_t i, const struct mf_parsed *p,
 		if (j == nl)
 			rc = copy_blob(w, i, &p->items[k], err);
 	}
-	/* Every lane is waited for: its blob and worker outlive it not. */
+	/* Every lane is waited for, after a failure here too: its blob is p's. */
 	for (j = 0; j < nl; j++)
 		if (lane_join(lanes[j], &le) == -1 && rc == 0) {
 			*err = le;
