@@ -8,13 +8,13 @@
 #include "plan.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "matchwarn.h"
+#include "pool.h"
 #include "tagexpr.h"
 #include "window.h"
 
@@ -166,42 +166,35 @@ plan_match(const struct tagexpr *expr, const char *const *only,
 	return 0;
 }
 
-/* The destination's listing, fetched on a thread of its own while the
- * source's is (both are one round trip or more before any tag). */
-struct dst_fetch {
+/*
+ * Both listings at once (each is a round trip or more before any tag):
+ * pool_run's item 0 the source's, with the selection, item 1 the
+ * destination's.
+ */
+struct listings {
 	struct mirror	*m;
-	struct names	 names;
-	int		 rc;
-	struct tm_err	 err;
+	struct names	 src, dst;
+	size_t		*matched, n;
+	int		 rc[2];
+	struct tm_err	 err[2];
 };
 
-static void *
-dst_fetch_main(void *ud)
-{
-	struct dst_fetch	*f = ud;
-
-	tm_err_clear(&f->err);
-	f->rc = reg_list_tags(f->m->w[0].dst, f->m->dst.repo, names_page,
-	    &f->names, NULL, &f->err);
-	return NULL;
-}
-
 /*
- * The destination's tags, once, into m->dst_tags, from f's fetch.  A 404
- * is a repository not made yet: no tags.  -1 (err filled) for any other
- * failure.  After the source's listing (src_refs).
+ * The destination's tags, once, into m->dst_tags, from l's listing.  A
+ * 404 is a repository not made yet: no tags.  -1 (err filled) for any
+ * other failure.  After the source's listing (src_refs).
  */
 static int
-list_dst(struct mirror *m, struct dst_fetch *f, struct tm_err *err)
+list_dst(struct mirror *m, struct listings *l, struct tm_err *err)
 {
-	struct names	*dst = &f->names;
+	struct names	*dst = &l->dst;
 	size_t		 i;
 
-	if (f->rc == -1) {
+	if (l->rc[1] == -1) {
 		names_free(dst);
 		memset(dst, 0, sizeof *dst);
-		if (f->err.http != 404) {
-			*err = f->err;
+		if (l->err[1].http != 404) {
+			*err = l->err[1];
 			return -1;
 		}
 	}
@@ -354,37 +347,53 @@ list_src(struct mirror *m, struct names *src, size_t **matched, size_t *n,
 	return 0;
 }
 
+static void
+list_one(void *ud, size_t worker, size_t item)
+{
+	struct listings	*l = ud;
+	struct mirror	*m = l->m;
+
+	(void)worker;
+	tm_err_clear(&l->err[item]);
+	l->rc[item] = item == 0 ?
+	    list_src(m, &l->src, &l->matched, &l->n, &l->err[0]) :
+	    reg_list_tags(m->w[0].dst, m->dst.repo, names_page, &l->dst, NULL,
+	    &l->err[1]);
+}
+
+/* Both listings; -1 (err filled) when the source's failed. */
+static int
+list_both(struct listings *l, struct tm_err *err)
+{
+	pool_run(2, 2, list_one, l, NULL);
+	if (l->rc[0] == -1) {
+		*err = l->err[0];
+		return -1;
+	}
+	return 0;
+}
+
 int
 plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 {
 	struct plan_range	 range = { m, 0 };
 	struct mirror_event	 ev;
-	struct names		 src = { 0 }, old = { 0 };
-	struct dst_fetch	 fetch = { .m = m };
-	pthread_t		 th;
-	int			 threaded;
-	size_t			 nplan;
+	struct listings		 l = { .m = m };
+	struct names		 old = { 0 }, *src = &l.src;
+	size_t			 n, i;
 	struct mtag		*tags;
-	size_t			*matched = NULL, n = 0, i;
 	int			 rc = -1;
 
-	threaded = pthread_create(&th, NULL, dst_fetch_main, &fetch) == 0;
-	if (list_src(m, &src, &matched, &n, err) == -1) {
-		if (threaded)
-			pthread_join(th, NULL);
+	if (list_both(&l, err) == -1)
 		goto out;
-	}
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		dst_fetch_main(&fetch);
+	n = l.n;
 	if (m->opts.delete_stale && m->expr != NULL && m->opts.n_only == 0) {
-		if (list_dst(m, &fetch, err) == -1 ||
-		    plan_stale_tags(m->expr, (const char *const *)src.v, src.n,
+		if (list_dst(m, &l, err) == -1 ||
+		    plan_stale_tags(m->expr, (const char *const *)src->v, src->n,
 		    (const char *const *)m->dst_tags, m->ndst_tags, &old.v,
 		    &old.n, err) == -1)
 			goto out;
-	} else if (list_dst(m, &fetch, err) == -1)
+	} else if (list_dst(m, &l, err) == -1)
 		/* Not fatal: each tag's destination HEAD tells instead. */
 		tm_err_clear(err);
 	if ((tags = calloc(n + old.n + 1, sizeof *tags)) == NULL) {
@@ -393,7 +402,7 @@ plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 	}
 	for (i = 0; i < n; i++)
 		snprintf(tags[i].i.name, sizeof tags[i].i.name, "%s",
-		    src.v[matched[i]]);
+		    src->v[l.matched[i]]);
 	for (i = 0; i < old.n; i++) {
 		snprintf(tags[n + i].i.name, sizeof tags[n + i].i.name, "%s",
 		    old.v[i]);
@@ -413,15 +422,14 @@ plan_run(struct mirror *m, int plan_copies, struct tm_err *err)
 	if (engine_workers(m, m->ntags, err) == -1)
 		goto out;
 	range.from = plan_copies ? 0 : n;
-	nplan = m->ntags - range.from;
-	engine_pool(m, nplan, plan_one, &range);
+	engine_pool(m, m->ntags - range.from, plan_one, &range);
 	rc = 0;
 out:
 	if (rc == -1)
 		plan_forget_listing(m);
-	free(matched);
-	names_free(&src);
-	names_free(&fetch.names);
+	free(l.matched);
+	names_free(&l.src);
+	names_free(&l.dst);
 	names_free(&old);
 	return rc;
 }

@@ -12,11 +12,11 @@
  */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "pool.h"
 
 #define PREFLIGHT_ATTEMPTS	2
 /*
@@ -113,7 +113,7 @@ out:
 	return rc;
 }
 
-/* One side's check, on a thread of its own beside the other's. */
+/* One side's check: pool_run's items 0 (the source) and 1 (the destination). */
 struct side {
 	struct mirror	*m;
 	struct registry	*reg;
@@ -123,14 +123,14 @@ struct side {
 	struct tm_err	 err;
 };
 
-static void *
-side_main(void *ud)
+static void
+side_one(void *ud, size_t worker, size_t item)
 {
-	struct side	*s = ud;
+	struct side	*s = (struct side *)ud + item;
 
+	(void)worker;
 	tm_err_clear(&s->err);
 	s->rc = check_side(s->m, s->reg, s->repo, s->ask, &s->err);
-	return NULL;
 }
 
 /*
@@ -141,24 +141,21 @@ side_main(void *ud)
 int
 preflight_run(struct mirror *m, struct tm_err *err)
 {
-	/* A dry run pushes nothing: reachability and auth are its question. */
-	struct side	dst = { m, m->pre_dst, m->dst.repo,
-	    m->opts.dry_run ? ASK_NOTHING : ASK_PUSH, 0, { 0 } };
-	pthread_t	th;
-	int		threaded, rc;
+	struct side	sides[2] = {
+		{ m, m->pre_src, m->src.repo, ASK_TAGS, 0, { 0 } },
+		/* A dry run pushes nothing: reachability and auth are its
+		 * question. */
+		{ m, m->pre_dst, m->dst.repo,
+		    m->opts.dry_run ? ASK_NOTHING : ASK_PUSH, 0, { 0 } },
+	};
+	size_t		k;
 
-	threaded = pthread_create(&th, NULL, side_main, &dst) == 0;
-	rc = check_side(m, m->pre_src, m->src.repo, ASK_TAGS, err);
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		side_main(&dst);
-	if (rc == -1)
-		return -1;
-	if (dst.rc == -1) {
-		*err = dst.err;
-		return -1;
-	}
+	pool_run(2, 2, side_one, sides, NULL);
+	for (k = 0; k < 2; k++)
+		if (sides[k].rc == -1) {
+			*err = sides[k].err;
+			return -1;
+		}
 	registry_learn(m->sreg, m->pre_src);
 	registry_learn(m->dreg, m->pre_dst);
 	return 0;
