@@ -396,6 +396,21 @@ token_given(const char *token, char **authz, struct tm_err *err)
 	return 0;
 }
 
+/*
+ * Under the lock.  Learned from another registry object (auth_learn),
+ * the credentials are looked up here, not on a 401 of our own.
+ */
+static int
+basic_header(struct reg_conn *c, struct auth *a, char **authz,
+    struct tm_err *err)
+{
+	if (!a->creds_loaded && creds_load(c, a, err) == -1)
+		return -1;
+	if (have_creds(a) && (*authz = basic_value(a)) == NULL)
+		return tm_err_set(err, TM_CAT_IO, "out of memory");
+	return 0;
+}
+
 static int
 auth_header(struct reg_conn *c, const char *scope, char **authz, struct tm_err *err)
 {
@@ -414,12 +429,7 @@ auth_header(struct reg_conn *c, const char *scope, char **authz, struct tm_err *
 	case AUTH_UNKNOWN:
 		break;
 	case AUTH_BASIC:
-		/* Learned from another registry object (auth_learn): the
-		 * credentials are looked up here, not on a 401 of our own. */
-		if (!a->creds_loaded && creds_load(c, a, err) == -1)
-			rc = -1;
-		else if (have_creds(a) && (*authz = basic_value(a)) == NULL)
-			rc = tm_err_set(err, TM_CAT_IO, "out of memory");
+		rc = basic_header(c, a, authz, err);
 		break;
 	case AUTH_BEARER:
 		if ((t = token_find(a, key)) != NULL && tm_now() < t->expires) {
