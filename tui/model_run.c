@@ -365,10 +365,11 @@ run_tick(struct run *r)
 	struct mirror_totals	 t;
 	double			 now = tm_now(), dt = now - r->sp.t;
 
-	if (r->phase != RP_RUNNING || dt < 0.5)
+	if (r->phase != RP_RUNNING)
 		return 0;
 	mirror_totals(r->m, &t);
-	run_speed_sample(&r->sp, &t, now);
+	if (!run_speed_sample(&r->sp, &t, now))
+		return 0;
 	sample_tags(r, dt);
 	return D_DRAW;
 }
